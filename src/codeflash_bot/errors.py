@@ -1,0 +1,14 @@
+"""The one exception type that means "tell the user one clear line and exit non-zero"."""
+
+from __future__ import annotations
+
+
+class BotError(Exception):
+    """A problem the user can fix; its message is printed as a single line on stderr."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, exit_code: int | None = None) -> None:
+        super().__init__(" ".join(message.split()))
+        if exit_code is not None:
+            self.exit_code = exit_code

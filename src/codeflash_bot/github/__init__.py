@@ -1,0 +1,1 @@
+"""github stage (see DESIGN.md pipeline)."""

@@ -1,0 +1,179 @@
+"""Typed, frozen models that cross stage boundaries (DESIGN.md: no dicts between stages)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Frozen(BaseModel):
+    """Base for boundary models: immutable and strict about unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Domain(StrEnum):
+    """What kind of cost a run attacks."""
+
+    AUTO = "auto"
+    CPU = "cpu"
+    MEMORY = "memory"
+    ASYNC = "async"
+    STRUCTURE = "structure"
+
+    @property
+    def abbr(self) -> str:
+        """Branch abbreviation, as in DESIGN.md (`codeflash/<abbr>-<tag>`)."""
+        return _ABBR[self]
+
+
+_ABBR = {
+    Domain.AUTO: "auto",
+    Domain.CPU: "ds",
+    Domain.MEMORY: "mem",
+    Domain.ASYNC: "async",
+    Domain.STRUCTURE: "struct",
+}
+
+
+class Status(StrEnum):
+    """Outcome of one experiment, as written to results.tsv."""
+
+    KEEP = "keep"
+    DISCARD = "discard"
+    CRASH = "crash"
+
+
+class Reason(StrEnum):
+    """Why an experiment ended as it did; one per gate in the pipeline."""
+
+    KEPT = "kept"
+    SCOPE = "changed code outside the target"
+    UNPARSABLE = "candidate does not parse"
+    NO_INPUTS = "no captured inputs to verify behaviour"
+    BEHAVIOUR = "behaviour differs from the original"
+    TESTS = "repository tests fail"
+    GUARD = "guard command fails"
+    NOT_FASTER = "improvement below the floor"
+    NOISY = "measurement too noisy to decide"
+    NOT_BEST = "not better than the best kept candidate"
+    TIMEOUT = "candidate timed out"
+    HARNESS = "harness crashed"
+
+
+class Request(Frozen):
+    """What a user (CLI flags or a GitHub event) asked for."""
+
+    repo: Path
+    domain: Domain = Domain.AUTO
+    target: str | None = None
+    text: str | None = None
+    guard: str | None = None
+    workload: str | None = None
+    budget_minutes: float | None = None
+    max_experiments: int | None = None
+    min_improvement: float | None = None
+
+
+class Target(Frozen):
+    """A function of the repo's own code worth optimizing.
+
+    `module` is the dotted import name and `qualname` the name inside it
+    (`Class.method` for methods); `file` is relative to the project root.
+    """
+
+    module: str
+    qualname: str
+    file: Path
+    lineno: int
+    total_seconds: float = 0.0
+    self_seconds: float = 0.0
+
+    @property
+    def ref(self) -> str:
+        """The `module:qualname` spelling used by `--target` and results.tsv."""
+        return f"{self.module}:{self.qualname}"
+
+
+class Candidate(Frozen):
+    """A proposed rewrite of one target: the whole new source of the target's file."""
+
+    target: Target
+    proposer: str
+    rule: str
+    description: str
+    source: str
+    explanation: str = ""
+
+
+class InputSize(Frozen):
+    """One captured input used for timing: its pickled size and a human hint of its shape."""
+
+    pickled_bytes: int
+    shape: str
+
+
+class Measurement(Frozen):
+    """One interleaved A/B(/A') timing run in a fresh process, seconds per call-set."""
+
+    baseline: float
+    candidate: float
+    aa_ratio: float
+    rounds: int
+    loops: int
+    per_call: float
+    inputs: list[InputSize] = Field(default_factory=list)
+    metric: str = "seconds"
+
+    @property
+    def gain(self) -> float:
+        """(orig - cand) / cand, the codeflash convention: 0.25 means 1.25x faster."""
+        return (self.baseline - self.candidate) / self.candidate if self.candidate > 0 else 0.0
+
+    @property
+    def aa_noise(self) -> float:
+        return abs(self.aa_ratio - 1.0)
+
+
+class Verdict(Frozen):
+    """The decision on one candidate, with the evidence for it."""
+
+    status: Status
+    reason: Reason
+    detail: str = ""
+    measurements: list[Measurement] = Field(default_factory=list)
+
+    @property
+    def gain(self) -> float | None:
+        """Most conservative gain over the measurements taken (None if none)."""
+        return min((m.gain for m in self.measurements), default=None)
+
+
+class ExperimentRecord(Frozen):
+    """One row of results.tsv."""
+
+    commit: str = "-"
+    target: str
+    domain: Domain
+    metric: str
+    baseline: float | None = None
+    candidate: float | None = None
+    delta_pct: float | None = None
+    status: Status
+    description: str
+
+
+class RunSummary(Frozen):
+    """What `optimize` hands back to its caller (CLI, GitHub layer)."""
+
+    branch: str
+    domain: Domain
+    experiments: int
+    kept: list[ExperimentRecord]
+    discarded: int
+    crashed: int
+    best_improvement_pct: float | None
+    stopped_because: str
+    worktree_used: bool

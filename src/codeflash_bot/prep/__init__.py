@@ -1,0 +1,1 @@
+"""prep stage (see DESIGN.md pipeline)."""

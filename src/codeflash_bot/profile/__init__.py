@@ -1,0 +1,1 @@
+"""profile stage (see DESIGN.md pipeline)."""

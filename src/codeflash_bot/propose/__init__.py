@@ -1,0 +1,1 @@
+"""propose stage (see DESIGN.md pipeline)."""

@@ -1,0 +1,1 @@
+"""session stage (see DESIGN.md pipeline)."""
