@@ -1,0 +1,268 @@
+"""Find (or make) the target's environment, its test command, and write `.codeflash/setup.md`.
+
+The target's code always runs in its own interpreter. Order of preference for that interpreter:
+`python` in config / `--python`, then the repo's `.venv`/`venv`, then a venv the bot creates in
+`<git dir>/codeflash/venvs/` (outside the work tree, so `git status` never shows it) with the
+project's declared dependencies. The project itself is not installed: its source directories go on
+PYTHONPATH, so the same interpreter runs the user's tree, the bot's worktree or a compare worktree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shlex
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+from pydantic import Field
+
+from codeflash_bot.config import Config
+from codeflash_bot.errors import BotError
+from codeflash_bot.models import Frozen
+
+MODULE_OF_TOOL = {
+    "pytest": "pytest",
+    "pyinstrument": "pyinstrument",
+    "memray": "memray",
+    "pytest-benchmark": "pytest_benchmark",
+    "hypothesis": "hypothesis",
+}
+TEST_EXTRAS = ("test", "tests", "testing", "dev")
+REQUIREMENT_FILES = (
+    "requirements.txt",
+    "requirements-dev.txt",
+    "requirements-test.txt",
+    "requirements_dev.txt",
+    "requirements_test.txt",
+    "dev-requirements.txt",
+    "test-requirements.txt",
+)
+SKIP_DIRS = {".git", ".venv", "venv", "env", ".tox", ".nox", "node_modules", "build", "dist"}
+
+
+class SetupInfo(Frozen):
+    """Everything later stages need to run the target's code and tests."""
+
+    python: str
+    python_version: str
+    pythonpath: list[str]
+    test_command: list[str]
+    tests_found: list[str]
+    package_manager: str
+    install_command: str
+    env_source: str
+    tools_installed: list[str] = Field(default_factory=list)
+
+    def env(self, root: Path) -> dict[str, str]:
+        """Process environment for running the target rooted at `root` (a checkout)."""
+        paths = [str((root / p).resolve()) for p in self.pythonpath]
+        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+        env["PYTHONPATH"] = os.pathsep.join(paths)
+        env["PYTHONHASHSEED"] = "0"
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        return env
+
+
+def detect_package_manager(root: Path) -> tuple[str, str]:
+    """(manager, the install command a maintainer would run)."""
+    pyproject = _pyproject(root)
+    tool = pyproject.get("tool", {})
+    if (root / "uv.lock").exists() or "uv" in tool:
+        return "uv", "uv sync"
+    if (root / "poetry.lock").exists() or "poetry" in tool:
+        return "poetry", "poetry install"
+    if (root / "pdm.lock").exists() or "pdm" in tool:
+        return "pdm", "pdm install"
+    if "hatch" in tool:
+        return "hatch", "hatch env create"
+    reqs = [f for f in REQUIREMENT_FILES if (root / f).exists()]
+    if reqs and not pyproject:
+        return "pip", " && ".join(f"pip install -r {f}" for f in reqs)
+    return "pip", "pip install -e ."
+
+
+def find_tests(root: Path) -> list[str]:
+    """Test files under `root` (pytest's default naming), repo-relative, sorted."""
+    found: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".")]
+        for name in filenames:
+            if name.endswith(".py") and (name.startswith("test_") or name.endswith("_test.py")):
+                found.append(str((Path(dirpath) / name).relative_to(root)))
+    return sorted(found)
+
+
+def source_dirs(root: Path) -> list[str]:
+    """Directories to put on PYTHONPATH: `src` when the project uses a src layout, and `.`."""
+    return ["src", "."] if (root / "src").is_dir() else ["."]
+
+
+def detect_setup(root: Path, config: Config) -> SetupInfo:
+    """Inspect the project at `root`; create the bot's venv there when no interpreter is known."""
+    root = root.resolve()
+    config_python, test_command = config.python, config.test_command
+    manager, install = detect_package_manager(root)
+    tests = find_tests(root)
+    python, source = _choose_python(root, config_python)
+    version = _python_version(python)
+    command = shlex.split(test_command) if test_command else [python, "-m", "pytest"]
+    return SetupInfo(
+        python=python,
+        python_version=version,
+        pythonpath=source_dirs(root),
+        test_command=command,
+        tests_found=tests,
+        package_manager=manager,
+        install_command=install,
+        env_source=source,
+    )
+
+
+def ensure_tools(setup: SetupInfo, tools: list[str]) -> SetupInfo:
+    """Install missing harness tools into the target's environment; say which in the result."""
+    missing = [t for t in tools if not _has_module(setup.python, MODULE_OF_TOOL.get(t, t))]
+    if not missing:
+        return setup
+    proc = subprocess.run(
+        [setup.python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *missing],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        last = (proc.stderr.strip() or proc.stdout.strip() or "pip failed").splitlines()[-1]
+        raise BotError(
+            f"could not install {', '.join(missing)} into {setup.python}: {last}"
+            " (install them into the project's environment yourself)"
+        )
+    return setup.model_copy(update={"tools_installed": [*setup.tools_installed, *missing]})
+
+
+def render_setup_md(setup: SetupInfo, root: Path) -> str:
+    """The `.codeflash/setup.md` text: what was found and what the bot did about it."""
+    bot_pi = "pyinstrument" in setup.tools_installed
+    lines = [
+        "# Setup",
+        "",
+        f"- Package manager: {setup.package_manager}",
+        f"- Install command: `{setup.install_command}`",
+        f"- Test command: `{shlex.join(_display_cmd(setup.test_command))}`",
+        f"- Python: {setup.python_version} (`{_display_python(setup.python, root)}`,"
+        f" {setup.env_source})",
+        f"- Source on PYTHONPATH: {', '.join(f'`{p}`' for p in setup.pythonpath)}",
+        f"- Test files found: {len(setup.tests_found)}",
+        "- Profiling tools: pyinstrument" + (" (installed by the bot)" if bot_pi else ""),
+    ]
+    if setup.tools_installed:
+        installed = ", ".join(setup.tools_installed)
+        lines.append(f"- Installed into the environment by the bot: {installed}")
+    return "\n".join(lines) + "\n"
+
+
+def _display_cmd(cmd: list[str]) -> list[str]:
+    return ["python", *cmd[1:]] if cmd and cmd[0].endswith(("python", "python3")) else cmd
+
+
+def _display_python(python: str, root: Path) -> str:
+    try:
+        return str(Path(python).relative_to(root))
+    except ValueError:
+        return python
+
+
+def _pyproject(root: Path) -> dict:
+    path = root / "pyproject.toml"
+    if not path.exists():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return {}
+
+
+def _choose_python(root: Path, configured: str | None) -> tuple[str, str]:
+    if configured:
+        path = Path(configured).expanduser()
+        if not path.is_absolute():
+            path = (root / path) if (root / path).exists() else Path(_which(configured))
+        if not path.exists():
+            raise BotError(f"configured python {configured!r} does not exist")
+        return str(path), "configured"
+    for name in (".venv", "venv"):
+        candidate = root / name / "bin" / "python"
+        if candidate.exists():
+            return str(candidate), f"reused the repo's {name}"
+    return _bot_venv(root), "created by the bot"
+
+
+def _which(name: str) -> str:
+    from shutil import which
+
+    found = which(name)
+    if not found:
+        raise BotError(f"configured python {name!r} not found on PATH")
+    return found
+
+
+def _requirements(root: Path) -> list[str]:
+    """The project's declared runtime + test dependencies (pyproject and requirements files)."""
+    data = _pyproject(root)
+    project = data.get("project", {})
+    reqs: list[str] = list(project.get("dependencies", []))
+    extras = project.get("optional-dependencies", {})
+    groups = data.get("dependency-groups", {})
+    for name in TEST_EXTRAS:
+        reqs += extras.get(name, [])
+        reqs += [r for r in groups.get(name, []) if isinstance(r, str)]
+    for fname in REQUIREMENT_FILES:
+        if (root / fname).exists():
+            reqs += ["-r", str(root / fname)]
+    return reqs
+
+
+def _bot_venv(root: Path) -> str:
+    """A venv under the repo's git dir, keyed by the dependency spec, reused when unchanged."""
+    proc = subprocess.run(
+        ["git", "rev-parse", "--git-common-dir"], cwd=root, capture_output=True, text=True
+    )
+    common = Path(proc.stdout.strip())
+    common = common if common.is_absolute() else (root / common).resolve()
+    reqs = _requirements(root)
+    spec = json.dumps({"reqs": reqs, "python": sys.version}, sort_keys=True)
+    key = hashlib.sha256(spec.encode()).hexdigest()[:12]
+    venv = common / "codeflash" / "venvs" / key
+    python = venv / "bin" / "python"
+    stamp = venv / ".codeflash-ready"
+    if stamp.exists() and python.exists():
+        return str(python)
+    subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
+    cmd = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    proc = subprocess.run(
+        [*cmd, "pytest", "pyinstrument", *reqs], capture_output=True, text=True, check=False
+    )
+    if proc.returncode != 0:
+        last = (proc.stderr.strip() or "pip failed").splitlines()[-1]
+        raise BotError(f"could not create an environment for the project: {last}")
+    stamp.write_text(spec, encoding="utf-8")
+    return str(python)
+
+
+def _python_version(python: str) -> str:
+    proc = subprocess.run(
+        [python, "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise BotError(f"{python} does not run: {proc.stderr.strip().splitlines()[-1:]}")
+    return proc.stdout.strip()
+
+
+def _has_module(python: str, module: str) -> bool:
+    code = f"import importlib.util, sys; sys.exit(0 if importlib.util.find_spec({module!r}) else 1)"
+    return subprocess.run([python, "-c", code], capture_output=True, check=False).returncode == 0
