@@ -1,0 +1,219 @@
+"""Shared by the harness scripts, which run in the TARGET's interpreter (stdlib only).
+
+The file names carry a `cf_` prefix because this directory is sys.path[0] of those scripts and
+must never shadow a module of the user's project.
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import contextlib
+import copy
+import importlib
+import inspect
+import io
+import json
+import math
+import os
+import pickle
+import sys
+import types
+
+MAX_ITEMS = 10_000  # generator items consumed per call when comparing
+
+
+def read_spec() -> dict:
+    with open(sys.argv[1], encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def write_result(spec: dict, result: dict) -> None:
+    tmp = spec["out"] + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(result, fh)
+    os.replace(tmp, spec["out"])
+
+
+def resolve(obj: object, qualname: str) -> object:
+    for part in qualname.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def load_original(module_name: str, qualname: str):
+    module = importlib.import_module(module_name)
+    owner = module
+    parts = qualname.split(".")
+    for part in parts[:-1]:
+        owner = getattr(owner, part)
+    raw = owner.__dict__[parts[-1]] if isinstance(owner, type) else getattr(owner, parts[-1])
+    return module, _unwrap_descriptor(raw)
+
+
+def _unwrap_descriptor(raw: object) -> object:
+    if isinstance(raw, staticmethod):
+        return raw.__func__
+    return raw
+
+
+def load_candidate(module, qualname: str, candidate_source: str):
+    """Compile only what the candidate changed or added, on top of the original's globals.
+
+    Classes and helpers the candidate did not touch stay the ORIGINAL objects, so results are
+    compared type-strictly against the same classes.
+    """
+    original_tree = ast.parse(inspect.getsource(module))
+    new_tree = ast.parse(candidate_source)
+    seen = {}
+    for stmt in original_tree.body:
+        key = ast.dump(stmt)
+        seen[key] = seen.get(key, 0) + 1
+    patch = []
+    for stmt in new_tree.body:
+        key = ast.dump(stmt)
+        if seen.get(key):
+            seen[key] -= 1
+            continue
+        patch.append(stmt)
+    namespace = dict(vars(module))
+    parts = qualname.split(".")
+    if len(parts) > 1:
+        others = [s for s in patch if not (isinstance(s, ast.ClassDef) and s.name == parts[0])]
+        patch = [*others, _method_from(patch, parts)]
+    filename = module.__file__ or "<candidate>"
+    code = compile(ast.Module(body=patch, type_ignores=[]), filename, "exec")
+    exec(code, namespace)
+    return _unwrap_descriptor(namespace[parts[-1]])
+
+
+def _method_from(patch: list, parts: list):
+    node = None
+    body = patch
+    for part in parts:
+        node = next(
+            s
+            for s in body
+            if isinstance(s, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+            and s.name == part
+        )
+        body = node.body
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        node.decorator_list = [d for d in node.decorator_list if not _is_staticmethod(d)]
+    return node
+
+
+def _is_staticmethod(decorator: ast.expr) -> bool:
+    return isinstance(decorator, ast.Name) and decorator.id == "staticmethod"
+
+
+def list_inputs(corpus_dir: str) -> list[str]:
+    if not os.path.isdir(corpus_dir):
+        return []
+    return sorted(os.path.join(corpus_dir, n) for n in os.listdir(corpus_dir) if n.endswith(".pkl"))
+
+
+def load_input(path: str) -> tuple[tuple, dict]:
+    with open(path, "rb") as fh:
+        data = pickle.load(fh)
+    return tuple(data["args"]), dict(data["kwargs"])
+
+
+def run_call(func, args: tuple, kwargs: dict) -> tuple:
+    """Call and capture everything observable: outcome, value/exception, stdout."""
+    out = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out):
+            value = func(*args, **kwargs)
+            if inspect.iscoroutine(value):
+                value = asyncio.run(value)
+            if inspect.isgenerator(value) or isinstance(value, (map, filter, zip, enumerate)):
+                value = ("<iterator>", _drain(value))
+    except Exception as exc:
+        return ("raise", type(exc), _exc_args(exc), out.getvalue())
+    return ("return", value, None, out.getvalue())
+
+
+def _drain(it) -> list:
+    items = []
+    try:
+        for item in it:
+            items.append(item)
+            if len(items) >= MAX_ITEMS:
+                break
+    except Exception as exc:
+        items.append(("<raised>", type(exc), _exc_args(exc)))
+    return items
+
+
+def _exc_args(exc: BaseException) -> tuple:
+    return tuple(repr(a) for a in exc.args)
+
+
+def equal(a: object, b: object, depth: int = 0) -> bool:
+    """Type-strict structural equality (codeflash-style comparator, MEASUREMENT.md)."""
+    if depth > 50:
+        return a == b
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, float):
+        return (math.isnan(a) and math.isnan(b)) or math.isclose(a, b, rel_tol=1e-9, abs_tol=0.0)
+    if isinstance(a, (int, str, bytes, bool, type(None), complex, range, type)):
+        return a == b
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(equal(x, y, depth + 1) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        if list(a.keys()) != list(b.keys()):
+            return False
+        if getattr(a, "default_factory", None) != getattr(b, "default_factory", None):
+            return False
+        return all(equal(a[k], b[k], depth + 1) for k in a)
+    if isinstance(a, (set, frozenset)):
+        return a == b
+    if isinstance(a, BaseException):
+        return _exc_args(a) == _exc_args(b)
+    if type(a).__eq__ is not object.__eq__:
+        try:
+            return bool(a == b)
+        except Exception:
+            return False
+    if hasattr(a, "__dict__") or hasattr(type(a), "__slots__"):
+        return equal(_state(a), _state(b), depth + 1)
+    return a == b
+
+
+def _state(obj: object) -> dict:
+    state = dict(getattr(obj, "__dict__", {}))
+    for cls in type(obj).__mro__:
+        for slot in getattr(cls, "__slots__", ()):
+            if hasattr(obj, slot):
+                state[slot] = getattr(obj, slot)
+    return state
+
+
+def describe(value: object, limit: int = 120) -> str:
+    """A short, safe repr for mismatch reports."""
+    try:
+        text = repr(value)
+    except Exception:
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def shape(value: object) -> str:
+    """A human hint of an argument's size: `list[2000]`, `str[512]`, `int`."""
+    if isinstance(value, (list, tuple, set, frozenset, dict, str, bytes)):
+        return f"{type(value).__name__}[{len(value)}]"
+    return type(value).__name__
+
+
+def copy_args(args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+    return copy.deepcopy(args), copy.deepcopy(kwargs)
+
+
+def is_generator_function(func) -> bool:
+    return inspect.isgeneratorfunction(func) or inspect.isasyncgenfunction(func)
+
+
+def as_module(name: str) -> types.ModuleType:
+    return importlib.import_module(name)

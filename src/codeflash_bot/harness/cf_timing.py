@@ -1,0 +1,113 @@
+"""Interleaved A/B/A' timing of original (A, and again as A') vs candidate (B) in one process.
+
+Spec: {"module", "qualname", "candidate_file", "inputs": [paths], "fresh_args": bool,
+"rounds": int, "min_round": float, "out"}. Loops are calibrated so one round (every input, `loops`
+times) lasts at least `min_round` seconds; the order of A, B, A' rotates every round; gc is off
+inside each timed block; one warmup round per side is dropped. Statistic: min over rounds
+(MEASUREMENT.md). A' gives the A/A ratio of this very run, i.e. the noise the decision must beat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import inspect
+import os
+import pickle
+import sys
+import time
+
+from cf_harness_common import (
+    is_generator_function,
+    load_candidate,
+    load_original,
+    read_spec,
+    shape,
+    write_result,
+)
+
+MAX_LOOPS = 1_000_000
+MAX_FRESH_COPIES = 4_000
+
+
+def _consumer(func):
+    if inspect.iscoroutinefunction(func):
+        return lambda *a, **k: asyncio.run(func(*a, **k))
+    if is_generator_function(func):
+        return lambda *a, **k: list(func(*a, **k))
+    return func
+
+
+def _timed(func, calls: list[tuple]) -> float:
+    gc.collect()
+    gc.disable()
+    try:
+        start = time.perf_counter()
+        for args, kwargs in calls:
+            try:
+                func(*args, **kwargs)
+            except Exception:
+                pass
+        return time.perf_counter() - start
+    finally:
+        gc.enable()
+
+
+def main() -> int:
+    spec = read_spec()
+    module, original = load_original(spec["module"], spec["qualname"])
+    with open(spec["candidate_file"], encoding="utf-8") as fh:
+        candidate = load_candidate(module, spec["qualname"], fh.read())
+    blobs = []
+    for path in spec["inputs"]:
+        with open(path, "rb") as fh:
+            blobs.append(fh.read())
+    decoded = [pickle.loads(b) for b in blobs]
+    base_calls = [(tuple(d["args"]), dict(d["kwargs"])) for d in decoded]
+    fresh = bool(spec.get("fresh_args"))
+    sides = {"A": _consumer(original), "B": _consumer(candidate), "C": _consumer(original)}
+
+    def calls_for(loops: int) -> list[tuple]:
+        if not fresh:
+            return base_calls * loops
+        out = []
+        for _ in range(loops):
+            for blob in blobs:
+                d = pickle.loads(blob)
+                out.append((tuple(d["args"]), dict(d["kwargs"])))
+        return out
+
+    one = max(_timed(sides["A"], calls_for(1)), 1e-7)
+    loops = max(1, min(MAX_LOOPS, int(spec.get("min_round", 0.02) / one) + 1))
+    if fresh:
+        loops = max(1, min(loops, MAX_FRESH_COPIES // max(1, len(blobs))))
+    order = ["A", "B", "C"]
+    best = {k: float("inf") for k in sides}
+    rounds = int(spec.get("rounds", 15))
+    for r in range(rounds + 1):
+        rotation = order[r % 3 :] + order[: r % 3]
+        for side in rotation:
+            elapsed = _timed(sides[side], calls_for(loops))
+            if r > 0:
+                best[side] = min(best[side], elapsed)
+    n = max(1, len(base_calls))
+    shapes = [", ".join(shape(a) for a in args) for args, _ in base_calls]
+    write_result(
+        spec,
+        {
+            "baseline": best["A"] / loops,
+            "candidate": best["B"] / loops,
+            "aa_ratio": best["A"] / best["C"],
+            "rounds": rounds,
+            "loops": loops,
+            "per_call": best["A"] / loops / n,
+            "sizes": [len(b) for b in blobs],
+            "shapes": shapes,
+            "pid": os.getpid(),
+        },
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
