@@ -1,1 +1,70 @@
-"""capture stage (see DESIGN.md pipeline)."""
+"""Record real inputs of the target functions while the repo's tests (or workload) run."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import shutil
+import tempfile
+from pathlib import Path
+
+from codeflash_bot.models import Target
+from codeflash_bot.profile.cpu import pytest_args
+from codeflash_bot.sandbox import HARNESS_DIR, run_command
+from codeflash_bot.session.setup import SetupInfo
+
+MAX_CALLS = 256
+MAX_INPUT_BYTES = 4 << 20
+MAX_TOTAL_BYTES = 64 << 20
+
+
+def corpus_dir(corpus_root: Path, target: Target) -> Path:
+    """Where one target's inputs live: a name derived from `module:qualname`, nothing else."""
+    return corpus_root / re.sub(r"[^A-Za-z0-9_]", "_", target.ref)
+
+
+def count_inputs(directory: Path) -> int:
+    return len(list(directory.glob("*.pkl"))) if directory.is_dir() else 0
+
+
+def capture_inputs(
+    setup: SetupInfo,
+    root: Path,
+    targets: list[Target],
+    corpus_root: Path,
+    *,
+    workload: str | None,
+    timeout: float,
+    memory_mb: int,
+) -> dict[str, int]:
+    """Run the tests once with recording wrappers on `targets`; returns inputs kept per target."""
+    spec_targets = []
+    for target in targets:
+        directory = corpus_dir(corpus_root, target)
+        shutil.rmtree(directory, ignore_errors=True)
+        spec_targets.append(
+            {"module": target.module, "qualname": target.qualname, "dir": str(directory)}
+        )
+    spec = {
+        "targets": spec_targets,
+        "max_calls": MAX_CALLS,
+        "max_bytes": MAX_INPUT_BYTES,
+        "max_total_bytes": MAX_TOTAL_BYTES,
+    }
+    with tempfile.TemporaryDirectory(prefix="codeflash-capture-") as tmp:
+        spec_path = Path(tmp) / "capture.json"
+        spec_path.write_text(json.dumps(spec), encoding="utf-8")
+        env = setup.env(root)
+        env["PYTHONPATH"] = os.pathsep.join([env["PYTHONPATH"], str(HARNESS_DIR)])
+        env["CODEFLASH_CAPTURE_SPEC"] = str(spec_path)
+        if workload:
+            argv = shlex.split(workload)
+            if argv and Path(argv[0]).name.startswith("python"):
+                argv = argv[1:]
+            cmd = [setup.python, str(HARNESS_DIR / "cf_capture_plugin.py"), *argv]
+        else:
+            cmd = [setup.python, "-m", "pytest", "-p", "cf_capture_plugin", *pytest_args()]
+        run_command(cmd, cwd=root, env=env, timeout=timeout, memory_mb=memory_mb)
+    return {t.ref: count_inputs(corpus_dir(corpus_root, t)) for t in targets}

@@ -112,3 +112,20 @@ def pytest_configure(config) -> None:
             _install(target, limits)
         except Exception as exc:
             sys.stderr.write(f"codeflash capture: {target['module']}:{target['qualname']}: {exc}\n")
+
+
+def main() -> int:
+    """Workload mode: `python cf_capture_plugin.py script.py args...` with the spec in env."""
+    import runpy
+
+    pytest_configure(None)
+    sys.argv = sys.argv[1:]
+    try:
+        runpy.run_path(sys.argv[0], run_name="__main__")
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,180 @@
+"""CPU profile: the repo's tests (or a workload) under pyinstrument, ranked into Targets."""
+
+from __future__ import annotations
+
+import ast
+import fnmatch
+import shlex
+from pathlib import Path
+
+from codeflash_bot.errors import BotError
+from codeflash_bot.models import Target
+from codeflash_bot.sandbox import HarnessError, run_harness
+from codeflash_bot.session.setup import SetupInfo
+
+MIN_SHARE = 0.002  # functions under 0.2 % of the hottest one are noise
+
+
+def module_name(rel: Path, pythonpath: list[str]) -> str | None:
+    """Dotted import name of a repo-relative .py file, or None if not importable from the roots."""
+    for root in sorted(pythonpath, key=len, reverse=True):
+        base = Path(root)
+        try:
+            inner = rel.relative_to(base) if root != "." else rel
+        except ValueError:
+            continue
+        parts = list(inner.with_suffix("").parts)
+        if parts and parts[-1] == "__init__":
+            parts.pop()
+        if parts and all(p.isidentifier() for p in parts):
+            return ".".join(parts)
+    return None
+
+
+def functions_in(source: str) -> dict[int, str]:
+    """Line -> qualname for module-level functions and methods (decorator lines map too)."""
+    out: dict[int, str] = {}
+
+    def visit(body: list[ast.stmt], prefix: str) -> None:
+        for node in body:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                qual = prefix + node.name
+                out[node.lineno] = qual
+                for deco in node.decorator_list:
+                    out.setdefault(deco.lineno, qual)
+            elif isinstance(node, ast.ClassDef):
+                visit(node.body, prefix + node.name + ".")
+
+    try:
+        visit(ast.parse(source).body, "")
+    except SyntaxError:
+        return {}
+    return out
+
+
+def is_candidate_file(rel: Path, setup: SetupInfo, exclude: list[str]) -> bool:
+    """Own code only: not tests, conftest, benchmarks, or a user-excluded pattern."""
+    text = rel.as_posix()
+    name = rel.name
+    if name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py"):
+        return False
+    if any(part in ("tests", "test", "benchmarks", ".codeflash") for part in rel.parts[:-1]):
+        return False
+    if text in setup.tests_found:
+        return False
+    return not any(fnmatch.fnmatch(text, pat) for pat in exclude)
+
+
+def pytest_args(tests: list[str] | None = None) -> list[str]:
+    """Quiet pytest that ignores the repo's cache and our own state directory."""
+    return ["-q", "-p", "no:cacheprovider", "--ignore=.codeflash", *(tests or [])]
+
+
+def profile_cpu(
+    setup: SetupInfo,
+    root: Path,
+    *,
+    workload: str | None,
+    exclude: list[str],
+    timeout: float,
+    memory_mb: int,
+) -> list[Target]:
+    """Run the profile and return the repo's own functions, hottest (own + child time) first."""
+    spec: dict = {"root": str(root), "interval": 0.0005}
+    if workload:
+        argv = shlex.split(workload)
+        if argv and Path(argv[0]).name.startswith("python"):
+            argv = argv[1:]
+        if not argv or not (root / argv[0]).is_file():
+            raise BotError(f"--workload must name a Python script in the repo: {workload!r}")
+        spec |= {"mode": "workload", "workload": [str(root / argv[0]), *argv[1:]]}
+    else:
+        spec |= {"mode": "pytest", "pytest_args": pytest_args()}
+    try:
+        result = run_harness(
+            "cf_profile.py",
+            spec,
+            python=setup.python,
+            cwd=root,
+            env=setup.env(root),
+            timeout=timeout,
+            memory_mb=memory_mb,
+        )
+    except HarnessError as exc:
+        raise BotError(f"profiling failed: {exc}") from exc
+    return rank(result["functions"], setup, root, exclude)
+
+
+def rank(functions: list[dict], setup: SetupInfo, root: Path, exclude: list[str]) -> list[Target]:
+    """Turn harness rows into Targets, merging rows of the same function."""
+    sources: dict[Path, dict[int, str]] = {}
+    merged: dict[tuple[str, str], Target] = {}
+    for row in functions:
+        path = Path(row["file"])
+        try:
+            rel = path.resolve().relative_to(root.resolve())
+        except ValueError:
+            continue
+        if not is_candidate_file(rel, setup, exclude):
+            continue
+        module = module_name(rel, setup.pythonpath)
+        if module is None:
+            continue
+        if path not in sources:
+            sources[path] = functions_in(path.read_text(encoding="utf-8", errors="replace"))
+        qualname = sources[path].get(row["line"])
+        if qualname is None:
+            continue
+        key = (module, qualname)
+        prev = merged.get(key)
+        total = row["total"] + (prev.total_seconds if prev else 0.0)
+        own = row["self"] + (prev.self_seconds if prev else 0.0)
+        merged[key] = Target(
+            module=module,
+            qualname=qualname,
+            file=rel,
+            lineno=row["line"],
+            total_seconds=total,
+            self_seconds=own,
+        )
+    ranked = sorted(merged.values(), key=lambda t: (-t.total_seconds, t.ref))
+    if not ranked:
+        return []
+    floor = ranked[0].total_seconds * MIN_SHARE
+    return [t for t in ranked if t.total_seconds >= floor]
+
+
+def resolve_target(spec: str, root: Path, setup: SetupInfo) -> Target:
+    """`pkg.mod:func`, `pkg.mod:Class.method` or `path/to/file.py::func` -> Target, or BotError."""
+    if "::" in spec:
+        file_part, qualname = spec.split("::", 1)
+        rel = Path(file_part)
+        if rel.is_absolute() or ".." in rel.parts:
+            raise BotError(f"unknown target {spec!r}: the path must be inside the repository")
+        module = module_name(rel, setup.pythonpath)
+        if module is None:
+            raise BotError(f"unknown target {spec!r}: {file_part} is not an importable module")
+    elif ":" in spec:
+        module, qualname = spec.split(":", 1)
+        rel = _file_of(module, root, setup)
+    else:
+        raise BotError(f"unknown target {spec!r}: use module:function or path.py::function")
+    path = root / rel
+    if not path.is_file():
+        raise BotError(f"unknown target {spec!r}: {rel} does not exist")
+    table = functions_in(path.read_text(encoding="utf-8", errors="replace"))
+    lines = [line for line, q in table.items() if q == qualname]
+    if not lines:
+        raise BotError(f"unknown target {spec!r}: no function {qualname} in {rel}")
+    return Target(module=module, qualname=qualname, file=rel, lineno=min(lines))
+
+
+def _file_of(module: str, root: Path, setup: SetupInfo) -> Path:
+    parts = module.split(".")
+    if not all(p.isidentifier() for p in parts):
+        raise BotError(f"unknown target: {module!r} is not a module name")
+    for base in setup.pythonpath:
+        for rel in (Path(base, *parts).with_suffix(".py"), Path(base, *parts, "__init__.py")):
+            if (root / rel).is_file():
+                return Path(*[p for p in rel.parts if p != "."])
+    raise BotError(f"unknown target: module {module!r} not found in the repository")

@@ -1,0 +1,132 @@
+"""Run target code in a child process with a wall-clock timeout and an address-space limit.
+
+A candidate that hangs or eats memory must become a `crash` row, never a hung or dead bot, so
+every child gets its own process group (killed whole on timeout) and RLIMIT_AS.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import resource
+import signal
+import subprocess
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+HARNESS_DIR = Path(__file__).parent / "harness"
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    """What a child process did; `timed_out` means it was killed at the deadline."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    timed_out: bool
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0 and not self.timed_out
+
+    def tail(self, lines: int = 1) -> str:
+        text = (self.stderr.strip() or self.stdout.strip()).splitlines()
+        return " | ".join(text[-lines:]) if text else f"exit code {self.returncode}"
+
+
+class HarnessError(Exception):
+    """The harness could not produce a result (crash, timeout, memory limit)."""
+
+    def __init__(self, message: str, *, timed_out: bool = False) -> None:
+        super().__init__(message)
+        self.timed_out = timed_out
+
+
+def _limit(memory_mb: int | None):
+    def apply() -> None:
+        os.setsid()
+        if memory_mb:
+            limit = memory_mb * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    return apply
+
+
+def run_command(
+    cmd: Sequence[str],
+    *,
+    cwd: Path,
+    env: Mapping[str, str] | None = None,
+    timeout: float,
+    memory_mb: int | None = None,
+) -> CommandResult:
+    """Run `cmd` (a list, never a shell string); kill its whole process group at `timeout`."""
+    proc = subprocess.Popen(
+        list(cmd),
+        cwd=cwd,
+        env=dict(env) if env is not None else None,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_limit(memory_mb),
+    )
+    try:
+        out, err = proc.communicate(timeout=timeout)
+        return CommandResult(proc.returncode, out, err, False)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        out, err = proc.communicate()
+        return CommandResult(-9, out or "", err or "", True)
+    except BaseException:
+        _kill_group(proc)
+        proc.communicate()
+        raise
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def run_harness(
+    script: str,
+    spec: dict[str, Any],
+    *,
+    python: str,
+    cwd: Path,
+    env: Mapping[str, str],
+    timeout: float,
+    memory_mb: int | None = None,
+) -> dict[str, Any]:
+    """Run `harness/<script>` with a JSON spec; return its JSON result or raise HarnessError."""
+    with tempfile.TemporaryDirectory(prefix="codeflash-") as tmp:
+        spec_path = Path(tmp) / "spec.json"
+        out_path = Path(tmp) / "out.json"
+        spec_path.write_text(json.dumps({**spec, "out": str(out_path)}), encoding="utf-8")
+        result = run_command(
+            [python, str(HARNESS_DIR / script), str(spec_path)],
+            cwd=cwd,
+            env=env,
+            timeout=timeout,
+            memory_mb=memory_mb,
+        )
+        if result.timed_out:
+            raise HarnessError(f"timed out after {timeout:g} s", timed_out=True)
+        if result.returncode != 0 or not out_path.exists():
+            raise HarnessError(_crash_line(result))
+        return json.loads(out_path.read_text(encoding="utf-8"))
+
+
+def _crash_line(result: CommandResult) -> str:
+    lines = result.stderr.strip().splitlines()
+    if any("MemoryError" in line for line in lines[-3:]):
+        return "ran out of memory (memory limit)"
+    if result.returncode < 0:
+        return f"killed by signal {-result.returncode}"
+    return lines[-1] if lines else f"exit code {result.returncode}"
