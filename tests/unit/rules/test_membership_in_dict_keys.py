@@ -65,7 +65,7 @@ def test_before_and_after_agree_when_executed() -> None:
         order = []
         for k in d.keys():
             order.append(k)
-        return hits, misses, order, sorted(k for k in d.keys())
+        return hits, misses, order, list(k for k in d.keys())
     """
     after = rewrite(RULE, before)
     assert after is not None
