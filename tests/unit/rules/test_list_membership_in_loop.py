@@ -1,0 +1,146 @@
+import ast
+
+from codeflash_bot.propose.rules.list_membership_in_loop import ListMembershipInLoop
+
+from .conftest import dedent, rewrite
+
+RULE = ListMembershipInLoop()
+
+
+def _call(source: str, name: str, *args: object) -> object:
+    namespace: dict[str, object] = {}
+    exec(source, namespace)
+    return namespace[name](*args)  # type: ignore[operator]
+
+
+def test_comprehension_filter_hoists_set_before_statement() -> None:
+    before = """
+    def f(xs, ys):
+        return [a for a in xs if a in ys]
+    """
+    assert rewrite(RULE, before) == dedent("""
+    def f(xs, ys):
+        _ys_set = set(ys)
+        return [a for a in xs if a in _ys_set]
+    """)
+
+
+def test_for_loop_hoists_to_outermost_loop_and_keeps_comment() -> None:
+    before = """
+    def f(xs, ys):
+        out = []
+        # pairs
+        for x in xs:
+            for y in xs:
+                if x not in ys and y in ys:
+                    out.append((x, y))
+        return out
+    """
+    assert rewrite(RULE, before) == dedent("""
+    def f(xs, ys):
+        out = []
+        # pairs
+        _ys_set = set(ys)
+        for x in xs:
+            for y in xs:
+                if x not in _ys_set and y in _ys_set:
+                    out.append((x, y))
+        return out
+    """)
+
+
+def test_local_list_in_while_test() -> None:
+    before = """
+    def f(xs):
+        ys = list(xs)
+        n = 0
+        while n not in ys:
+            n += 1
+        return n
+    """
+    assert rewrite(RULE, before) == dedent("""
+    def f(xs):
+        ys = list(xs)
+        n = 0
+        _ys_set = set(ys)
+        while n not in _ys_set:
+            n += 1
+        return n
+    """)
+
+
+def test_list_mutated_in_loop_does_not_fire() -> None:
+    before = """
+    def f(xs, seen):
+        for x in xs:
+            if x not in seen:
+                seen.append(x)
+        return seen
+    """
+    assert rewrite(RULE, before) is None
+
+
+def test_list_rebound_in_loop_does_not_fire() -> None:
+    before = """
+    def f(xs, ys):
+        for x in xs:
+            if x in ys:
+                ys = ys[1:]
+        return ys
+    """
+    assert rewrite(RULE, before) is None
+
+
+def test_set_dict_or_str_does_not_fire() -> None:
+    before = """
+    def f(xs, ys, text: str, word="abc"):
+        ys = set(ys)
+        d = {}
+        return [x for x in xs if x in ys or x in d or x in text or x in word]
+    """
+    assert rewrite(RULE, before) is None
+
+
+def test_membership_outside_any_loop_does_not_fire() -> None:
+    before = """
+    def f(x, ys):
+        return x in ys
+    """
+    assert rewrite(RULE, before) is None
+
+
+def test_global_name_does_not_fire() -> None:
+    before = """
+    def f(xs):
+        return [x for x in xs if x in ALLOWED]
+    """
+    assert rewrite(RULE, before) is None
+
+
+def test_elif_comprehension_left_alone() -> None:
+    before = """
+    def f(xs, ys):
+        if not xs:
+            return []
+        elif [a for a in xs if a in ys]:
+            return xs
+        return ys
+    """
+    assert rewrite(RULE, before) is None
+
+
+def test_before_and_after_agree() -> None:
+    before = dedent("""
+    def f(xs, ys):
+        hits = [a for a in xs if a in ys]
+        misses = 0
+        for x in xs:
+            if x not in ys:
+                misses += 1
+        return hits, misses
+    """)
+    after = rewrite(RULE, before)
+    assert after is not None
+    ast.parse(after)
+    for xs, ys in [([], []), ([1, 2, 3, 2], [2, 5]), (list("hello"), list("lo")), ([1.0], [1])]:
+        assert _call(after, "f", xs, ys) == _call(before, "f", xs, ys)
