@@ -1,0 +1,180 @@
+"""CPU113: reading a whole file with `.readlines()` only to loop over its lines once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import libcst as cst
+import libcst.matchers as m
+from libcst.metadata import (
+    ExpressionContext,
+    ExpressionContextProvider,
+    MetadataWrapper,
+    ParentNodeProvider,
+)
+
+from codeflash_bot.models import Domain
+from codeflash_bot.propose.rule import Rule, RuleContext
+
+_READLINES = m.Call(func=m.Attribute(attr=m.Name("readlines")), args=[])
+_EARLY_EXIT = m.Break() | m.Return() | m.Raise()
+
+
+class ReadlinesToIterate(Rule):
+    """Reading every line into a list just to iterate over it once.
+
+    What it does:
+        Finds `for line in f.readlines():` and `lines = f.readlines()` whose only later use is
+        a `for ... in lines:` in the same block, with `f` a name or attribute and `readlines()`
+        called without arguments.
+    Why is this bad?
+        `readlines()` reads the whole file and builds a list of every line before the first
+        iteration; iterating the file object streams the same lines with bounded memory.
+    Example:
+        `for line in fh.readlines():`
+    Use instead:
+        `for line in fh:`
+    When it is unsafe:
+        Reading becomes lazy, so anything that touches the file during the loop (reads, seeks,
+        writes, closing it) sees a different position: loops whose body mentions the file's
+        name, or whose file is touched between `readlines()` and the loop, are left alone. A
+        loop that can stop early (`break`/`return`/`raise`) leaves the file mid-way instead
+        of at the end, so it is rewritten only for a local file the function never mentions
+        elsewhere. An object whose `readlines()` is not "iterate me" (not a file) differs;
+        replay verification decides.
+    """
+
+    code = "CPU113"
+    name = "readlines-to-iterate"
+    domain = Domain.CPU
+    summary = "for line in f.readlines() -> for line in f"
+
+    def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
+        new = func.visit(_Rewriter(_Facts(func)))
+        return new if isinstance(new, cst.FunctionDef) else None
+
+
+class _Facts:
+    """Parents and load/store contexts of the original function's nodes."""
+
+    def __init__(self, func: cst.FunctionDef) -> None:
+        wrapper = MetadataWrapper(cst.Module(body=[func]), unsafe_skip_copy=True)
+        self.func = func
+        self.parents: Mapping[cst.CSTNode, cst.CSTNode] = wrapper.resolve(ParentNodeProvider)
+        self.contexts = wrapper.resolve(ExpressionContextProvider)
+
+    def refs(self, root: cst.CSTNode, name: str) -> list[cst.Name]:
+        """Every `name` under `root` that is a variable (not `x.name`, not `f(name=...)`)."""
+        return [
+            node
+            for node in m.findall(root, m.Name(name))
+            if isinstance(node, cst.Name) and not self._is_label(node)
+        ]
+
+    def _is_label(self, node: cst.Name) -> bool:
+        parent = self.parents.get(node)
+        return (isinstance(parent, cst.Attribute) and parent.attr is node) or (
+            isinstance(parent, cst.Arg) and parent.keyword is node
+        )
+
+    def within(self, node: cst.CSTNode, ancestor: cst.CSTNode) -> bool:
+        current: cst.CSTNode | None = node
+        while current is not None:
+            if current is ancestor:
+                return True
+            current = self.parents.get(current)
+        return False
+
+    def loop_may_stream(self, loop: cst.For, receiver: cst.BaseExpression, read: cst.Call) -> bool:
+        """Can `loop` iterate `receiver` lazily instead of the list `read` produced?"""
+        base = _base_name(receiver)
+        if base is None or loop.asynchronous is not None:
+            return False
+        if self.refs(loop.body, base) or (loop.orelse and self.refs(loop.orelse, base)):
+            return False
+        if not m.findall(loop.body, _EARLY_EXIT):
+            return True
+        # Stopping early leaves the file mid-way: only fine if nobody else can look at it.
+        if not isinstance(receiver, cst.Name):
+            return False
+        for ref in self.refs(self.func, base):
+            if self.within(ref, read):
+                continue
+            stored = self.contexts.get(ref) == ExpressionContext.STORE
+            if not stored or isinstance(self.parents.get(ref), cst.Param):
+                return False
+        return True
+
+
+class _Rewriter(cst.CSTTransformer):
+    def __init__(self, facts: _Facts) -> None:
+        super().__init__()
+        self.facts = facts
+
+    def leave_For(self, original_node: cst.For, updated_node: cst.For) -> cst.For:
+        read = original_node.iter
+        if not isinstance(read, cst.Call) or not m.matches(read, _READLINES):
+            return updated_node
+        assert isinstance(read.func, cst.Attribute)
+        if not self.facts.loop_may_stream(original_node, read.func.value, read):
+            return updated_node
+        assert isinstance(updated_node.iter, cst.Call)
+        assert isinstance(updated_node.iter.func, cst.Attribute)
+        return updated_node.with_changes(iter=updated_node.iter.func.value)
+
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
+        pairs: dict[int, int] = {}
+        for i in range(len(original_node.body)):
+            j = self._streamable_loop(original_node.body, i)
+            if j is not None:
+                pairs[i] = j
+        if not pairs:
+            return updated_node
+        body = list(updated_node.body)
+        for i, j in pairs.items():
+            assign = body[i]
+            assert isinstance(assign, cst.SimpleStatementLine)
+            read = assign.body[0].value  # type: ignore[attr-defined]
+            loop = body[j]
+            assert isinstance(loop, cst.For)
+            body[j] = loop.with_changes(iter=read.func.value)
+            after = body[i + 1]
+            body[i + 1] = after.with_changes(
+                leading_lines=[*assign.leading_lines, *after.leading_lines]
+            )
+        return updated_node.with_changes(body=[s for k, s in enumerate(body) if k not in pairs])
+
+    def _streamable_loop(self, stmts: Sequence[cst.BaseStatement], i: int) -> int | None:
+        """Index of the `for` that can take over `stmts[i]`'s `NAME = F.readlines()`, or None."""
+        stmt = stmts[i]
+        if not m.matches(
+            stmt,
+            m.SimpleStatementLine(
+                body=[m.Assign(targets=[m.AssignTarget(target=m.Name())], value=_READLINES)],
+                trailing_whitespace=m.TrailingWhitespace(comment=None),
+            ),
+        ):
+            return None
+        assign = stmt.body[0]  # type: ignore[attr-defined]
+        lines = assign.targets[0].target.value
+        read = assign.value
+        receiver = read.func.value
+        base = _base_name(receiver)
+        if base is None or len(self.facts.refs(self.facts.func, lines)) != 2:
+            return None
+        for j in range(i + 1, len(stmts)):
+            later = stmts[j]
+            if isinstance(later, cst.For) and m.matches(later.iter, m.Name(lines)):
+                return j if self.facts.loop_may_stream(later, receiver, read) else None
+            if self.facts.refs(later, base) or self.facts.refs(later, lines):
+                return None
+        return None
+
+
+def _base_name(expr: cst.BaseExpression) -> str | None:
+    """`f` for `f`, `self.f`, `a.b.f`; None for anything else (calls, subscripts...)."""
+    while isinstance(expr, cst.Attribute):
+        expr = expr.value
+    return expr.value if isinstance(expr, cst.Name) else None
