@@ -1,0 +1,92 @@
+"""CLI wiring for the prep stage: `prepare-pr` and `compare` (cli.py calls `register(app)`).
+
+Only argument parsing and printing live here; BotError propagates to `cli.main`, which turns it
+into one line on stderr and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from codeflash_bot.errors import BotError
+from codeflash_bot.git import BOT_BRANCH_PREFIX, open_repo
+from codeflash_bot.prep.compare import compare
+from codeflash_bot.prep.draft import draft_pull_request
+from codeflash_bot.prep.inventory import inventory_table
+
+NO_BASE = "cannot guess the base branch (no main or master): pass --base"
+NO_HEAD = "no codeflash/* branch checked out or found: pass --head"
+
+_out = Console()
+_err = Console(stderr=True, soft_wrap=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `prepare-pr` and `compare` to the bot's typer app."""
+    app.command("prepare-pr")(prepare_pr_cmd)
+    app.command("compare")(compare_cmd)
+
+
+def prepare_pr_cmd(
+    path: Annotated[Path, typer.Argument(help="the repository")] = Path("."),
+    base: Annotated[str | None, typer.Option(help="branch the PR targets (main/master)")] = None,
+    head: Annotated[str | None, typer.Option(help="the bot's branch (default: current)")] = None,
+    no_compare: Annotated[bool, typer.Option("--no-compare", help="skip compare")] = False,
+    timeout: Annotated[float, typer.Option(min=1, help="compare budget, seconds")] = 600.0,
+) -> None:
+    """Inventory kept optimizations, add benchmark tests, compare BASE HEAD, write PR bodies."""
+    base, head = resolve_refs(path, base, head)
+    draft = draft_pull_request(path, base, head, run_compare=not no_compare, timeout=timeout)
+    _out.print(inventory_table(draft.optimizations))
+    if draft.compare is not None:
+        _out.print(draft.compare.table())
+    for note in draft.notes:
+        _err.print(f"note: {note}", highlight=False, markup=False)
+    _out.print(f"title: {draft.title}", highlight=False, markup=False)
+    for name in draft.files_written:
+        _out.print(f"wrote {name}", highlight=False, markup=False)
+
+
+def compare_cmd(
+    base: Annotated[str, typer.Argument(help="ref before (e.g. main)")],
+    head: Annotated[str, typer.Argument(help="ref after (e.g. codeflash/ds-...)")],
+    path: Annotated[Path, typer.Option(help="the repository")] = Path("."),
+    memory: Annotated[bool, typer.Option("--memory", help="add peak memory columns")] = False,
+    timeout: Annotated[float, typer.Option(min=1, help="overall budget, seconds")] = 600.0,
+    inject: Annotated[
+        list[Path] | None, typer.Option(help="benchmark file/dir copied into both worktrees")
+    ] = None,
+) -> None:
+    """Run the benchmarks at BASE and HEAD (git worktrees) and print the comparison."""
+    result = compare(path, base, head, memory=memory, timeout=timeout, inject=inject or None)
+    _out.print(result.table())
+    for warning in result.warnings:
+        _err.print(f"warning: {warning}", highlight=False, markup=False)
+
+
+def resolve_refs(path: Path, base: str | None, head: str | None) -> tuple[str, str]:
+    """Defaults: base = main or master; head = the current branch if it is a bot branch."""
+    git = open_repo(path)
+    if base is None:
+        base = next((b for b in ("main", "master") if git.branch_exists(b)), None)
+        if base is None:
+            raise BotError(NO_BASE)
+    if head is None:
+        current = git.current_branch()
+        if current and current.startswith(BOT_BRANCH_PREFIX):
+            head = current
+        else:
+            bots = git.out(
+                "for-each-ref",
+                "--sort=-committerdate",
+                "--format=%(refname:short)",
+                f"refs/heads/{BOT_BRANCH_PREFIX}",
+            ).split()
+            if not bots:
+                raise BotError(NO_HEAD)
+            head = bots[0]
+    return base, head

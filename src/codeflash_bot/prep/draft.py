@@ -1,0 +1,327 @@
+"""`prepare-pr` and the GitHub layer's entry point: kept commits -> benchmarks -> compare -> body.
+
+The head branch gets one extra commit holding the generated benchmark tests (so the PR ships
+the evidence); when the branch is not checked out anywhere it is checked out in a temporary
+worktree for that, and the user's checkout is never switched. PR bodies are written to the
+user's `.codeflash/` (untracked drafts, not committed).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from codeflash_bot.config import load_config
+from codeflash_bot.errors import BotError
+from codeflash_bot.git import Git, open_repo
+from codeflash_bot.models import Domain, Frozen
+from codeflash_bot.prep import pr_body
+from codeflash_bot.prep.benchgen import GeneratedBenchmark, generate_benchmarks
+from codeflash_bot.prep.compare import (
+    BENCH_FLAGS,
+    PYTEST_FLAGS,
+    CompareResult,
+    check_ref,
+    compare,
+    compare_command,
+)
+from codeflash_bot.prep.inventory import KeptOptimization, inventory
+from codeflash_bot.prep.target_env import TargetEnv, resolve_env
+from codeflash_bot.session.state import STATE_DIR
+
+COMBINED_BODY = "pr-body.md"
+NOTHING_KEPT = "no kept optimizations on {head} since {base}: nothing to put in a pull request"
+DISAGREES = (
+    "`compare` disagrees in direction with the optimization run for `{target}` "
+    "(run: {run}, compare: {cmp}); re-run compare on a quiet machine before merging"
+)
+
+
+class PullRequestDraft(Frozen):
+    """What the GitHub layer needs to open the PR (and what `prepare-pr` prints)."""
+
+    title: str
+    body: str
+    domain: Domain
+    kept: int
+    base: str
+    head: str
+    files_written: list[str]
+    optimizations: list[KeptOptimization]
+    benchmarks: list[GeneratedBenchmark]
+    compare: CompareResult | None
+    notes: list[str]
+
+
+def draft_pull_request(
+    checkout: Path,
+    base: str,
+    head: str,
+    *,
+    run_compare: bool = True,
+    timeout: float = 600.0,
+    python: str | None = None,
+    passes: int = 2,
+    commit: bool = True,
+) -> PullRequestDraft:
+    """Inventory `base..head`, add benchmark tests to `head`, compare, render the PR bodies."""
+    git = open_repo(checkout)
+    root = git.cwd
+    for ref in (base, head):
+        check_ref(git, ref)
+    items = inventory(git, head, base)
+    if not items:
+        raise BotError(NOTHING_KEPT.format(head=head, base=base))
+    domain = Domain.MEMORY if any(it.domain is Domain.MEMORY for it in items) else items[0].domain
+    config = load_config(root)
+    bench_root = config.benchmarks_root.strip("/")
+    notes: list[str] = []
+    with _head_tree(git, head) as (tree, branch):
+        env = resolve_env(tree, config, python)
+        benches = generate_benchmarks(git, tree, env, items, bench_root, branch=branch)
+        generated = [p for b in benches for p in (b.test_file, b.data_file) if p]
+        if commit and branch and generated:
+            _commit_benchmarks(Git(tree), generated, benches)
+        notes += [f"no benchmark for `{b.target}`: {b.skipped}" for b in benches if b.skipped]
+        inject = _to_inject(git, tree, base, bench_root)
+        result: CompareResult | None = None
+        if run_compare:
+            try:
+                result = compare(
+                    root,
+                    base,
+                    head if branch else git.head_sha(head),
+                    memory=domain is Domain.MEMORY,
+                    timeout=timeout,
+                    inject=[tree / p for p in inject],
+                    python=env.python if python is None else python,
+                    passes=passes,
+                )
+                notes += result.warnings
+            except BotError as exc:
+                notes.append(f"`compare` could not run here: {exc}")
+        notes += _direction_notes(items, benches, result)
+        platform = pr_body.detect_platform(env, tree)
+        tests = {b.target: b.test_name for b in benches if b.test_file}
+        cmd = compare_command(
+            base, head, memory=domain is Domain.MEMORY, timeout=timeout, inject=inject
+        )
+        combined = _view(git, items, benches, result, notes, platform, base, head, cmd, env)
+        body = pr_body.render_body(combined, domain)
+        written = _write_bodies(
+            root, git, items, benches, result, platform, base, head, cmd, env, domain, body
+        )
+    title = pr_body.title_for(items, result, tests)
+    return PullRequestDraft(
+        title=title,
+        body=body,
+        domain=domain,
+        kept=len(items),
+        base=base,
+        head=head,
+        files_written=[*generated, *written],
+        optimizations=items,
+        benchmarks=benches,
+        compare=result,
+        notes=notes,
+    )
+
+
+@contextmanager
+def _head_tree(git: Git, head: str) -> Iterator[tuple[Path, str | None]]:
+    """A checkout of `head` to generate into: where it is already checked out, or a temp one.
+
+    Yields (path, branch name or None when `head` is not a local branch and cannot be
+    committed to).
+    """
+    name = head.removeprefix("refs/heads/")
+    branch = name if git.branch_exists(name) else None
+    if branch is not None:
+        if git.current_branch() == branch:
+            yield git.cwd, branch
+            return
+        where = git.worktree_branches().get(branch)
+        if where is not None and where.exists():
+            yield where, branch
+            return
+    tmp = Path(tempfile.mkdtemp(prefix="codeflash-prep-"))
+    path = tmp / "head"
+    try:
+        if branch is not None:
+            git.add_worktree(path, branch)
+        else:
+            git.add_detached_worktree(path, git.head_sha(head))
+        yield path, branch
+    finally:
+        git.remove_worktree(path)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _commit_benchmarks(git: Git, paths: list[str], benches: list[GeneratedBenchmark]) -> None:
+    if not git.run("status", "--porcelain", "--", *paths).stdout.strip():
+        return
+    names = ", ".join(f"`{b.target}`" for b in benches if b.test_file)
+    git.commit_paths(f"codeflash: benchmark tests for {names} (captured inputs)", paths)
+
+
+def _to_inject(git: Git, tree: Path, base: str, bench_root: str) -> list[str]:
+    """Benchmark files present in the head tree but not at `base` (tests + their data)."""
+    bench = tree / bench_root
+    if not bench.is_dir():
+        return []
+    out: list[str] = []
+    for path in sorted(bench.rglob("*")):
+        if not path.is_file() or "__pycache__" in path.parts:
+            continue
+        rel = path.relative_to(tree).as_posix()
+        if git.run("cat-file", "-e", f"{base}:{rel}", check=False).returncode != 0:
+            out.append(rel)
+    return out
+
+
+def _direction_notes(
+    items: list[KeptOptimization], benches: list[GeneratedBenchmark], result: CompareResult | None
+) -> list[str]:
+    if result is None:
+        return []
+    tests = {b.target: b.test_name for b in benches}
+    notes: list[str] = []
+    for it in items:
+        row = result.row_for(tests.get(it.target, ""))
+        better = pr_body.is_improvement(it)
+        if row is None or better is None:
+            continue
+        if it.domain is Domain.MEMORY and row.memory_delta_pct is not None:
+            agrees = (row.memory_delta_pct < 0) == better
+            cmp = f"{row.memory_delta_pct:+.1f}% peak"
+        else:
+            agrees = (row.speedup > 1) == better
+            cmp = f"{row.speedup:.2f}x"
+        if not agrees:
+            run = f"{it.delta_pct:+.1f}% {it.metric}"
+            notes.append(DISAGREES.format(target=it.target, run=run, cmp=cmp))
+    return notes
+
+
+def _view(
+    git: Git,
+    items: list[KeptOptimization],
+    benches: list[GeneratedBenchmark],
+    result: CompareResult | None,
+    notes: list[str],
+    platform: pr_body.Platform,
+    base: str,
+    head: str,
+    cmd: str,
+    env: TargetEnv,
+) -> pr_body.BodyView:
+    by_target = {b.target: b for b in benches}
+    opts = [pr_body.optimization_view(git, it, by_target.get(it.target), result) for it in items]
+    tests = {b.target: b.test_name for b in benches if b.test_file}
+    memory = items[0].domain is Domain.MEMORY
+    summary = [_summary_line(it, o, memory) for it, o in zip(items, opts, strict=True)]
+    made = [b for b in benches if b.test_file]
+    if made:
+        where = Path(made[0].test_file or "").parent
+        summary.append(
+            f"Adds {len(made)} pytest-benchmark test(s) under `{where}`, each fed by an input "
+            "captured from a real call, so the gain can be re-measured."
+        )
+    summary.append(
+        "Each change was kept only after replaying captured calls (same results, exceptions and "
+        "argument mutations) and passing the repository's tests."
+    )
+    if result is not None:
+        intro = (
+            f"`{result.command}`: each ref benchmarked in its own git worktree by the project's "
+            f"interpreter (Python {result.python_version}), {result.passes} interleaved pass(es) "
+            "per ref; min is the best pass, median the median of the passes; speedup = base min "
+            "/ head min."
+        )
+        table = result.markdown()
+        flags = " ".join(result.pytest_args)
+    else:
+        intro = f"`compare` was not run for this draft; reproduce it with `{cmd}`."
+        table = "The measurements from the optimization run are below."
+        flags = " ".join([*PYTEST_FLAGS, *BENCH_FLAGS])
+    return pr_body.BodyView(
+        title=pr_body.title_for(items, result, tests),
+        base=base,
+        head=head,
+        base_sha=git.short_sha(base),
+        head_sha=git.short_sha(head),
+        summary=summary,
+        optimizations=opts,
+        loop_table=pr_body.loop_table(items),
+        compare_intro=intro,
+        compare_table=table,
+        compare_flags=flags,
+        chart=pr_body.chart(result, items[0].domain),
+        notes=notes,
+        platform=platform,
+        reproduce=_reproduce(base, head, cmd, result, env),
+        changelog=[pr_body.changelog_line(it, result, tests.get(it.target)) for it in items],
+    )
+
+
+def _summary_line(it: KeptOptimization, opt: pr_body.OptimizationView, memory: bool) -> str:
+    word = "Reduces peak memory of" if memory else "Speeds up"
+    return f"{word} `{it.target}` ({opt.rule}): {opt.summary}; bot measured {opt.measured}."
+
+
+def _reproduce(base: str, head: str, cmd: str, result: CompareResult | None, env: TargetEnv) -> str:
+    files = " ".join(result.benchmark_files) if result else "tests/benchmarks"
+    pythonpath = ":".join(env.pythonpath)
+    flags = " ".join([*PYTEST_FLAGS[:-2], *BENCH_FLAGS])
+    return "\n".join(
+        [
+            "# with codeflash-bot (worktrees for both refs, removed afterwards):",
+            "python -m pip install codeflash-bot pytest pytest-benchmark",
+            cmd,
+            "",
+            "# or by hand, at each ref (copy the benchmark files into the base checkout first):",
+            f"git switch --detach {base}   # then: git switch --detach {head}",
+            f"PYTHONPATH={pythonpath} python -m pytest {flags} {files}",
+        ]
+    )
+
+
+def _write_bodies(
+    root: Path,
+    git: Git,
+    items: list[KeptOptimization],
+    benches: list[GeneratedBenchmark],
+    result: CompareResult | None,
+    platform: pr_body.Platform,
+    base: str,
+    head: str,
+    cmd: str,
+    env: TargetEnv,
+    domain: Domain,
+    combined: str,
+) -> list[str]:
+    """`.codeflash/pr-body-<func>.md` per function and `.codeflash/pr-body.md` combined."""
+    out_dir = root / STATE_DIR
+    out_dir.mkdir(exist_ok=True)
+    written: list[str] = []
+    by_target = {b.target: b for b in benches}
+    for target in dict.fromkeys(it.target for it in items):
+        subset = [it for it in items if it.target == target]
+        bench = by_target.get(target)
+        sub_result = None
+        if result is not None:
+            rows = [r for r in result.rows if bench and r.name == bench.test_name]
+            sub_result = result.model_copy(update={"rows": rows})
+        view = _view(
+            git, subset, [bench] if bench else [], sub_result, [], platform, base, head, cmd, env
+        )
+        slug = bench.test_name.removeprefix("test_benchmark_") if bench else subset[0].func_slug
+        name = f"pr-body-{slug}.md"
+        (out_dir / name).write_text(pr_body.render_body(view, domain), encoding="utf-8")
+        written.append(f"{STATE_DIR}/{name}")
+    (out_dir / COMBINED_BODY).write_text(combined, encoding="utf-8")
+    written.append(f"{STATE_DIR}/{COMBINED_BODY}")
+    return written
