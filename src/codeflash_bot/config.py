@@ -26,7 +26,7 @@ class Config(BaseModel):
     test_command: str | None = Field(None, alias="test-command")
     budget_minutes: float = Field(30.0, alias="budget-minutes", gt=0)
     max_experiments: int = Field(60, alias="max-experiments", gt=0)
-    max_targets: int = Field(8, alias="max-targets", gt=0)
+    max_targets: int = Field(25, alias="max-targets", gt=0)
     plateau: int = Field(12, gt=0, description="stop after this many discards in a row")
     min_improvement: float = Field(10.0, alias="min-improvement", ge=0)
     max_aa_noise: float = Field(3.0, alias="max-aa-noise", gt=0)

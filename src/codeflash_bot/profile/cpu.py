@@ -13,6 +13,7 @@ from codeflash_bot.sandbox import HarnessError, run_harness
 from codeflash_bot.session.setup import SetupInfo
 
 MIN_SHARE = 0.002  # functions under 0.2 % of the hottest one are noise
+SKIP_PARTS = {"venv", ".venv", "env", "build", "dist", "node_modules", "site-packages"}
 
 
 def module_name(rel: Path, pythonpath: list[str]) -> str | None:
@@ -80,7 +81,7 @@ def profile_cpu(
     memory_mb: int,
 ) -> list[Target]:
     """Run the profile and return the repo's own functions, hottest (own + child time) first."""
-    spec: dict = {"root": str(root), "interval": 0.0005}
+    spec: dict = {"root": str(root), "interval": 0.0001}
     if workload:
         argv = shlex.split(workload)
         if argv and Path(argv[0]).name.startswith("python"):
@@ -142,6 +143,31 @@ def rank(functions: list[dict], setup: SetupInfo, root: Path, exclude: list[str]
         return []
     floor = ranked[0].total_seconds * MIN_SHARE
     return [t for t in ranked if t.total_seconds >= floor]
+
+
+def own_functions(root: Path, setup: SetupInfo, exclude: list[str]) -> list[Target]:
+    """Every module-level function and method of the repo's own importable code (static scan)."""
+    found: list[Target] = []
+    for base in setup.pythonpath:
+        for path in sorted((root / base).rglob("*.py")):
+            rel = path.relative_to(root)
+            if any(p in SKIP_PARTS or p.startswith(".") for p in rel.parts[:-1]):
+                continue
+            if not is_candidate_file(rel, setup, exclude):
+                continue
+            module = module_name(rel, setup.pythonpath)
+            if module is None:
+                continue
+            text = path.read_text(encoding="utf-8", errors="replace")
+            seen: set[str] = set()
+            for line, qual in sorted(functions_in(text).items()):
+                if qual not in seen:
+                    seen.add(qual)
+                    found.append(Target(module=module, qualname=qual, file=rel, lineno=line))
+        if base == ".":
+            break
+    unique = {t.ref: t for t in found}
+    return list(unique.values())
 
 
 def resolve_target(spec: str, root: Path, setup: SetupInfo) -> Target:

@@ -95,6 +95,16 @@ def find_function(module: cst.Module, qualname: str) -> cst.FunctionDef | None:
     return node if isinstance(node, cst.FunctionDef) else None
 
 
+def applies(rule: Rule, module: cst.Module, qualname: str) -> bool:
+    """Whether `rule` would rewrite `qualname` in an already-parsed module (cheap pre-check)."""
+    func = find_function(module, qualname)
+    if func is None:
+        return False
+    ctx = RuleContext(taken_names={n.value for n in _all_names(module)})
+    new_func = rule.transform(func, ctx)
+    return new_func is not None and not new_func.deep_equals(func)
+
+
 def _named(stmt: cst.CSTNode, name: str, kind: type) -> bool:
     return isinstance(stmt, kind) and stmt.name.value == name  # type: ignore[attr-defined]
 

@@ -50,7 +50,7 @@ class State:
 
     # --- results.tsv -----------------------------------------------------------------------
     def append_result(self, record: ExperimentRecord) -> None:
-        self.dir.mkdir(exist_ok=True)
+        self.dir.mkdir(parents=True, exist_ok=True)
         path = self.path(RESULTS)
         new = not path.exists() or not path.read_text(encoding="utf-8").strip()
         with path.open("a", encoding="utf-8", newline="") as fh:
@@ -70,7 +70,7 @@ class State:
         return path.read_text(encoding="utf-8") if path.exists() else ""
 
     def write(self, name: str, text: str) -> None:
-        self.dir.mkdir(exist_ok=True)
+        self.dir.mkdir(parents=True, exist_ok=True)
         self.path(name).write_text(text, encoding="utf-8")
 
     def guard(self) -> str | None:

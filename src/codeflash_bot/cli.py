@@ -1,0 +1,124 @@
+"""Command line: wires subcommands to the stage packages, nothing more (pyperf's cmd_* style)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from codeflash_bot.config import load_config
+from codeflash_bot.console import RichReporter
+from codeflash_bot.errors import BotError
+from codeflash_bot.models import Domain, Request, RunSummary
+from codeflash_bot.status import cleanup_branch, status_report
+
+app = typer.Typer(
+    name="codeflash-bot",
+    help="Profile a Python repo, prove and measure rewrites, keep only real wins.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True, soft_wrap=True)
+
+PathArg = Annotated[Path, typer.Argument(help="the repository (default: current directory)")]
+
+
+@app.command()
+def optimize(
+    path: PathArg = Path("."),
+    domain: Annotated[Domain, typer.Option(help="what to optimize")] = Domain.AUTO,
+    target: Annotated[str | None, typer.Option(help="module:func or file.py::func")] = None,
+    request: Annotated[str | None, typer.Option(help="free text describing the problem")] = None,
+    guard: Annotated[str | None, typer.Option(help="command that must pass after a keep")] = None,
+    workload: Annotated[str | None, typer.Option(help="script to profile instead of tests")] = None,
+    budget_minutes: Annotated[float | None, typer.Option(min=0.1)] = None,
+    max_experiments: Annotated[int | None, typer.Option(min=1)] = None,
+    min_improvement: Annotated[float | None, typer.Option(min=0, help="percent")] = None,
+) -> None:
+    """Profile, propose, verify, measure; keep real wins as commits on codeflash/<abbr>-<tag>."""
+    config = load_config(path)
+    req = Request(
+        repo=path,
+        domain=domain,
+        target=target,
+        text=request,
+        guard=guard,
+        workload=workload,
+        budget_minutes=budget_minutes,
+        max_experiments=max_experiments,
+        min_improvement=min_improvement,
+    )
+    budget = max_experiments or config.max_experiments
+    from codeflash_bot.loop import optimize as run_optimize
+
+    with RichReporter(err, budget) as reporter:
+        summary = run_optimize(req, config, reporter)
+    _print_summary(summary)
+
+
+def _print_summary(summary: RunSummary) -> None:
+    table = Table(title=f"codeflash-bot: {summary.branch}")
+    for col in ("target", "rule", "speedup", "commit"):
+        table.add_column(col)
+    for r in summary.kept:
+        speed = f"{r.baseline / r.candidate:.2f}x" if r.baseline and r.candidate else "-"
+        table.add_row(r.target, r.description.split(" ", 1)[0], speed, r.commit)
+    out.print(table)
+    best = (
+        "none"
+        if summary.best_improvement_pct is None
+        else f"-{summary.best_improvement_pct:.1f}% time"
+    )
+    out.print(
+        f"{summary.experiments} experiments: {len(summary.kept)} kept,"
+        f" {summary.discarded} discarded, {summary.crashed} crashed; best {best};"
+        f" stopped: {summary.stopped_because}",
+        highlight=False,
+    )
+
+
+@app.command()
+def status(path: PathArg = Path(".")) -> None:
+    """Results and handoff of the bot's latest branch (or the one checked out)."""
+    out.print(status_report(path))
+
+
+@app.command()
+def cleanup(path: PathArg = Path(".")) -> None:
+    """Keep learnings.md and results.tsv; remove HANDOFF.md, setup.md, conventions.md, bench_*."""
+    branch, removed = cleanup_branch(path)
+    if removed:
+        out.print(f"{branch}: removed {', '.join(removed)}", highlight=False)
+    else:
+        out.print(f"{branch}: nothing to clean", highlight=False)
+
+
+def main() -> None:
+    """Console-script entry: BotError -> one line on stderr and its exit code."""
+    try:
+        app(standalone_mode=False)
+    except BotError as exc:
+        _fail(str(exc), exc.exit_code)
+    except KeyboardInterrupt:
+        err.print("codeflash-bot: interrupted", highlight=False)
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        sys.exit(1)
+    except Exception as exc:
+        # Usage errors (typer vendors click, so match by shape, not by class): one line.
+        if hasattr(exc, "format_message") and isinstance(getattr(exc, "exit_code", None), int):
+            _fail(str(exc.format_message()), exc.exit_code)
+        raise
+
+
+def _fail(message: str, code: int) -> None:
+    err.print(f"codeflash-bot: error: {' '.join(message.split())}", highlight=False, markup=False)
+    sys.exit(code)

@@ -1,0 +1,434 @@
+"""The experiment loop: profile -> targets -> propose -> verify -> measure -> keep or discard.
+
+Order of gates per candidate, cheapest first, and the original stays on disk until the very
+last gates: scope -> replay on captured inputs -> timing (twice, fresh processes) -> write the
+candidate -> repo tests + guard -> commit, or restore the file byte for byte.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import libcst as cst
+
+from codeflash_bot.capture import capture_inputs, corpus_dir, count_inputs
+from codeflash_bot.config import Config
+from codeflash_bot.errors import BotError
+from codeflash_bot.git import open_repo
+from codeflash_bot.measure.decide import clears, required_gain, too_noisy
+from codeflash_bot.measure.timing import measure, select_inputs
+from codeflash_bot.models import (
+    Candidate,
+    Domain,
+    ExperimentRecord,
+    Measurement,
+    Reason,
+    Request,
+    RunSummary,
+    Status,
+    Target,
+    Verdict,
+)
+from codeflash_bot.profile.cpu import own_functions, profile_cpu, resolve_target
+from codeflash_bot.progress import NullReporter, Reporter
+from codeflash_bot.propose.rule import Rule, applies, apply_rule
+from codeflash_bot.propose.rules import rules_for
+from codeflash_bot.router import route
+from codeflash_bot.sandbox import HarnessError
+from codeflash_bot.session.report import render_handoff, render_learnings, rule_of
+from codeflash_bot.session.setup import SetupInfo, detect_setup, ensure_tools, render_setup_md
+from codeflash_bot.session.state import CONVENTIONS, HANDOFF, LEARNINGS, RESULTS, SETUP
+from codeflash_bot.session.workspace import (
+    Workspace,
+    open_workspace,
+    publish_state,
+    sync_mirror_from_branch,
+)
+from codeflash_bot.verify.replay import replay
+from codeflash_bot.verify.scope import scope_problem
+from codeflash_bot.verify.tests import TestRun, run_guard, run_tests
+
+STATE_FILES = (RESULTS, HANDOFF, LEARNINGS, SETUP, CONVENTIONS)
+NOISY_RETRIES = 2
+
+
+@dataclass
+class Run:
+    """Mutable bookkeeping of one run (kept out of the frozen boundary models)."""
+
+    ws: Workspace
+    config: Config
+    setup: SetupInfo
+    domain: Domain
+    why: str
+    reporter: Reporter
+    baseline: TestRun
+    guard: str | None
+    started: float = field(default_factory=time.monotonic)
+    experiments: int = 0
+    discards_in_a_row: int = 0
+    targets: list[Target] = field(default_factory=list)
+
+    def out_of_budget(self) -> str | None:
+        if time.monotonic() - self.started > self.config.budget_minutes * 60:
+            return f"time budget of {self.config.budget_minutes:g} min used"
+        if self.experiments >= self.config.max_experiments:
+            return f"max experiments ({self.config.max_experiments}) reached"
+        if self.discards_in_a_row >= self.config.plateau:
+            return f"plateau: {self.config.plateau} discards in a row"
+        return None
+
+
+def optimize(request: Request, config: Config, reporter: Reporter | None = None) -> RunSummary:
+    """Run the loop on `request.repo`; raises BotError for anything the user must fix."""
+    reporter = reporter or NullReporter()
+    config = config.merged(
+        guard=request.guard,
+        workload=request.workload,
+        budget_minutes=request.budget_minutes,
+        max_experiments=request.max_experiments,
+        min_improvement=request.min_improvement,
+    )
+    user_git = open_repo(request.repo)
+    toplevel = user_git.toplevel().resolve()
+    project_rel = Path(request.repo).resolve().relative_to(toplevel)
+    asked = request.domain if request.domain is not Domain.AUTO else config.domain
+    domain, why = route(asked, request.text, user_git.current_branch())
+    if domain is Domain.AUTO:
+        domain, why = Domain.CPU, "auto: the CPU engine is the one available"
+    if domain is not Domain.CPU:
+        raise BotError(f"the {domain.value} domain is not available yet; use --domain cpu")
+    reporter.stage("setup", "preparing the bot's branch")
+    ws = open_workspace(user_git, project_rel, domain)
+    start = ws.git.head_sha()
+    try:
+        return _run(ws, request, config, domain, why, reporter)
+    except BaseException:
+        ws.close()
+        if not ws.resumed and user_git.head_sha(ws.branch) == start:
+            user_git.run("branch", "-D", ws.branch, check=False)
+        raise
+    finally:
+        ws.close()
+
+
+def _run(
+    ws: Workspace, request: Request, config: Config, domain: Domain, why: str, reporter: Reporter
+) -> RunSummary:
+    sync_mirror_from_branch(ws, STATE_FILES)
+    setup = ensure_tools(detect_setup(ws.project, config), ["pytest", "pyinstrument"])
+    ws.mirror.write(SETUP, render_setup_md(setup, ws.project))
+    guard = config.guard or ws.mirror.guard() or ws.state.guard()
+    if not ws.mirror.read(CONVENTIONS):
+        ws.mirror.write(CONVENTIONS, ws.state.read(CONVENTIONS) or _conventions(guard))
+    if request.target:
+        resolve_target(request.target, ws.project, setup)  # fail before touching anything
+    if not setup.tests_found and not config.workload:
+        raise BotError(
+            f"no tests found in {ws.project_rel.as_posix() or '.'} (looked for test_*.py and"
+            " *_test.py); add tests or pass --workload"
+        )
+    reporter.stage("baseline", "running the tests once")
+    limits = {"timeout": config.test_timeout, "memory_mb": config.memory_limit_mb}
+    baseline = run_tests(setup, ws.project, **limits)
+    if baseline.no_tests and not config.workload:
+        raise BotError("no tests found: pytest collected nothing")
+    if baseline.timed_out:
+        raise BotError(f"the tests time out at baseline (test-timeout {config.test_timeout:g} s)")
+    if guard:
+        ok, tail = run_guard(guard, setup, ws.project, **limits)
+        if not ok:
+            raise BotError(f"the guard fails before any change ({guard}): {tail}")
+    run = Run(ws, config, setup, domain, why, reporter, baseline, guard)
+    if request.target:
+        run.targets = [resolve_target(request.target, ws.project, setup)]
+    stopped = "finished"
+    try:
+        stopped = _experiments(run, request)
+    except KeyboardInterrupt:
+        stopped = "interrupted"
+        raise
+    finally:
+        _write_reports(run, stopped)
+        publish_state(
+            ws, STATE_FILES, f"codeflash: state after {len(ws.mirror.results())} experiments"
+        )
+    return _summary(run, stopped)
+
+
+def _experiments(run: Run, request: Request) -> str:
+    ws, config = run.ws, run.config
+    run.reporter.stage("profile", "tests under pyinstrument")
+    if not run.targets:
+        found = profile_cpu(
+            run.setup,
+            ws.project,
+            workload=config.workload,
+            exclude=config.exclude,
+            timeout=config.test_timeout,
+            memory_mb=config.memory_limit_mb,
+        )
+        run.targets = _with_applicable_rules(run, found)
+    if not run.targets:
+        return "the profile found no function of the repository's own code"
+    run.reporter.stage("capture", f"recording inputs of {len(run.targets)} functions")
+    counts = capture_inputs(
+        run.setup,
+        ws.project,
+        run.targets,
+        ws.corpus_root,
+        workload=config.workload,
+        timeout=config.test_timeout,
+        memory_mb=config.memory_limit_mb,
+    )
+    silent = [t.ref for t in run.targets if counts.get(t.ref, 0) == 0]
+    if silent:
+        run.reporter.note(f"no inputs captured for {', '.join(silent)}: not called by the tests")
+    if request.target and silent:
+        raise BotError(f"the tests never call {request.target}; no inputs to verify a rewrite")
+    run.targets = [t for t in run.targets if counts.get(t.ref, 0) > 0]
+    done = {(r.target, rule_of(r)) for r in ws.mirror.results()}
+    rules = rules_for(Domain.CPU)
+    for index, target in enumerate(run.targets):
+        run.reporter.target(target, index, len(run.targets))
+        for rule in rules:
+            if (target.ref, rule.code) in done:
+                continue
+            if reason := run.out_of_budget():
+                return reason
+            source = (ws.project / target.file).read_text(encoding="utf-8")
+            new_source = apply_rule(rule, source, target.qualname)
+            if new_source is None:
+                continue
+            candidate = Candidate(
+                target=target,
+                proposer="rules",
+                rule=rule.code,
+                description=f"{rule.code} {rule.name}: {rule.summary}",
+                source=new_source,
+            )
+            _record(run, candidate, rule, source)
+    return "every applicable rule was tried on the top targets"
+
+
+def _with_applicable_rules(run: Run, profiled: list[Target]) -> list[Target]:
+    """Targets a proposer can work on: hottest profiled ones first, then statically matched ones.
+
+    Sampling misses sub-millisecond functions, so functions of the repo's own code where a rule
+    applies are added after the profiled ones; capture then drops those the tests never call.
+    """
+    rules = rules_for(run.domain)
+    parsed: dict[Path, cst.Module | None] = {}
+
+    def applicable(target: Target) -> bool:
+        if target.file not in parsed:
+            try:
+                text = (run.ws.project / target.file).read_text(encoding="utf-8")
+                parsed[target.file] = cst.parse_module(text)
+            except (OSError, cst.ParserSyntaxError):
+                parsed[target.file] = None
+        module = parsed[target.file]
+        return module is not None and any(applies(r, module, target.qualname) for r in rules)
+
+    seen = {t.ref for t in profiled}
+    static = own_functions(run.ws.project, run.setup, run.config.exclude)
+    ordered = [t for t in profiled if applicable(t)]
+    ordered += [t for t in static if t.ref not in seen and applicable(t)]
+    return ordered[: run.config.max_targets]
+
+
+def _record(run: Run, candidate: Candidate, rule: Rule, original: str) -> None:
+    ws = run.ws
+    try:
+        verdict = _evaluate(run, candidate, original)
+    except BaseException:
+        ws.restore_candidate(candidate.target.file)
+        raise
+    commit = "-"
+    if verdict.status is Status.KEEP:
+        commit = ws.git.commit_paths(
+            _commit_message(candidate, verdict), [ws.rel(candidate.target.file)]
+        )
+        ws.clear_pending()
+        run.discards_in_a_row = 0
+    else:
+        run.discards_in_a_row += 1
+    best = min(verdict.measurements, key=lambda m: m.gain, default=None)
+    description = candidate.description
+    if verdict.status is not Status.KEEP:
+        description += f" — {verdict.reason.value}" + (
+            f": {verdict.detail}" if verdict.detail else ""
+        )
+    record = ExperimentRecord(
+        commit=commit,
+        target=candidate.target.ref,
+        domain=Domain.CPU,
+        metric="seconds",
+        baseline=best.baseline if best else None,
+        candidate=best.candidate if best else None,
+        delta_pct=(best.candidate / best.baseline - 1) * 100 if best and best.baseline else None,
+        status=verdict.status,
+        description=description,
+    )
+    ws.mirror.append_result(record)
+    run.experiments += 1
+    kept = sum(r.status is Status.KEEP for r in ws.mirror.results())
+    _write_reports(run, "running")
+    run.reporter.experiment(record, run.experiments, run.config.max_experiments, kept)
+
+
+def _evaluate(run: Run, candidate: Candidate, original: str) -> Verdict:
+    ws, config, target = run.ws, run.config, candidate.target
+    problem = scope_problem(original, candidate.source, target)
+    if problem is not None:
+        reason = Reason.UNPARSABLE if problem.startswith("does not parse") else Reason.SCOPE
+        return Verdict(status=Status.DISCARD, reason=reason, detail=problem)
+    corpus = corpus_dir(ws.corpus_root, target)
+    if count_inputs(corpus) == 0:
+        return Verdict(status=Status.DISCARD, reason=Reason.NO_INPUTS)
+    limits = {"timeout": config.candidate_timeout, "memory_mb": config.memory_limit_mb}
+    try:
+        result = replay(run.setup, ws.project, target, candidate.source, corpus, **limits)
+        if result.mismatches:
+            first = result.mismatches[0]
+            return Verdict(
+                status=Status.DISCARD,
+                reason=Reason.BEHAVIOUR,
+                detail=f"input {first['input']}: {first['detail']}",
+            )
+        if result.compared == 0:
+            return Verdict(
+                status=Status.DISCARD, reason=Reason.NO_INPUTS, detail="all inputs nondeterministic"
+            )
+        inputs = select_inputs(corpus)
+        measurements: list[Measurement] = []
+        for _ in range(2):  # two independent fresh processes must both agree
+            m = _measure_quietly(run, candidate, inputs, result.mutates_args)
+            if m is None:
+                return Verdict(
+                    status=Status.DISCARD, reason=Reason.NOISY, measurements=measurements
+                )
+            measurements.append(m)
+            if not clears(m, config.min_improvement):
+                need = required_gain(m, config.min_improvement) * 100
+                return Verdict(
+                    status=Status.DISCARD,
+                    reason=Reason.NOT_FASTER,
+                    detail=f"{m.gain * 100:+.1f}% (needs > {need:.1f}%)",
+                    measurements=measurements,
+                )
+    except HarnessError as exc:
+        reason = Reason.TIMEOUT if exc.timed_out else Reason.HARNESS
+        return Verdict(status=Status.CRASH, reason=reason, detail=str(exc))
+    ws.write_candidate(target.file, candidate.source)
+    test_limits = {"timeout": config.test_timeout, "memory_mb": config.memory_limit_mb}
+    tests = run_tests(run.setup, ws.project, **test_limits)
+    new = tests.new_failures(run.baseline)
+    if new:
+        ws.restore_candidate(target.file)
+        detail = ", ".join(sorted(new)[:3])
+        return Verdict(
+            status=Status.DISCARD, reason=Reason.TESTS, detail=detail, measurements=measurements
+        )
+    if run.guard:
+        ok, tail = run_guard(run.guard, run.setup, ws.project, **test_limits)
+        if not ok:
+            ws.restore_candidate(target.file)
+            return Verdict(
+                status=Status.DISCARD, reason=Reason.GUARD, detail=tail, measurements=measurements
+            )
+    return Verdict(status=Status.KEEP, reason=Reason.KEPT, measurements=measurements)
+
+
+def _measure_quietly(
+    run: Run, candidate: Candidate, inputs: list[Path], mutates: bool
+) -> Measurement | None:
+    """One measurement whose A/A noise is acceptable, re-measuring a noisy one; None if never."""
+    for _ in range(1 + NOISY_RETRIES):
+        m = measure(
+            run.setup,
+            run.ws.project,
+            candidate.target,
+            candidate.source,
+            inputs,
+            fresh_args=mutates,
+            timeout=run.config.candidate_timeout,
+            memory_mb=run.config.memory_limit_mb,
+        )
+        if not too_noisy(m, run.config.max_aa_noise):
+            return m
+    return None
+
+
+def _commit_message(candidate: Candidate, verdict: Verdict) -> str:
+    gains = ", ".join(f"{m.gain * 100:+.1f}%" for m in verdict.measurements)
+    m = min(verdict.measurements, key=lambda x: x.gain)
+    sizes = ", ".join(i.shape or "?" for i in m.inputs[:3])
+    return (
+        f"⚡ {candidate.target.ref}: {candidate.description.split(':', 1)[0]}"
+        f" ({m.baseline / m.candidate:.2f}x faster)\n\n"
+        f"Domain: cpu. Proposer: {candidate.proposer} ({candidate.rule}).\n"
+        f"Measured: {m.baseline * 1e6:.1f} us -> {m.candidate * 1e6:.1f} us per call-set"
+        f" ({len(m.inputs)} largest captured inputs: {sizes}); gains in two independent runs:"
+        f" {gains}; A/A noise {m.aa_noise * 100:.1f}%.\n"
+    )
+
+
+def _write_reports(run: Run, stopped: str) -> None:
+    ws = run.ws
+    records = ws.mirror.results()
+    pending = _pending(run, records)
+    ws.mirror.write(
+        HANDOFF,
+        render_handoff(
+            branch=ws.branch,
+            domain=run.domain,
+            why=run.why,
+            records=records,
+            pending=pending,
+            stopped=stopped,
+        ),
+    )
+    ws.mirror.write(LEARNINGS, render_learnings(ws.mirror.read(LEARNINGS), run.targets, records))
+
+
+def _pending(run: Run, records: list[ExperimentRecord]) -> list[str]:
+    done = {(r.target, rule_of(r)) for r in records}
+    out = []
+    for target in run.targets:
+        source_path = run.ws.project / target.file
+        if not source_path.exists():
+            continue
+        source = source_path.read_text(encoding="utf-8")
+        left = [
+            r.code
+            for r in rules_for(Domain.CPU)
+            if (target.ref, r.code) not in done and apply_rule(r, source, target.qualname)
+        ]
+        if left:
+            out.append(f"`{target.ref}`: try {', '.join(left)}")
+    return out
+
+
+def _conventions(guard: str | None) -> str:
+    body = guard or "<!-- a command that must pass after every keep, e.g. `python -m pytest -q` -->"
+    return f"# Conventions\n\n## Guard\n\n{body}\n"
+
+
+def _summary(run: Run, stopped: str) -> RunSummary:
+    records = run.ws.mirror.results()
+    kept = [r for r in records if r.status is Status.KEEP]
+    best = max((-(r.delta_pct or 0.0) for r in kept), default=None)
+    return RunSummary(
+        branch=run.ws.branch,
+        domain=run.domain,
+        experiments=len(records),
+        kept=kept,
+        discarded=sum(r.status is Status.DISCARD for r in records),
+        crashed=sum(r.status is Status.CRASH for r in records),
+        best_improvement_pct=best,
+        stopped_because=stopped,
+        worktree_used=not run.ws.in_place,
+    )

@@ -1,0 +1,97 @@
+"""HANDOFF.md and learnings.md: what a human (or the next run) needs to pick up the work."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from codeflash_bot.models import Domain, ExperimentRecord, Status, Target
+
+AUTO_BEGIN = "<!-- codeflash:auto:begin -->"
+AUTO_END = "<!-- codeflash:auto:end -->"
+
+
+def speedup_of(record: ExperimentRecord) -> str:
+    if not record.baseline or not record.candidate:
+        return "-"
+    return f"{record.baseline / record.candidate:.2f}x"
+
+
+def rule_of(record: ExperimentRecord) -> str:
+    """The rule code: the first word of the description."""
+    return record.description.split(" ", 1)[0]
+
+
+def render_handoff(
+    *,
+    branch: str,
+    domain: Domain,
+    why: str,
+    records: list[ExperimentRecord],
+    pending: list[str],
+    stopped: str,
+) -> str:
+    kept = [r for r in records if r.status is Status.KEEP]
+    discarded = sum(r.status is Status.DISCARD for r in records)
+    crashed = sum(r.status is Status.CRASH for r in records)
+    best = max(kept, key=lambda r: -(r.delta_pct or 0), default=None)
+    lines = [
+        "# Handoff",
+        "",
+        f"- Branch: `{branch}`",
+        f"- Domain: {domain.value} ({why})",
+        f"- Updated: {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}",
+        f"- Experiments: {len(records)} (kept {len(kept)}, discarded {discarded},"
+        f" crashed {crashed})",
+        f"- Best improvement: {_best(best)}",
+        f"- State: {stopped}",
+        "",
+        "## Kept",
+        "",
+    ]
+    if kept:
+        lines += ["| commit | target | rule | speedup |", "|---|---|---|---|"]
+        lines += [f"| {r.commit} | `{r.target}` | {rule_of(r)} | {speedup_of(r)} |" for r in kept]
+    else:
+        lines.append("Nothing kept yet.")
+    lines += ["", "## Tried", ""]
+    if records:
+        lines += ["| target | rule | status | note |", "|---|---|---|---|"]
+        for r in records:
+            note = r.description.split(" — ", 1)[1] if " — " in r.description else speedup_of(r)
+            lines.append(f"| `{r.target}` | {rule_of(r)} | {r.status.value} | {note} |")
+    else:
+        lines.append("Nothing tried yet.")
+    lines += ["", "## Next", ""]
+    lines += [f"- {p}" for p in pending] or ["- Every rule that applies was tried on the targets."]
+    return "\n".join(lines) + "\n"
+
+
+def _best(record: ExperimentRecord | None) -> str:
+    if record is None:
+        return "none"
+    return f"`{record.target}` {speedup_of(record)} ({record.delta_pct:+.1f}% time)"
+
+
+def render_learnings(existing: str, targets: list[Target], records: list[ExperimentRecord]) -> str:
+    """Regenerate the bot's block; anything a human wrote outside it is preserved."""
+    auto = [AUTO_BEGIN, "## Hot functions (last profile)", ""]
+    auto += [
+        f"- `{t.ref}` ({t.file}:{t.lineno}): {t.total_seconds * 1000:.1f} ms in the profile"
+        for t in targets
+    ] or ["- (no profile yet)"]
+    auto += ["", "## What did not work, and why", ""]
+    failed = [r for r in records if r.status is not Status.KEEP]
+    auto += [f"- `{r.target}`: {r.description}" for r in failed] or ["- nothing yet"]
+    auto += ["", "## What worked", ""]
+    worked = [r for r in records if r.status is Status.KEEP]
+    auto += [f"- `{r.target}`: {rule_of(r)} gave {speedup_of(r)} ({r.commit})" for r in worked] or [
+        "- nothing yet"
+    ]
+    auto.append(AUTO_END)
+    block = "\n".join(auto)
+    if AUTO_BEGIN in existing and AUTO_END in existing:
+        head, rest = existing.split(AUTO_BEGIN, 1)
+        tail = rest.split(AUTO_END, 1)[1]
+        return head + block + tail
+    header = existing.rstrip() + "\n\n" if existing.strip() else "# Learnings\n\n"
+    return header + block + "\n"

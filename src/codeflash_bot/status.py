@@ -1,0 +1,94 @@
+"""`status` and `cleanup`: read or trim the `.codeflash/` state of the bot's branch.
+
+Both work from the user's checkout: if it is on a `codeflash/*` branch that branch is used,
+otherwise the most recently committed `codeflash/*` branch (read through git, never checked out
+over the user's work).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from rich.console import Group
+from rich.markdown import Markdown
+from rich.table import Table
+
+from codeflash_bot.errors import BotError
+from codeflash_bot.git import BOT_BRANCH_PREFIX, Git, open_repo
+from codeflash_bot.models import Status
+from codeflash_bot.session.report import rule_of, speedup_of
+from codeflash_bot.session.state import HANDOFF, RESULTS, STATE_DIR, State, parse_results
+
+
+def latest_bot_branch(git: Git) -> str:
+    current = git.current_branch()
+    if current and current.startswith(BOT_BRANCH_PREFIX):
+        return current
+    out = git.out(
+        "for-each-ref",
+        "--sort=-committerdate",
+        "--format=%(refname:short)",
+        "refs/heads/codeflash/",
+    )
+    if not out:
+        raise BotError("no codeflash/* branch in this repository yet; run `codeflash-bot optimize`")
+    return out.splitlines()[0]
+
+
+def _show(git: Git, branch: str, rel: str) -> str:
+    proc = git.run("show", f"{branch}:{rel}", check=False)
+    return proc.stdout if proc.returncode == 0 else ""
+
+
+def status_report(path: Path) -> Group:
+    """A rich renderable: results table + HANDOFF.md of the bot's branch."""
+    git = open_repo(path)
+    project_rel = Path(path).resolve().relative_to(git.toplevel().resolve())
+    branch = latest_bot_branch(git)
+    prefix = (project_rel / STATE_DIR).as_posix()
+    records = parse_results(_show(git, branch, f"{prefix}/{RESULTS}"), f"{branch}:{RESULTS}")
+    table = Table(title=f"{branch}: {len(records)} experiments")
+    for col in ("status", "target", "rule", "speedup", "commit"):
+        table.add_column(col)
+    style = {Status.KEEP: "green", Status.DISCARD: "yellow", Status.CRASH: "red"}
+    for r in records:
+        table.add_row(
+            f"[{style[r.status]}]{r.status.value}[/]",
+            r.target,
+            rule_of(r),
+            speedup_of(r),
+            r.commit,
+        )
+    handoff = _show(git, branch, f"{prefix}/{HANDOFF}") or "_no HANDOFF.md on the branch_"
+    return Group(table, Markdown(handoff))
+
+
+def cleanup_branch(path: Path) -> tuple[str, list[str]]:
+    """Remove run-scoped state on the bot's branch, as one commit; returns (branch, removed)."""
+    git = open_repo(path)
+    project_rel = Path(path).resolve().relative_to(git.toplevel().resolve())
+    branch = latest_bot_branch(git)
+    if git.current_branch() == branch:
+        if git.run("status", "--porcelain", "--untracked-files=no").stdout.strip():
+            raise BotError("working tree has uncommitted changes; commit or stash them first")
+        return branch, _cleanup_in(git, git.toplevel() / project_rel, project_rel)
+    tmp = Path(tempfile.mkdtemp(prefix="codeflash-cleanup-"))
+    worktree = tmp / "wt"
+    try:
+        git.add_worktree(worktree, branch)
+        return branch, _cleanup_in(Git(worktree), worktree / project_rel, project_rel)
+    finally:
+        git.remove_worktree(worktree)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _cleanup_in(git: Git, project: Path, project_rel: Path) -> list[str]:
+    removed = State(project).cleanup()
+    if not removed:
+        return []
+    paths = [(project_rel / r).as_posix() for r in removed]
+    git.run("add", "--all", "--", *paths)
+    git.run("commit", "--no-verify", "--quiet", "-m", "codeflash: cleanup run state", "--", *paths)
+    return removed

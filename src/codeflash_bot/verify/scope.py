@@ -1,0 +1,60 @@
+"""Gate 1: the candidate parses and changes only the target (plus new imports/constants)."""
+
+from __future__ import annotations
+
+import ast
+from collections import Counter
+
+from codeflash_bot.models import Target
+
+
+def scope_problem(original: str, candidate: str, target: Target) -> str | None:
+    """None if the candidate is in scope, else a one-line reason."""
+    try:
+        new_tree = ast.parse(candidate)
+    except SyntaxError as exc:
+        return f"does not parse: {exc.msg} (line {exc.lineno})"
+    old_tree = ast.parse(original)
+    owner = target.qualname.split(".")[0]
+    old = Counter(ast.dump(s) for s in old_tree.body)
+    new = Counter(ast.dump(s) for s in new_tree.body)
+    old_names = {_name(s) for s in old_tree.body}
+    for stmt in old_tree.body:
+        if (old - new)[ast.dump(stmt)] and _name(stmt) != owner:
+            return f"removed or changed top-level code other than {target.qualname}"
+    for stmt in new_tree.body:
+        if not (new - old)[ast.dump(stmt)]:
+            continue
+        name = _name(stmt)
+        if name == owner or isinstance(stmt, ast.Import | ast.ImportFrom):
+            continue
+        if isinstance(stmt, ast.Assign) and name is not None and name not in old_names:
+            continue
+        return f"added top-level code other than imports and new constants ({name or 'statement'})"
+    if "." in target.qualname:
+        return _class_scope(old_tree, new_tree, target)
+    return None
+
+
+def _name(stmt: ast.stmt) -> str | None:
+    if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return stmt.name
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+        target = stmt.targets[0]
+        return target.id if isinstance(target, ast.Name) else None
+    return None
+
+
+def _class_scope(old_tree: ast.Module, new_tree: ast.Module, target: Target) -> str | None:
+    cls_name, method = target.qualname.split(".", 1)
+    old_cls = next(s for s in old_tree.body if _name(s) == cls_name)
+    new_cls = next((s for s in new_tree.body if _name(s) == cls_name), None)
+    if not isinstance(new_cls, ast.ClassDef) or not isinstance(old_cls, ast.ClassDef):
+        return f"class {cls_name} disappeared"
+    old_rest = [ast.dump(s) for s in old_cls.body if _name(s) != method]
+    new_rest = [ast.dump(s) for s in new_cls.body if _name(s) != method]
+    if old_rest != new_rest or ast.dump(ast.Module(old_cls.decorator_list, [])) != ast.dump(
+        ast.Module(new_cls.decorator_list, [])
+    ):
+        return f"changed {cls_name} beyond {method}"
+    return None
