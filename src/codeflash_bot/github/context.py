@@ -1,0 +1,81 @@
+"""Everything a handler needs about this job: API client, repository, workspace, inputs.
+
+Built once by `action.run_action` from the environment, so handlers never read `os.environ`
+and tests can build one directly against a local fake API.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from urllib.parse import quote
+
+from github import Github
+from github.Repository import Repository
+from pydantic import BaseModel, ConfigDict, Field
+
+from codeflash_bot.models import Domain
+
+
+class Inputs(BaseModel):
+    """The action's `with:` inputs (INPUT_*), already parsed; None means "not given"."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    domain: Domain | None = None
+    target: str | None = None
+    budget_minutes: float | None = Field(None, gt=0)
+    min_improvement: float | None = Field(None, ge=0)
+    max_experiments: int | None = Field(None, gt=0)
+    guard: str | None = None
+    python_version: str | None = None
+
+
+@dataclass
+class Outcome:
+    """What the job reports back: step outputs and the job summary."""
+
+    branch: str = ""
+    pr_url: str = ""
+    kept: int = 0
+    best_improvement: float | None = None
+    summary: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Context:
+    gh: Github
+    full_name: str
+    workspace: Path
+    token: str = field(repr=False)
+    api_url: str
+    server_url: str = "https://github.com"
+    run_id: str | None = None
+    event_name: str = ""
+    default_branch: str | None = None
+    inputs: Inputs = field(default_factory=Inputs)
+    outcome: Outcome = field(default_factory=Outcome)
+
+    @cached_property
+    def repo(self) -> Repository:
+        """Lazy: builds URLs without a request (the client is created with lazy=True)."""
+        return self.gh.get_repo(self.full_name)
+
+    @property
+    def owner(self) -> str:
+        return self.full_name.split("/", 1)[0]
+
+    @property
+    def run_url(self) -> str:
+        if not self.run_id:
+            return ""
+        return f"{self.server_url}/{self.full_name}/actions/runs/{self.run_id}"
+
+    def api_path(self, *parts: str | int) -> str:
+        """Absolute API URL under this repository, each part URL-quoted."""
+        return "/".join([self.repo.url, *(quote(str(p), safe="") for p in parts)])
+
+    def redact(self, text: str) -> str:
+        """Defence in depth: the token never leaves in a body even if some text quoted it."""
+        return text.replace(self.token, "***") if self.token else text
