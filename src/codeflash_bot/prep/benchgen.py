@@ -193,7 +193,7 @@ def corpus_dirs(git: Git, branch: str | None, target: str) -> list[Path]:
     return [p for p in found if p.is_dir() and any(p.glob("*.pkl"))]
 
 
-def test_names(items: list[KeptOptimization]) -> dict[str, str]:
+def benchmark_names(items: list[KeptOptimization]) -> dict[str, str]:
     """target -> `test_benchmark_<func>`; the module joins the name only on a clash."""
     by_slug: dict[str, set[str]] = {}
     for it in items:
@@ -217,7 +217,7 @@ def generate_benchmarks(
     branch: str | None,
 ) -> list[GeneratedBenchmark]:
     """Write `test_benchmark_<func>.py` + its inputs under `root/bench_root` for each target."""
-    names = test_names(items)
+    names = benchmark_names(items)
     out: list[GeneratedBenchmark] = []
     seen: set[str] = set()
     for it in items:

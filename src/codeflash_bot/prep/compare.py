@@ -195,7 +195,8 @@ class CompareResult(Frozen):
             title_justify="left",
         )
         for col in self.columns():
-            table.add_column(col, justify="left" if col == "benchmark" else "right")
+            first = col == "benchmark"
+            table.add_column(col, justify="left" if first else "right", no_wrap=first)
         for cells in self.cells():
             table.add_row(*cells)
         return table
