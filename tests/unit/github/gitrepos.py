@@ -55,7 +55,7 @@ def make_repos(
     """Seed a repo with `files` on `branch` (plus other branches), publish it to a bare
     origin, and clone it as actions/checkout would (origin = the bare repo)."""
     seed = tmp / "seed"
-    seed.mkdir()
+    seed.mkdir(parents=True)
     git(seed, "init", "-q", "-b", branch)
     for rel, text in files.items():
         path = seed / rel
