@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -40,9 +41,10 @@ def optimize(
     budget_minutes: Annotated[float | None, typer.Option(min=0.1)] = None,
     max_experiments: Annotated[int | None, typer.Option(min=1)] = None,
     min_improvement: Annotated[float | None, typer.Option(min=0, help="percent")] = None,
+    python: Annotated[str | None, typer.Option(help="interpreter of the project's env")] = None,
 ) -> None:
     """Profile, propose, verify, measure; keep real wins as commits on codeflash/<abbr>-<tag>."""
-    config = load_config(path)
+    config = load_config(path).merged(python=python)
     req = Request(
         repo=path,
         domain=domain,
@@ -116,7 +118,9 @@ def main() -> None:
         # Usage errors (typer vendors click, so match by shape, not by class): one line.
         if hasattr(exc, "format_message") and isinstance(getattr(exc, "exit_code", None), int):
             _fail(str(exc.format_message()), exc.exit_code)
-        raise
+        if os.environ.get("CODEFLASH_DEBUG"):
+            raise
+        _fail(f"internal error: {type(exc).__name__}: {exc} (CODEFLASH_DEBUG=1 shows more)", 3)
 
 
 def _fail(message: str, code: int) -> None:

@@ -17,7 +17,7 @@ from codeflash_bot.capture import capture_inputs, corpus_dir, count_inputs
 from codeflash_bot.config import Config
 from codeflash_bot.errors import BotError
 from codeflash_bot.git import open_repo
-from codeflash_bot.measure.decide import clears, required_gain, too_noisy
+from codeflash_bot.measure.decide import judge
 from codeflash_bot.measure.timing import measure, select_inputs
 from codeflash_bot.models import (
     Candidate,
@@ -33,8 +33,7 @@ from codeflash_bot.models import (
 )
 from codeflash_bot.profile.cpu import own_functions, profile_cpu, resolve_target
 from codeflash_bot.progress import NullReporter, Reporter
-from codeflash_bot.propose.rule import Rule, applies, apply_rule
-from codeflash_bot.propose.rules import rules_for
+from codeflash_bot.propose import Proposer, RulesProposer
 from codeflash_bot.router import route
 from codeflash_bot.sandbox import HarnessError
 from codeflash_bot.session.report import render_handoff, render_learnings, rule_of
@@ -51,7 +50,6 @@ from codeflash_bot.verify.scope import scope_problem
 from codeflash_bot.verify.tests import TestRun, run_guard, run_tests
 
 STATE_FILES = (RESULTS, HANDOFF, LEARNINGS, SETUP, CONVENTIONS)
-NOISY_RETRIES = 2
 
 
 @dataclass
@@ -70,6 +68,7 @@ class Run:
     experiments: int = 0
     discards_in_a_row: int = 0
     targets: list[Target] = field(default_factory=list)
+    proposers: list[Proposer] = field(default_factory=list)
 
     def out_of_budget(self) -> str | None:
         if time.monotonic() - self.started > self.config.budget_minutes * 60:
@@ -81,8 +80,17 @@ class Run:
         return None
 
 
-def optimize(request: Request, config: Config, reporter: Reporter | None = None) -> RunSummary:
-    """Run the loop on `request.repo`; raises BotError for anything the user must fix."""
+def optimize(
+    request: Request,
+    config: Config,
+    reporter: Reporter | None = None,
+    proposers: list[Proposer] | None = None,
+) -> RunSummary:
+    """Run the loop on `request.repo`; raises BotError for anything the user must fix.
+
+    `proposers` defaults to the domain's rules; any Proposer (LLM, tests) goes through the very
+    same verification and keep rule.
+    """
     reporter = reporter or NullReporter()
     config = config.merged(
         guard=request.guard,
@@ -104,7 +112,8 @@ def optimize(request: Request, config: Config, reporter: Reporter | None = None)
     ws = open_workspace(user_git, project_rel, domain)
     start = ws.git.head_sha()
     try:
-        return _run(ws, request, config, domain, why, reporter)
+        chosen = proposers if proposers is not None else [RulesProposer(domain)]
+        return _run(ws, request, config, domain, why, reporter, chosen)
     except BaseException:
         ws.close()
         if not ws.resumed and user_git.head_sha(ws.branch) == start:
@@ -115,7 +124,13 @@ def optimize(request: Request, config: Config, reporter: Reporter | None = None)
 
 
 def _run(
-    ws: Workspace, request: Request, config: Config, domain: Domain, why: str, reporter: Reporter
+    ws: Workspace,
+    request: Request,
+    config: Config,
+    domain: Domain,
+    why: str,
+    reporter: Reporter,
+    proposers: list[Proposer],
 ) -> RunSummary:
     sync_mirror_from_branch(ws, STATE_FILES)
     setup = ensure_tools(detect_setup(ws.project, config), ["pytest", "pyinstrument"])
@@ -141,7 +156,7 @@ def _run(
         ok, tail = run_guard(guard, setup, ws.project, **limits)
         if not ok:
             raise BotError(f"the guard fails before any change ({guard}): {tail}")
-    run = Run(ws, config, setup, domain, why, reporter, baseline, guard)
+    run = Run(ws, config, setup, domain, why, reporter, baseline, guard, proposers=proposers)
     if request.target:
         run.targets = [resolve_target(request.target, ws.project, setup)]
     stopped = "finished"
@@ -149,6 +164,9 @@ def _run(
         stopped = _experiments(run, request)
     except KeyboardInterrupt:
         stopped = "interrupted"
+        raise
+    except Exception as exc:
+        stopped = f"stopped by an error: {' '.join(str(exc).split())[:200]}"
         raise
     finally:
         _write_reports(run, stopped)
@@ -170,7 +188,7 @@ def _experiments(run: Run, request: Request) -> str:
             timeout=config.test_timeout,
             memory_mb=config.memory_limit_mb,
         )
-        run.targets = _with_applicable_rules(run, found)
+        run.targets = _workable(run, found)
     if not run.targets:
         return "the profile found no function of the repository's own code"
     run.reporter.stage("capture", f"recording inputs of {len(run.targets)} functions")
@@ -189,37 +207,28 @@ def _experiments(run: Run, request: Request) -> str:
     if request.target and silent:
         raise BotError(f"the tests never call {request.target}; no inputs to verify a rewrite")
     run.targets = [t for t in run.targets if counts.get(t.ref, 0) > 0]
-    done = {(r.target, rule_of(r)) for r in ws.mirror.results()}
-    rules = rules_for(Domain.CPU)
     for index, target in enumerate(run.targets):
         run.reporter.target(target, index, len(run.targets))
-        for rule in rules:
-            if (target.ref, rule.code) in done:
-                continue
-            if reason := run.out_of_budget():
-                return reason
-            source = (ws.project / target.file).read_text(encoding="utf-8")
-            new_source = apply_rule(rule, source, target.qualname)
-            if new_source is None:
-                continue
-            candidate = Candidate(
-                target=target,
-                proposer="rules",
-                rule=rule.code,
-                description=f"{rule.code} {rule.name}: {rule.summary}",
-                source=new_source,
-            )
-            _record(run, candidate, rule, source)
+        tried = {rule_of(r) for r in ws.mirror.results() if r.target == target.ref}
+        for proposer in run.proposers:
+            while True:
+                if reason := run.out_of_budget():
+                    return reason
+                source = (ws.project / target.file).read_text(encoding="utf-8")
+                candidate = proposer.next_candidate(target, source, tried)
+                if candidate is None:
+                    break
+                tried.add(candidate.rule)
+                _record(run, candidate, source)
     return "every applicable rule was tried on the top targets"
 
 
-def _with_applicable_rules(run: Run, profiled: list[Target]) -> list[Target]:
+def _workable(run: Run, profiled: list[Target]) -> list[Target]:
     """Targets a proposer can work on: hottest profiled ones first, then statically matched ones.
 
-    Sampling misses sub-millisecond functions, so functions of the repo's own code where a rule
-    applies are added after the profiled ones; capture then drops those the tests never call.
+    Sampling misses sub-millisecond functions, so functions of the repo's own code that a
+    proposer wants are added after the profiled ones; capture drops those the tests never call.
     """
-    rules = rules_for(run.domain)
     parsed: dict[Path, cst.Module | None] = {}
 
     def applicable(target: Target) -> bool:
@@ -230,7 +239,7 @@ def _with_applicable_rules(run: Run, profiled: list[Target]) -> list[Target]:
             except (OSError, cst.ParserSyntaxError):
                 parsed[target.file] = None
         module = parsed[target.file]
-        return module is not None and any(applies(r, module, target.qualname) for r in rules)
+        return module is not None and any(p.wants(module, target) for p in run.proposers)
 
     seen = {t.ref for t in profiled}
     static = own_functions(run.ws.project, run.setup, run.config.exclude)
@@ -239,7 +248,7 @@ def _with_applicable_rules(run: Run, profiled: list[Target]) -> list[Target]:
     return ordered[: run.config.max_targets]
 
 
-def _record(run: Run, candidate: Candidate, rule: Rule, original: str) -> None:
+def _record(run: Run, candidate: Candidate, original: str) -> None:
     ws = run.ws
     try:
         verdict = _evaluate(run, candidate, original)
@@ -303,22 +312,23 @@ def _evaluate(run: Run, candidate: Candidate, original: str) -> Verdict:
                 status=Status.DISCARD, reason=Reason.NO_INPUTS, detail="all inputs nondeterministic"
             )
         inputs = select_inputs(corpus)
-        measurements: list[Measurement] = []
-        for _ in range(2):  # two independent fresh processes must both agree
-            m = _measure_quietly(run, candidate, inputs, result.mutates_args)
-            if m is None:
-                return Verdict(
-                    status=Status.DISCARD, reason=Reason.NOISY, measurements=measurements
-                )
-            measurements.append(m)
-            if not clears(m, config.min_improvement):
-                need = required_gain(m, config.min_improvement) * 100
-                return Verdict(
-                    status=Status.DISCARD,
-                    reason=Reason.NOT_FASTER,
-                    detail=f"{m.gain * 100:+.1f}% (needs > {need:.1f}%)",
-                    measurements=measurements,
-                )
+
+        def once() -> Measurement:
+            return measure(
+                run.setup,
+                ws.project,
+                target,
+                candidate.source,
+                inputs,
+                fresh_args=result.mutates_args,
+                timeout=config.candidate_timeout,
+                memory_mb=config.memory_limit_mb,
+            )
+
+        speed = judge(once, config.min_improvement, config.max_aa_noise)
+        if speed.status is not Status.KEEP:
+            return speed
+        measurements = speed.measurements
     except HarnessError as exc:
         reason = Reason.TIMEOUT if exc.timed_out else Reason.HARNESS
         return Verdict(status=Status.CRASH, reason=reason, detail=str(exc))
@@ -340,26 +350,6 @@ def _evaluate(run: Run, candidate: Candidate, original: str) -> Verdict:
                 status=Status.DISCARD, reason=Reason.GUARD, detail=tail, measurements=measurements
             )
     return Verdict(status=Status.KEEP, reason=Reason.KEPT, measurements=measurements)
-
-
-def _measure_quietly(
-    run: Run, candidate: Candidate, inputs: list[Path], mutates: bool
-) -> Measurement | None:
-    """One measurement whose A/A noise is acceptable, re-measuring a noisy one; None if never."""
-    for _ in range(1 + NOISY_RETRIES):
-        m = measure(
-            run.setup,
-            run.ws.project,
-            candidate.target,
-            candidate.source,
-            inputs,
-            fresh_args=mutates,
-            timeout=run.config.candidate_timeout,
-            memory_mb=run.config.memory_limit_mb,
-        )
-        if not too_noisy(m, run.config.max_aa_noise):
-            return m
-    return None
 
 
 def _commit_message(candidate: Candidate, verdict: Verdict) -> str:
@@ -395,17 +385,18 @@ def _write_reports(run: Run, stopped: str) -> None:
 
 
 def _pending(run: Run, records: list[ExperimentRecord]) -> list[str]:
-    done = {(r.target, rule_of(r)) for r in records}
     out = []
     for target in run.targets:
-        source_path = run.ws.project / target.file
-        if not source_path.exists():
+        path = run.ws.project / target.file
+        if not path.exists():
             continue
-        source = source_path.read_text(encoding="utf-8")
+        tried = {rule_of(r) for r in records if r.target == target.ref}
+        source = path.read_text(encoding="utf-8")
         left = [
-            r.code
-            for r in rules_for(Domain.CPU)
-            if (target.ref, r.code) not in done and apply_rule(r, source, target.qualname)
+            code
+            for p in run.proposers
+            if isinstance(p, RulesProposer)
+            for code in p.remaining(target, source, tried)
         ]
         if left:
             out.append(f"`{target.ref}`: try {', '.join(left)}")

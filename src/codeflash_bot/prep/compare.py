@@ -51,8 +51,8 @@ NO_BENCHMARKS = (
     "no benchmark files (test_*.py) under {root} at {ref}: run `codeflash-bot prepare-pr`"
 )
 MISSING_AT_REF = (
-    "benchmark {file} is missing at {ref} ({side}): rerun with `--inject {file}` to copy it "
-    "into both worktrees"
+    "benchmark {file} is missing at {ref} ({side}): rerun with `--inject {inject}` to copy "
+    "it from {other} into both worktrees"
 )
 CANNOT_IMPORT = (
     "the worktree of {ref} cannot import {name} ({error}): install the project's dependencies "
@@ -285,7 +285,6 @@ def compare(
     shas = {ref: check_ref(git, ref) for ref in (base, head)}
     env = resolve_env(root, config, python)
     deadline = Deadline(timeout)
-    injects = _inject_list(inject, root)
     bench_root = config.benchmarks_root.strip("/")
     tmp = Path(tempfile.mkdtemp(prefix="codeflash-compare-"))
     added: list[Path] = []
@@ -296,7 +295,8 @@ def compare(
             trees[side] = tmp / side
             added.append(trees[side])
             git.add_detached_worktree(trees[side], shas[ref])
-        injected = [rel for src in injects for rel in _inject(src, root, trees, bench_root)]
+        injects = _inject_list(inject, root, trees)
+        injected = [rel for src, at in injects for rel in _inject(src, at, trees, bench_root)]
         files = _benchmark_files(trees, bench_root, base, head)
         warnings: list[str] = []
         if shas[base] == shas[head]:
@@ -374,9 +374,12 @@ def compare_command(
 
 
 def _dedupe_injects(inject: Sequence[str]) -> list[str]:
-    """Injected data files travel with their test file, so only name the test files."""
-    tests = [p for p in inject if p.endswith(".py")]
-    return tests or list(inject)
+    """Data files travel with their test file, and several tests with their common directory."""
+    tests = [p for p in inject if p.endswith(".py")] or list(inject)
+    parents = {str(Path(p).parent) for p in tests}
+    if len(tests) > 1 and len(parents) == 1:
+        return [parents.pop()]
+    return tests
 
 
 def check_ref(git: Git, ref: str) -> str:
@@ -419,25 +422,46 @@ def _check_tools(env: TargetEnv, tmp: Path, deadline: Deadline, timeout: float) 
     return version
 
 
-def _inject_list(inject: Path | Sequence[Path] | None, root: Path) -> list[Path]:
+def _inject_list(
+    inject: Path | Sequence[Path] | None, root: Path, trees: dict[str, Path]
+) -> list[tuple[Path, Path]]:
+    """(source, the dir its repo-relative path is taken from) for each `--inject` item.
+
+    A relative path is looked up here (cwd, then the project), then in the head and base
+    worktrees, so `--inject tests/benchmarks` works from a checkout of main as well.
+    """
     if inject is None:
         return []
     items = [inject] if isinstance(inject, str | Path) else list(inject)
-    out: list[Path] = []
+    out: list[tuple[Path, Path]] = []
     for item in items:
         path = Path(item)
-        cands = [path] if path.is_absolute() else [Path.cwd() / path, root / path]
-        found = next((c.resolve() for c in cands if c.exists()), None)
+        if path.is_absolute():
+            cands = [(path, _toplevel(path, root))]
+        else:
+            cands = [(Path.cwd() / path, root), (root / path, root)]
+            cands += [(trees[side] / path, trees[side]) for side in ("head", "base")]
+        found = next(((c.resolve(), a.resolve()) for c, a in cands if c.exists()), None)
         if found is None:
-            raise BotError(f"--inject {item}: no such file or directory")
+            raise BotError(f"--inject {item}: no such file or directory here or at either ref")
         out.append(found)
     return out
 
 
-def _inject(src: Path, root: Path, trees: dict[str, Path], bench_root: str) -> list[str]:
+def _toplevel(path: Path, default: Path) -> Path:
+    """The work tree holding `path` (a checkout or any worktree), so its repo path is kept."""
+    where = path if path.is_dir() else path.parent
+    if not where.is_dir():
+        return default
+    proc = Git(where).run("rev-parse", "--show-toplevel", check=False)
+    return Path(proc.stdout.strip()) if proc.returncode == 0 else default
+
+
+def _inject(src: Path, anchor: Path, trees: dict[str, Path], bench_root: str) -> list[str]:
     """Copy `src` into both worktrees; a test file brings its `<stem>.*` data files along.
 
-    A path inside the project keeps its relative path; one outside lands in the benchmarks root.
+    A path inside `anchor` (the project or a worktree) keeps its relative path; any other
+    lands in the benchmarks root.
     """
     sources = [src]
     if src.is_file():
@@ -445,11 +469,13 @@ def _inject(src: Path, root: Path, trees: dict[str, Path], bench_root: str) -> l
     rels: list[str] = []
     for item in sources:
         try:
-            rel = item.relative_to(root.resolve()).as_posix()
+            rel = item.relative_to(anchor).as_posix()
         except ValueError:
             rel = f"{bench_root}/{item.name}"
         for tree in trees.values():
             dest = tree / rel
+            if dest.resolve() == item:
+                continue
             dest.parent.mkdir(parents=True, exist_ok=True)
             if item.is_dir():
                 shutil.copytree(item, dest, dirs_exist_ok=True)
@@ -476,15 +502,20 @@ def _benchmark_files(trees: dict[str, Path], bench_root: str, base: str, head: s
     for side in ("base", "head"):
         if side not in found:
             other = "head" if side == "base" else "base"
-            example = min(found[other]) if found[other] else bench_root
-            raise BotError(MISSING_AT_REF.format(file=example, ref=refs[side], side=side))
+            files = sorted(found[other]) or [bench_root]
+            raise BotError(_missing(files, bench_root, refs[side], side, refs[other]))
     for side, other in (("base", "head"), ("head", "base")):
         missing = sorted(found[other] - found[side])
         if missing:
-            raise BotError(MISSING_AT_REF.format(file=missing[0], ref=refs[side], side=side))
+            raise BotError(_missing(missing, bench_root, refs[side], side, refs[other]))
     if not found["head"]:
         raise BotError(NO_BENCHMARKS.format(root=bench_root, ref=head))
     return sorted(found["head"])
+
+
+def _missing(files: list[str], bench_root: str, ref: str, side: str, other: str) -> str:
+    inject = files[0] if len(files) == 1 else bench_root
+    return MISSING_AT_REF.format(file=files[0], ref=ref, side=side, inject=inject, other=other)
 
 
 def _top_level_packages(tree: Path, env: TargetEnv) -> list[str]:

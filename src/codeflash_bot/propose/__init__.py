@@ -1,1 +1,61 @@
-"""propose stage (see DESIGN.md pipeline)."""
+"""Proposers turn (target, current source) into Candidates; they never decide.
+
+The loop asks a proposer for its next candidate with the target's *current* source (after
+earlier keeps) and the set of ideas already tried, until it returns None.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import libcst as cst
+
+from codeflash_bot.models import Candidate, Domain, Target
+from codeflash_bot.propose.rule import applies, apply_rule
+from codeflash_bot.propose.rules import rules_for
+
+
+class Proposer(Protocol):
+    name: str
+
+    def wants(self, module: cst.Module, target: Target) -> bool:
+        """Cheap check: could this proposer do anything with `target`?"""
+
+    def next_candidate(self, target: Target, source: str, tried: set[str]) -> Candidate | None:
+        """The next untried idea for `target` (Candidate.rule must not be in `tried`)."""
+
+
+class RulesProposer:
+    """The deterministic libcst rules of one domain, in code order."""
+
+    name = "rules"
+
+    def __init__(self, domain: Domain) -> None:
+        self.rules = rules_for(domain)
+
+    def wants(self, module: cst.Module, target: Target) -> bool:
+        return any(applies(r, module, target.qualname) for r in self.rules)
+
+    def next_candidate(self, target: Target, source: str, tried: set[str]) -> Candidate | None:
+        for rule in self.rules:
+            if rule.code in tried:
+                continue
+            new_source = apply_rule(rule, source, target.qualname)
+            if new_source is None:
+                continue
+            return Candidate(
+                target=target,
+                proposer=self.name,
+                rule=rule.code,
+                description=f"{rule.code} {rule.name}: {rule.summary}",
+                source=new_source,
+            )
+        return None
+
+    def remaining(self, target: Target, source: str, tried: set[str]) -> list[str]:
+        """Codes of untried rules that still apply (for HANDOFF.md's next plan)."""
+        return [
+            r.code
+            for r in self.rules
+            if r.code not in tried and apply_rule(r, source, target.qualname) is not None
+        ]

@@ -8,6 +8,7 @@ compiled constant) it asks for through `RuleContext`, so the scope check in `ver
 from __future__ import annotations
 
 import re
+import warnings
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -101,8 +102,17 @@ def applies(rule: Rule, module: cst.Module, qualname: str) -> bool:
     if func is None:
         return False
     ctx = RuleContext(taken_names={n.value for n in _all_names(module)})
-    new_func = rule.transform(func, ctx)
+    new_func = _safe_transform(rule, func, ctx)
     return new_func is not None and not new_func.deep_equals(func)
+
+
+def _safe_transform(rule: Rule, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
+    """A rule that raises is a rule that does not apply: a rule bug must never stop a run."""
+    try:
+        return rule.transform(func, ctx)
+    except Exception as exc:
+        warnings.warn(f"rule {rule.code} failed on {func.name.value}: {exc!r}", stacklevel=2)
+        return None
 
 
 def _named(stmt: cst.CSTNode, name: str, kind: type) -> bool:
@@ -119,7 +129,7 @@ def apply_rule(rule: Rule, source: str, qualname: str) -> str | None:
     if func is None:
         return None
     ctx = RuleContext(taken_names={n.value for n in _all_names(module)})
-    new_func = rule.transform(func, ctx)
+    new_func = _safe_transform(rule, func, ctx)
     if new_func is None or new_func.deep_equals(func):
         return None
     module = module.deep_replace(func, new_func)
