@@ -47,6 +47,13 @@ def test_benchmark_missing_at_base_suggests_inject_and_cleans_up(tmp_path: Path)
     assert "missing at main (base)" in message
     assert "--inject tests/benchmarks/test_benchmark_dedupe.py" in message
     assert worktrees(repo.root) == [str(repo.root)]
+    # From a checkout of main (no such file here) the path is taken from the head ref.
+    git(repo.root, "switch", "-q", "main")
+    result = compare(repo.root, repo.base, repo.head, inject=Path("tests/benchmarks"), passes=1)
+    assert result.rows[0].speedup > 1
+    assert result.injected == ["tests/benchmarks"]
+    assert not (repo.root / "tests").exists()
+    assert worktrees(repo.root) == [str(repo.root)]
 
 
 def test_pytest_benchmark_not_installed_is_one_line(tmp_path: Path) -> None:
