@@ -37,10 +37,13 @@ def prepare_pr_cmd(
     head: Annotated[str | None, typer.Option(help="the bot's branch (default: current)")] = None,
     no_compare: Annotated[bool, typer.Option("--no-compare", help="skip compare")] = False,
     timeout: Annotated[float, typer.Option(min=1, help="compare budget, seconds")] = 600.0,
+    python: Annotated[str | None, typer.Option(help="the target's interpreter")] = None,
 ) -> None:
     """Inventory kept optimizations, add benchmark tests, compare BASE HEAD, write PR bodies."""
     base, head = resolve_refs(path, base, head)
-    draft = draft_pull_request(path, base, head, run_compare=not no_compare, timeout=timeout)
+    draft = draft_pull_request(
+        path, base, head, run_compare=not no_compare, timeout=timeout, python=python
+    )
     _out.print(inventory_table(draft.optimizations))
     if draft.compare is not None:
         _out.print(draft.compare.table())
@@ -60,9 +63,12 @@ def compare_cmd(
     inject: Annotated[
         list[Path] | None, typer.Option(help="benchmark file/dir copied into both worktrees")
     ] = None,
+    python: Annotated[str | None, typer.Option(help="the target's interpreter")] = None,
 ) -> None:
     """Run the benchmarks at BASE and HEAD (git worktrees) and print the comparison."""
-    result = compare(path, base, head, memory=memory, timeout=timeout, inject=inject or None)
+    result = compare(
+        path, base, head, memory=memory, timeout=timeout, inject=inject or None, python=python
+    )
     _out.print(result.table())
     for warning in result.warnings:
         _err.print(f"warning: {warning}", highlight=False, markup=False)
