@@ -38,7 +38,7 @@ WORDS: dict[Domain, tuple[str, ...]] = {
         r"startup",
         r"start[- ]up",
         r"circular",
-        r"structure",
+        r"(?<!data )structure",
         r"cold start",
         r"boot",
     ),

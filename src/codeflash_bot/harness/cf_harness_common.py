@@ -129,6 +129,8 @@ def run_call(func, args: tuple, kwargs: dict) -> tuple:
                 value = asyncio.run(value)
             if inspect.isgenerator(value) or isinstance(value, (map, filter, zip, enumerate)):
                 value = ("<iterator>", _drain(value))
+    except MemoryError:
+        raise  # hitting the sandbox's memory limit is a crash, not behaviour
     except Exception as exc:
         return ("raise", type(exc), _exc_args(exc), out.getvalue())
     return ("return", value, None, out.getvalue())

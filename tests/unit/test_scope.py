@@ -1,0 +1,51 @@
+from pathlib import Path
+
+from codeflash_bot.models import Target
+from codeflash_bot.verify.scope import scope_problem
+
+ORIGINAL = """import re
+
+LIMIT = 3
+
+def f(xs):
+    return sorted(xs)[0]
+
+def g(xs):
+    return xs
+
+class K:
+    def m(self, xs):
+        return sorted(xs)[0]
+
+    def other(self):
+        return 1
+"""
+F = Target(module="m", qualname="f", file=Path("m.py"), lineno=5)
+M = Target(module="m", qualname="K.m", file=Path("m.py"), lineno=12)
+
+
+def test_target_change_with_new_import_and_constant_is_in_scope() -> None:
+    cand = ORIGINAL.replace("return sorted(xs)[0]\n\ndef g", "return min(xs)\n\ndef g")
+    cand = cand.replace("import re\n", "import re\nimport heapq\n_RE_X = re.compile('x')\n")
+    assert scope_problem(ORIGINAL, cand, F) is None
+
+
+def test_touching_another_function_is_out_of_scope() -> None:
+    cand = ORIGINAL.replace("return xs", "return list(xs)")
+    assert "other than f" in scope_problem(ORIGINAL, cand, F)
+
+
+def test_changing_an_existing_constant_is_out_of_scope() -> None:
+    cand = ORIGINAL.replace("LIMIT = 3", "LIMIT = 4")
+    assert scope_problem(ORIGINAL, cand, F) is not None
+
+
+def test_unparsable_candidate() -> None:
+    assert scope_problem(ORIGINAL, "def f(:\n", F).startswith("does not parse")
+
+
+def test_method_target_may_change_only_its_method() -> None:
+    ok = ORIGINAL.replace("        return sorted(xs)[0]", "        return min(xs)")
+    assert scope_problem(ORIGINAL, ok, M) is None
+    bad = ok.replace("return 1", "return 2")
+    assert "beyond m" in scope_problem(ORIGINAL, bad, M)
