@@ -15,6 +15,7 @@ from codeflash_bot.config import load_config
 from codeflash_bot.console import RichReporter
 from codeflash_bot.errors import BotError
 from codeflash_bot.models import Domain, Request, RunSummary
+from codeflash_bot.prep.commands import register as register_prep
 from codeflash_bot.status import cleanup_branch, status_report
 
 app = typer.Typer(
@@ -24,6 +25,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+register_prep(app)
+
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
 
