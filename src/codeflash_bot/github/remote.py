@@ -158,7 +158,7 @@ def _require_bot_branch(branch: str) -> None:
 
 def checkout_detached(git: Git, sha: str) -> None:
     """Put the workspace at `sha` (the PR head) so the run starts from the PR's code."""
-    if git.is_dirty():
+    if git.run("status", "--porcelain", "--untracked-files=no").stdout.strip():
         raise BotError(f"{git.cwd}: the workspace has uncommitted changes; not switching to the PR")
     git.run("checkout", "--quiet", "--detach", sha)
 
