@@ -15,7 +15,7 @@ from codeflash_bot.config import load_config
 from codeflash_bot.errors import BotError
 from codeflash_bot.git import BOT_BRANCH_PREFIX, Git, open_repo
 from codeflash_bot.github import remote
-from codeflash_bot.github.commands import Command, check_target_in_repo
+from codeflash_bot.github.commands import HELP, Command, CommandError, check_target_in_repo
 from codeflash_bot.github.context import Context
 from codeflash_bot.github.events import PullRequest
 from codeflash_bot.github.publish import (
@@ -101,9 +101,6 @@ def run_optimization(ctx: Context, trigger: Trigger) -> RunSummary | None:
         reply(ctx, trigger.number, ALREADY_RUNNING.format(link=sticky.url()))
         return None
     command = trigger.command
-    target = command.target or ctx.inputs.target
-    if target:
-        target = check_target_in_repo(target, ctx.workspace)
     reporter: StickyReporter | LogReporter
     if sticky is not None:
         reporter = StickyReporter(sticky, header(ctx, trigger))
@@ -112,6 +109,15 @@ def run_optimization(ctx: Context, trigger: Trigger) -> RunSummary | None:
         reporter = LogReporter()
     try:
         base, bot_branches = _prepare_checkout(ctx, git, trigger)
+        target = command.target or ctx.inputs.target
+        if target:  # checked against the code being optimized (a PR's head, if any)
+            try:
+                target = check_target_in_repo(target, ctx.workspace)
+            except CommandError as exc:
+                if not isinstance(reporter, StickyReporter):
+                    raise
+                reporter.finish("failed", f"❌ {exc}", footer=HELP)
+                return None
         domain = (
             command.domain
             if command.domain is not Domain.AUTO

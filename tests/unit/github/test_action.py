@@ -584,3 +584,34 @@ def test_missing_token_and_bad_inputs(
     assert run_action(env) == 2
     assert "input domain: Unknown domain" in capsys.readouterr().err
     assert fake.calls == []
+
+
+def test_target_missing_in_the_repo_is_reported_in_the_status_comment(
+    fake: FakeGitHub, repos: Repos, action_env: EnvFactory, loop: StubLoop
+) -> None:
+    env = action_env("issue_comment", comment_event("/codeflash optimize src/demo/nope.py::f"))
+    assert run_action(env) == 0
+    sticky = fake.comments[1][0]["body"]
+    assert "`src/demo/nope.py` is not a file in the repository" in sticky
+    assert '"state": "failed"' in sticky
+    assert loop.requests == [] and repos.remote_branches() == ["master"]
+
+
+def test_loop_error_fails_the_job_and_says_why(
+    fake: FakeGitHub,
+    repos: Repos,
+    action_env: EnvFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from codeflash_bot.errors import BotError
+
+    def broken(request: Request, config: Any, reporter: Any) -> RunSummary:
+        raise BotError("no tests found: pytest collected nothing")
+
+    monkeypatch.setattr("codeflash_bot.loop.optimize", broken)
+    assert run_action(action_env("issue_comment", comment_event("/codeflash"))) == 2
+    sticky = fake.comments[1][0]["body"]
+    assert "❌ no tests found" in sticky and '"state": "failed"' in sticky
+    assert "no tests found" in capsys.readouterr().err
+    assert repos.remote_branches() == ["master"]
