@@ -11,19 +11,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import libcst as cst
-
-from codeflash_bot.capture import capture_inputs, corpus_dir, count_inputs
 from codeflash_bot.config import Config
+from codeflash_bot.domains import Engine, EngineContext, engine_for
 from codeflash_bot.errors import BotError
 from codeflash_bot.git import open_repo
-from codeflash_bot.measure.decide import judge
-from codeflash_bot.measure.timing import measure, select_inputs
 from codeflash_bot.models import (
     Candidate,
     Domain,
     ExperimentRecord,
-    Measurement,
     Reason,
     Request,
     RunSummary,
@@ -31,11 +26,10 @@ from codeflash_bot.models import (
     Target,
     Verdict,
 )
-from codeflash_bot.profile.cpu import own_functions, profile_cpu, resolve_target
+from codeflash_bot.profile.cpu import resolve_target
 from codeflash_bot.progress import NullReporter, Reporter
 from codeflash_bot.propose import Proposer, RulesProposer
 from codeflash_bot.router import route
-from codeflash_bot.sandbox import HarnessError
 from codeflash_bot.session.report import render_handoff, render_learnings, rule_of
 from codeflash_bot.session.setup import SetupInfo, detect_setup, ensure_tools, render_setup_md
 from codeflash_bot.session.state import CONVENTIONS, HANDOFF, LEARNINGS, RESULTS, SETUP
@@ -45,8 +39,6 @@ from codeflash_bot.session.workspace import (
     publish_state,
     sync_mirror_from_branch,
 )
-from codeflash_bot.verify.replay import replay
-from codeflash_bot.verify.scope import scope_problem
 from codeflash_bot.verify.tests import TestRun, run_guard, run_tests
 
 STATE_FILES = (RESULTS, HANDOFF, LEARNINGS, SETUP, CONVENTIONS)
@@ -59,7 +51,8 @@ class Run:
     ws: Workspace
     config: Config
     setup: SetupInfo
-    domain: Domain
+    engine: Engine
+    ctx: EngineContext
     why: str
     reporter: Reporter
     baseline: TestRun
@@ -69,6 +62,10 @@ class Run:
     discards_in_a_row: int = 0
     targets: list[Target] = field(default_factory=list)
     proposers: list[Proposer] = field(default_factory=list)
+
+    @property
+    def domain(self) -> Domain:
+        return self.engine.domain
 
     def out_of_budget(self) -> str | None:
         if time.monotonic() - self.started > self.config.budget_minutes * 60:
@@ -106,14 +103,13 @@ def optimize(
     domain, why = route(asked, request.text, user_git.current_branch())
     if domain is Domain.AUTO:
         domain, why = Domain.CPU, "auto: the CPU engine is the one available"
-    if domain is not Domain.CPU:
-        raise BotError(f"the {domain.value} domain is not available yet; use --domain cpu")
+    engine = engine_for(domain)
     reporter.stage("setup", "preparing the bot's branch")
     ws = open_workspace(user_git, project_rel, domain)
     start = ws.git.head_sha()
     try:
         chosen = proposers if proposers is not None else [RulesProposer(domain)]
-        return _run(ws, request, config, domain, why, reporter, chosen)
+        return _run(ws, request, config, engine, why, reporter, chosen)
     except BaseException:
         ws.close()
         if not ws.resumed and user_git.head_sha(ws.branch) == start:
@@ -127,13 +123,13 @@ def _run(
     ws: Workspace,
     request: Request,
     config: Config,
-    domain: Domain,
+    engine: Engine,
     why: str,
     reporter: Reporter,
     proposers: list[Proposer],
 ) -> RunSummary:
     sync_mirror_from_branch(ws, STATE_FILES)
-    setup = ensure_tools(detect_setup(ws.project, config), ["pytest", "pyinstrument"])
+    setup = ensure_tools(detect_setup(ws.project, config), list(engine.tools))
     ws.mirror.write(SETUP, render_setup_md(setup, ws.project))
     guard = config.guard or ws.mirror.guard() or ws.state.guard()
     if not ws.mirror.read(CONVENTIONS):
@@ -156,7 +152,8 @@ def _run(
         ok, tail = run_guard(guard, setup, ws.project, **limits)
         if not ok:
             raise BotError(f"the guard fails before any change ({guard}): {tail}")
-    run = Run(ws, config, setup, domain, why, reporter, baseline, guard, proposers=proposers)
+    ctx = EngineContext(ws.project, setup, config, ws.corpus_root, reporter)
+    run = Run(ws, config, setup, engine, ctx, why, reporter, baseline, guard, proposers=proposers)
     if request.target:
         run.targets = [resolve_target(request.target, ws.project, setup)]
     stopped = "finished"
@@ -177,36 +174,18 @@ def _run(
 
 
 def _experiments(run: Run, request: Request) -> str:
-    ws, config = run.ws, run.config
-    run.reporter.stage("profile", "tests under pyinstrument")
+    ws = run.ws
+    run.reporter.stage("profile", f"{run.domain.value} profile")
     if not run.targets:
-        found = profile_cpu(
-            run.setup,
-            ws.project,
-            workload=config.workload,
-            exclude=config.exclude,
-            timeout=config.test_timeout,
-            memory_mb=config.memory_limit_mb,
-        )
-        run.targets = _workable(run, found)
+        run.targets = run.engine.find_targets(run.ctx, run.proposers)
     if not run.targets:
-        return "the profile found no function of the repository's own code"
-    run.reporter.stage("capture", f"recording inputs of {len(run.targets)} functions")
-    counts = capture_inputs(
-        run.setup,
-        ws.project,
-        run.targets,
-        ws.corpus_root,
-        workload=config.workload,
-        timeout=config.test_timeout,
-        memory_mb=config.memory_limit_mb,
-    )
-    silent = [t.ref for t in run.targets if counts.get(t.ref, 0) == 0]
-    if silent:
-        run.reporter.note(f"no inputs captured for {', '.join(silent)}: not called by the tests")
-    if request.target and silent:
+        return "the profile found nothing in the repository's own code to work on"
+    run.reporter.stage("prepare", f"{len(run.targets)} targets")
+    explicit = bool(request.target)
+    ready = run.engine.prepare(run.ctx, run.targets)
+    if explicit and not ready:
         raise BotError(f"the tests never call {request.target}; no inputs to verify a rewrite")
-    run.targets = [t for t in run.targets if counts.get(t.ref, 0) > 0]
+    run.targets = ready
     for index, target in enumerate(run.targets):
         run.reporter.target(target, index, len(run.targets))
         tried = {rule_of(r) for r in ws.mirror.results() if r.target == target.ref}
@@ -223,31 +202,6 @@ def _experiments(run: Run, request: Request) -> str:
     return "every applicable rule was tried on the top targets"
 
 
-def _workable(run: Run, profiled: list[Target]) -> list[Target]:
-    """Targets a proposer can work on: hottest profiled ones first, then statically matched ones.
-
-    Sampling misses sub-millisecond functions, so functions of the repo's own code that a
-    proposer wants are added after the profiled ones; capture drops those the tests never call.
-    """
-    parsed: dict[Path, cst.Module | None] = {}
-
-    def applicable(target: Target) -> bool:
-        if target.file not in parsed:
-            try:
-                text = (run.ws.project / target.file).read_text(encoding="utf-8")
-                parsed[target.file] = cst.parse_module(text)
-            except (OSError, cst.ParserSyntaxError):
-                parsed[target.file] = None
-        module = parsed[target.file]
-        return module is not None and any(p.wants(module, target) for p in run.proposers)
-
-    seen = {t.ref for t in profiled}
-    static = own_functions(run.ws.project, run.setup, run.config.exclude)
-    ordered = [t for t in profiled if applicable(t)]
-    ordered += [t for t in static if t.ref not in seen and applicable(t)]
-    return ordered[: run.config.max_targets]
-
-
 def _record(run: Run, candidate: Candidate, original: str) -> None:
     ws = run.ws
     try:
@@ -258,7 +212,7 @@ def _record(run: Run, candidate: Candidate, original: str) -> None:
     commit = "-"
     if verdict.status is Status.KEEP:
         commit = ws.git.commit_paths(
-            _commit_message(candidate, verdict), [ws.rel(candidate.target.file)]
+            _commit_message(candidate, verdict, run.domain), [ws.rel(candidate.target.file)]
         )
         ws.clear_pending()
         run.discards_in_a_row = 0
@@ -273,8 +227,8 @@ def _record(run: Run, candidate: Candidate, original: str) -> None:
     record = ExperimentRecord(
         commit=commit,
         target=candidate.target.ref,
-        domain=Domain.CPU,
-        metric="seconds",
+        domain=run.domain,
+        metric=run.engine.metric,
         baseline=best.baseline if best else None,
         candidate=best.candidate if best else None,
         delta_pct=(best.candidate / best.baseline - 1) * 100 if best and best.baseline else None,
@@ -290,51 +244,17 @@ def _record(run: Run, candidate: Candidate, original: str) -> None:
 
 def _evaluate(run: Run, candidate: Candidate, original: str) -> Verdict:
     ws, config, target = run.ws, run.config, candidate.target
-    problem = scope_problem(original, candidate.source, target)
+    problem = run.engine.scope_problem(original, candidate)
     if problem is not None:
         reason = Reason.UNPARSABLE if problem.startswith("does not parse") else Reason.SCOPE
         return Verdict(status=Status.DISCARD, reason=reason, detail=problem)
-    corpus = corpus_dir(ws.corpus_root, target)
-    if count_inputs(corpus) == 0:
-        return Verdict(status=Status.DISCARD, reason=Reason.NO_INPUTS)
-    limits = {"timeout": config.candidate_timeout, "memory_mb": config.memory_limit_mb}
-    try:
-        result = replay(run.setup, ws.project, target, candidate.source, corpus, **limits)
-        if result.mismatches:
-            first = result.mismatches[0]
-            return Verdict(
-                status=Status.DISCARD,
-                reason=Reason.BEHAVIOUR,
-                detail=f"input {first['input']}: {first['detail']}",
-            )
-        if result.compared == 0:
-            return Verdict(
-                status=Status.DISCARD, reason=Reason.NO_INPUTS, detail="all inputs nondeterministic"
-            )
-        inputs = select_inputs(corpus)
-
-        def once() -> Measurement:
-            return measure(
-                run.setup,
-                ws.project,
-                target,
-                candidate.source,
-                inputs,
-                fresh_args=result.mutates_args,
-                timeout=config.candidate_timeout,
-                memory_mb=config.memory_limit_mb,
-            )
-
-        speed = judge(once, config.min_improvement, config.max_aa_noise)
-        if speed.status is not Status.KEEP:
-            return speed
-        measurements = speed.measurements
-    except HarnessError as exc:
-        reason = Reason.TIMEOUT if exc.timed_out else Reason.HARNESS
-        return Verdict(status=Status.CRASH, reason=reason, detail=str(exc))
+    verdict = run.engine.evaluate(run.ctx, candidate)
+    if verdict.status is not Status.KEEP:
+        return verdict
+    measurements = verdict.measurements
     ws.write_candidate(target.file, candidate.source)
-    test_limits = {"timeout": config.test_timeout, "memory_mb": config.memory_limit_mb}
-    tests = run_tests(run.setup, ws.project, **test_limits)
+    limits = {"timeout": config.test_timeout, "memory_mb": config.memory_limit_mb}
+    tests = run_tests(run.setup, ws.project, **limits)
     new = tests.new_failures(run.baseline)
     if new:
         ws.restore_candidate(target.file)
@@ -343,23 +263,23 @@ def _evaluate(run: Run, candidate: Candidate, original: str) -> Verdict:
             status=Status.DISCARD, reason=Reason.TESTS, detail=detail, measurements=measurements
         )
     if run.guard:
-        ok, tail = run_guard(run.guard, run.setup, ws.project, **test_limits)
+        ok, tail = run_guard(run.guard, run.setup, ws.project, **limits)
         if not ok:
             ws.restore_candidate(target.file)
             return Verdict(
                 status=Status.DISCARD, reason=Reason.GUARD, detail=tail, measurements=measurements
             )
-    return Verdict(status=Status.KEEP, reason=Reason.KEPT, measurements=measurements)
+    return verdict
 
 
-def _commit_message(candidate: Candidate, verdict: Verdict) -> str:
+def _commit_message(candidate: Candidate, verdict: Verdict, domain: Domain) -> str:
     gains = ", ".join(f"{m.gain * 100:+.1f}%" for m in verdict.measurements)
     m = min(verdict.measurements, key=lambda x: x.gain)
     sizes = ", ".join(i.shape or "?" for i in m.inputs[:3])
     return (
         f"⚡ {candidate.target.ref}: {candidate.description.split(':', 1)[0]}"
         f" ({m.baseline / m.candidate:.2f}x faster)\n\n"
-        f"Domain: cpu. Proposer: {candidate.proposer} ({candidate.rule}).\n"
+        f"Domain: {domain.value}. Proposer: {candidate.proposer} ({candidate.rule}).\n"
         f"Measured: {m.baseline * 1e6:.1f} us -> {m.candidate * 1e6:.1f} us per call-set"
         f" ({len(m.inputs)} largest captured inputs: {sizes}); gains in two independent runs:"
         f" {gains}; A/A noise {m.aa_noise * 100:.1f}%.\n"

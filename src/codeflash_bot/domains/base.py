@@ -1,0 +1,60 @@
+"""What a domain engine plugs into the loop (DESIGN.md "Domains").
+
+The loop owns everything shared: the branch, proposers' iteration, writing the candidate, the
+repo's tests and the guard, the commit or the byte-for-byte restore, results.tsv. An engine owns
+what differs per domain: how targets are found, what is prepared for them (captured inputs),
+how a candidate is judged BEFORE it is written (behaviour + its metric), and the metric's name.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from codeflash_bot.config import Config
+from codeflash_bot.models import Candidate, Domain, Target, Verdict
+from codeflash_bot.progress import Reporter
+from codeflash_bot.propose import Proposer
+from codeflash_bot.session.setup import SetupInfo
+from codeflash_bot.verify.scope import scope_problem
+
+
+@dataclass(frozen=True)
+class EngineContext:
+    """Everything an engine may use; `project` is the checkout the bot works in."""
+
+    project: Path
+    setup: SetupInfo
+    config: Config
+    corpus_root: Path
+    reporter: Reporter
+
+
+class Engine(ABC):
+    """One domain's profile, preparation, judgement and metric."""
+
+    domain: ClassVar[Domain]
+    metric: ClassVar[str]
+    tools: ClassVar[tuple[str, ...]] = ("pytest",)
+
+    @abstractmethod
+    def find_targets(self, ctx: EngineContext, proposers: list[Proposer]) -> list[Target]:
+        """Ranked targets some proposer can work on (most to gain first)."""
+
+    def prepare(self, ctx: EngineContext, targets: list[Target]) -> list[Target]:
+        """Get targets ready (e.g. capture inputs); returns those that can be verified."""
+        return targets
+
+    def scope_problem(self, original: str, candidate: Candidate) -> str | None:
+        """Gate 1: the candidate parses and stays within its target."""
+        return scope_problem(original, candidate.source, candidate.target)
+
+    @abstractmethod
+    def evaluate(self, ctx: EngineContext, candidate: Candidate) -> Verdict:
+        """Behaviour and metric with the ORIGINAL still on disk; KEEP means "go on to tests"."""
+
+    def score(self, ctx: EngineContext) -> tuple[float, str]:
+        """For `--domain auto`: a comparable estimate of what there is to gain, and why."""
+        return 0.0, f"{self.domain.value}: no estimate"

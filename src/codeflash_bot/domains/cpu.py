@@ -1,0 +1,131 @@
+"""CPU engine: pyinstrument hot functions, replay on captured inputs, interleaved A/B timing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import libcst as cst
+
+from codeflash_bot.capture import capture_inputs, corpus_dir, count_inputs
+from codeflash_bot.domains.base import Engine, EngineContext
+from codeflash_bot.measure.decide import judge
+from codeflash_bot.measure.timing import measure, select_inputs
+from codeflash_bot.models import Candidate, Domain, Measurement, Reason, Status, Target, Verdict
+from codeflash_bot.profile.cpu import own_functions, profile_cpu
+from codeflash_bot.propose import Proposer
+from codeflash_bot.sandbox import HarnessError
+from codeflash_bot.verify.replay import replay
+
+
+def workable(ctx: EngineContext, profiled: list[Target], proposers: list[Proposer]) -> list[Target]:
+    """Hottest profiled targets a proposer wants, then statically matched ones.
+
+    Sampling misses sub-millisecond functions, so functions of the repo's own code that a
+    proposer wants are added after the profiled ones; capture drops those the tests never call.
+    """
+    parsed: dict[Path, cst.Module | None] = {}
+
+    def wanted(target: Target) -> bool:
+        if target.file not in parsed:
+            try:
+                text = (ctx.project / target.file).read_text(encoding="utf-8")
+                parsed[target.file] = cst.parse_module(text)
+            except (OSError, cst.ParserSyntaxError):
+                parsed[target.file] = None
+        module = parsed[target.file]
+        return module is not None and any(p.wants(module, target) for p in proposers)
+
+    seen = {t.ref for t in profiled}
+    static = own_functions(ctx.project, ctx.setup, ctx.config.exclude)
+    ordered = [t for t in profiled if wanted(t)]
+    ordered += [t for t in static if t.ref not in seen and wanted(t)]
+    return ordered[: ctx.config.max_targets]
+
+
+def capture_for(ctx: EngineContext, targets: list[Target]) -> list[Target]:
+    """Record inputs while the tests run; drop (and say so) targets the tests never call."""
+    counts = capture_inputs(
+        ctx.setup,
+        ctx.project,
+        targets,
+        ctx.corpus_root,
+        workload=ctx.config.workload,
+        timeout=ctx.config.test_timeout,
+        memory_mb=ctx.config.memory_limit_mb,
+    )
+    silent = [t.ref for t in targets if counts.get(t.ref, 0) == 0]
+    if silent:
+        ctx.reporter.note(f"no inputs captured for {', '.join(silent)}: not called by the tests")
+    return [t for t in targets if counts.get(t.ref, 0) > 0]
+
+
+def replay_gate(ctx: EngineContext, candidate: Candidate) -> tuple[Verdict | None, bool]:
+    """Behaviour on captured inputs: (a discard/crash verdict or None, mutates_args)."""
+    corpus = corpus_dir(ctx.corpus_root, candidate.target)
+    if count_inputs(corpus) == 0:
+        return Verdict(status=Status.DISCARD, reason=Reason.NO_INPUTS), False
+    result = replay(
+        ctx.setup,
+        ctx.project,
+        candidate.target,
+        candidate.source,
+        corpus,
+        timeout=ctx.config.candidate_timeout,
+        memory_mb=ctx.config.memory_limit_mb,
+    )
+    if result.mismatches:
+        first = result.mismatches[0]
+        detail = f"input {first['input']}: {first['detail']}"
+        return Verdict(status=Status.DISCARD, reason=Reason.BEHAVIOUR, detail=detail), False
+    if result.compared == 0:
+        detail = "all inputs nondeterministic"
+        return Verdict(status=Status.DISCARD, reason=Reason.NO_INPUTS, detail=detail), False
+    return None, result.mutates_args
+
+
+def crash_verdict(exc: HarnessError) -> Verdict:
+    reason = Reason.TIMEOUT if exc.timed_out else Reason.HARNESS
+    return Verdict(status=Status.CRASH, reason=reason, detail=str(exc))
+
+
+class CpuEngine(Engine):
+    domain = Domain.CPU
+    metric = "seconds"
+    tools = ("pytest", "pyinstrument")
+
+    def find_targets(self, ctx: EngineContext, proposers: list[Proposer]) -> list[Target]:
+        profiled = profile_cpu(
+            ctx.setup,
+            ctx.project,
+            workload=ctx.config.workload,
+            exclude=ctx.config.exclude,
+            timeout=ctx.config.test_timeout,
+            memory_mb=ctx.config.memory_limit_mb,
+        )
+        return workable(ctx, profiled, proposers)
+
+    def prepare(self, ctx: EngineContext, targets: list[Target]) -> list[Target]:
+        return capture_for(ctx, targets)
+
+    def evaluate(self, ctx: EngineContext, candidate: Candidate) -> Verdict:
+        try:
+            failed, mutates = replay_gate(ctx, candidate)
+            if failed is not None:
+                return failed
+            inputs = select_inputs(corpus_dir(ctx.corpus_root, candidate.target))
+
+            def once() -> Measurement:
+                return measure(
+                    ctx.setup,
+                    ctx.project,
+                    candidate.target,
+                    candidate.source,
+                    inputs,
+                    fresh_args=mutates,
+                    timeout=ctx.config.candidate_timeout,
+                    memory_mb=ctx.config.memory_limit_mb,
+                )
+
+            return judge(once, ctx.config.min_improvement, ctx.config.max_aa_noise)
+        except HarnessError as exc:
+            return crash_verdict(exc)
