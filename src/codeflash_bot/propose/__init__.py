@@ -11,7 +11,7 @@ from typing import Protocol
 import libcst as cst
 
 from codeflash_bot.models import Candidate, Domain, Target
-from codeflash_bot.propose.rule import applies, apply_rule
+from codeflash_bot.propose.rule import applies, apply_rule, module_names
 from codeflash_bot.propose.rules import rules_for
 
 
@@ -32,9 +32,13 @@ class RulesProposer:
 
     def __init__(self, domain: Domain) -> None:
         self.rules = rules_for(domain)
+        self._names: tuple[cst.Module, frozenset[str]] | None = None
 
     def wants(self, module: cst.Module, target: Target) -> bool:
-        return any(applies(r, module, target.qualname) for r in self.rules)
+        if self._names is None or self._names[0] is not module:
+            self._names = (module, module_names(module))
+        names = self._names[1]
+        return any(applies(r, module, target.qualname, names) for r in self.rules)
 
     def next_candidate(self, target: Target, source: str, tried: set[str]) -> Candidate | None:
         for rule in self.rules:

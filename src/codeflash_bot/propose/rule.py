@@ -96,12 +96,20 @@ def find_function(module: cst.Module, qualname: str) -> cst.FunctionDef | None:
     return node if isinstance(node, cst.FunctionDef) else None
 
 
-def applies(rule: Rule, module: cst.Module, qualname: str) -> bool:
+def module_names(module: cst.Module) -> frozenset[str]:
+    """Every name used in `module` (compute once, pass to `applies` for each function)."""
+    return frozenset(n.value for n in _all_names(module))
+
+
+def applies(
+    rule: Rule, module: cst.Module, qualname: str, names: frozenset[str] | None = None
+) -> bool:
     """Whether `rule` would rewrite `qualname` in an already-parsed module (cheap pre-check)."""
     func = find_function(module, qualname)
     if func is None:
         return False
-    ctx = RuleContext(taken_names={n.value for n in _all_names(module)})
+    taken = set(names if names is not None else module_names(module))
+    ctx = RuleContext(taken_names=taken)
     new_func = _safe_transform(rule, func, ctx)
     return new_func is not None and not new_func.deep_equals(func)
 
