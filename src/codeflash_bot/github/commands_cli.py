@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 from types import FrameType
 
 import typer
@@ -34,7 +35,10 @@ def action() -> None:
     signal.signal(signal.SIGTERM, _interrupt)
     _trust_workspace(dict(os.environ))
     code = run_action(dict(os.environ))
-    raise typer.Exit(code)
+    if code:
+        # sys.exit, not typer.Exit: cli.main runs the app with standalone_mode=False, where a
+        # typer.Exit code is returned instead of becoming the process's exit status.
+        sys.exit(code)
 
 
 def register(app: typer.Typer) -> None:
