@@ -14,6 +14,7 @@ from rich.table import Table
 from codeflash_bot.config import load_config
 from codeflash_bot.console import RichReporter
 from codeflash_bot.errors import BotError
+from codeflash_bot.github.commands_cli import register as register_github_action
 from codeflash_bot.models import Domain, Request, RunSummary
 from codeflash_bot.prep.commands import register as register_prep
 from codeflash_bot.status import cleanup_branch, status_report
@@ -26,6 +27,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 register_prep(app)
+register_github_action(app)
 
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
@@ -107,7 +109,9 @@ def cleanup(path: PathArg = Path(".")) -> None:
 def main() -> None:
     """Console-script entry: BotError -> one line on stderr and its exit code."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except BotError as exc:
         _fail(str(exc), exc.exit_code)
     except KeyboardInterrupt:

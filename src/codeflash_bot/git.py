@@ -14,7 +14,7 @@ from pathlib import Path
 from codeflash_bot.errors import BotError
 
 BOT_BRANCH_PREFIX = "codeflash/"
-_GIT_ENV = {
+GIT_ENV = {
     "GIT_TERMINAL_PROMPT": "0",
     "GIT_AUTHOR_NAME": "codeflash-bot",
     "GIT_AUTHOR_EMAIL": "codeflash-bot@users.noreply.github.com",
@@ -45,7 +45,7 @@ class Git:
         for item in extra_config:
             cmd += ["-c", item]
         cmd += list(args)
-        env = {**os.environ, **_GIT_ENV}
+        env = {**os.environ, **GIT_ENV}
         proc = subprocess.run(
             cmd, cwd=self.cwd, env=env, input=input, capture_output=True, text=True, check=False
         )

@@ -32,7 +32,14 @@ from codeflash_bot.propose import Proposer, RulesProposer
 from codeflash_bot.router import route
 from codeflash_bot.session.report import render_handoff, render_learnings, rule_of
 from codeflash_bot.session.setup import SetupInfo, detect_setup, ensure_tools, render_setup_md
-from codeflash_bot.session.state import CONVENTIONS, HANDOFF, LEARNINGS, RESULTS, SETUP
+from codeflash_bot.session.state import (
+    CONVENTIONS,
+    HANDOFF,
+    LEARNINGS,
+    RESULTS,
+    SETUP,
+    parse_scope_excludes,
+)
 from codeflash_bot.session.workspace import (
     Workspace,
     open_workspace,
@@ -131,9 +138,17 @@ def _run(
     sync_mirror_from_branch(ws, STATE_FILES)
     setup = ensure_tools(detect_setup(ws.project, config), list(engine.tools))
     ws.mirror.write(SETUP, render_setup_md(setup, ws.project))
-    guard = config.guard or ws.mirror.guard() or ws.state.guard()
+    # conventions.md is maintainer input (review feedback lands on the branch): the branch wins.
+    committed = ws.state.read(CONVENTIONS)
+    if committed:
+        ws.mirror.write(CONVENTIONS, committed)
+    guard = config.guard or ws.mirror.guard()
     if not ws.mirror.read(CONVENTIONS):
-        ws.mirror.write(CONVENTIONS, ws.state.read(CONVENTIONS) or _conventions(guard))
+        ws.mirror.write(CONVENTIONS, _conventions(guard))
+    excluded = parse_scope_excludes(ws.mirror.read(CONVENTIONS))
+    if excluded:
+        config = config.merged(exclude=sorted({*config.exclude, *excluded}))
+        reporter.note(f"conventions.md keeps the bot away from: {', '.join(excluded)}")
     if request.target:
         resolve_target(request.target, ws.project, setup)  # fail before touching anything
     if not setup.tests_found and not config.workload:

@@ -17,7 +17,7 @@ import subprocess
 from pathlib import Path
 
 from codeflash_bot.errors import BotError
-from codeflash_bot.git import _GIT_ENV, BOT_BRANCH_PREFIX, Git, validate_branch_name
+from codeflash_bot.git import BOT_BRANCH_PREFIX, GIT_ENV, Git, validate_branch_name
 
 _USERINFO = re.compile(r"^[a-z][a-z0-9+.-]*://[^/@]+@", re.I)
 
@@ -52,7 +52,7 @@ def _remote_git(
     git: Git, token: str | None, *args: str, check: bool = True
 ) -> subprocess.CompletedProcess[str]:
     """git talking to origin; the token is added only if origin needs it."""
-    env = {**os.environ, **_GIT_ENV}
+    env = {**os.environ, **GIT_ENV}
     if token and origin_needs_token(git):
         env = auth_env(token, env)
     proc = subprocess.run(

@@ -152,3 +152,33 @@ def parse_guard(conventions: str) -> str | None:
             continue
         return line.strip("`").strip() or None
     return None
+
+
+_SCOPE_VERBS = re.compile(
+    r"\b(don'?t|do not|never|avoid|skip|exclude|leave|ignore|out of scope|keep as is)\b", re.I
+)
+
+
+def parse_scope_excludes(conventions: str) -> list[str]:
+    """Glob patterns from `## Scope` feedback such as "don't touch `pkg/legacy.py`".
+
+    Only backticked paths (`a/b.py`, `a/b.py:12`, `a/b/`) or dotted module names
+    (`pkg.legacy`) on a line that says to keep away are used; free text never becomes a pattern.
+    """
+    match = re.search(r"^## Scope\s*$(.*?)(?=^## |\Z)", conventions, re.M | re.S)
+    if not match:
+        return []
+    patterns: list[str] = []
+    for line in match.group(1).splitlines():
+        if not _SCOPE_VERBS.search(line):
+            continue
+        for token in re.findall(r"`([^`\s]+)`", line):
+            token = re.sub(r":\d+$", "", token).strip("/")
+            if not token or ".." in token.split("/"):
+                continue
+            if token.endswith(".py") or "/" in token:
+                patterns.append(f"*{token}" if token.endswith(".py") else f"*{token}/*")
+            elif re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+", token):
+                path = token.replace(".", "/")
+                patterns += [f"*{path}.py", f"*{path}/*"]
+    return sorted(set(patterns))
