@@ -49,6 +49,8 @@ def optimize(
     python: Annotated[str | None, typer.Option(help="interpreter of the project's env")] = None,
 ) -> None:
     """Profile, propose, verify, measure; keep real wins as commits on codeflash/<abbr>-<tag>."""
+    if python and Path(python).exists():
+        python = str(Path(python).absolute())  # relative to where the user typed it
     config = load_config(path).merged(python=python)
     req = Request(
         repo=path,
