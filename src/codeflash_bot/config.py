@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -35,6 +35,21 @@ class Config(BaseModel):
     memory_limit_mb: int = Field(4096, alias="memory-limit-mb", gt=0)
     exclude: list[str] = Field(default_factory=list, description="glob patterns never optimized")
     benchmarks_root: str = Field("tests/benchmarks", alias="benchmarks-root")
+    memory_time_tolerance: float = Field(
+        5.0, alias="memory-time-tolerance", ge=0, description="memory keeps: max % slower"
+    )
+    # --- proposers (docs/llm.md) -----------------------------------------------------------
+    proposer: Literal["rules", "llm", "both"] = "rules"
+    llm_provider: Literal["anthropic", "openai"] | None = Field(
+        None, alias="llm-provider", description="None: whichever key is set (Anthropic first)"
+    )
+    llm_model: str | None = Field(None, alias="llm-model")
+    llm_base_url: str | None = Field(None, alias="llm-base-url")
+    llm_max_tokens_total: int = Field(200_000, alias="llm-max-tokens-total", gt=0)
+    llm_minutes: float = Field(10.0, alias="llm-minutes", gt=0)
+    llm_candidates: int = Field(3, alias="llm-candidates", gt=0, le=10)
+    llm_rounds: int = Field(2, alias="llm-rounds", gt=0, description="requests per target")
+    llm_timeout: float = Field(120.0, alias="llm-timeout", gt=0, description="seconds/request")
 
     def merged(self, **overrides: Any) -> Config:
         """A copy with every non-None override applied (CLI flags win over the file)."""
