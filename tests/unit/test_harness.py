@@ -81,7 +81,7 @@ def run_replay(pkg: Path, qualname: str, candidate: str, calls: list[tuple]):
 def test_equal_candidate_passes(pkg: Path) -> None:
     cand = textwrap.dedent(MODULE).replace("return sorted(xs)[0]", "return min(xs)")
     result = run_replay(pkg, "first_sorted", cand, [(([3, 1, 2],), {}), (([5],), {})])
-    assert result.ok and result.compared == 2
+    assert result.ok and result.compared >= 2
 
 
 def test_different_exception_is_a_mismatch(pkg: Path) -> None:

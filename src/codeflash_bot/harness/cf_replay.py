@@ -1,15 +1,20 @@
 """Replay captured inputs through the original and the candidate; report any difference.
 
 Spec: {"module", "qualname", "candidate_file", "corpus", "max_inputs", "out"}.
-Per input the original runs twice (a differing second run marks the input nondeterministic and
-it is skipped), then the candidate once, each on a fresh unpickled copy of the arguments.
+When fewer than GENERATE_BELOW inputs were captured, variants of the captured ones are added
+(type-preserving: a prefix half, reversed order, one element, duplicated elements of each
+list/tuple/str argument; never empty, since only real shapes are known).
+Per input the original runs twice (a differing second run marks the input nondeterministic
+and it is skipped), then the candidate once, each on a fresh unpickled copy of the arguments.
 Compared: outcome (return/raise), value or exception type+args, arguments after the call
 (in-place mutation), printed output. Output: {"compared", "nondeterministic", "mismatches",
-"mutates_args", "inputs"}.
+"mutates_args", "inputs", "generated"}.
 """
 
 from __future__ import annotations
 
+import os
+import pickle
 import sys
 
 from cf_harness_common import (
@@ -17,18 +22,48 @@ from cf_harness_common import (
     equal,
     list_inputs,
     load_candidate,
-    load_input,
     load_original,
     read_spec,
     run_call,
     write_result,
 )
 
+GENERATE_BELOW = 8
+MAX_GENERATED = 32
 
-def _observed(func, path: str) -> tuple:
-    args, kwargs = load_input(path)
+
+def _observed(func, blob: bytes) -> tuple:
+    data = pickle.loads(blob)
+    args, kwargs = tuple(data["args"]), dict(data["kwargs"])
     outcome = run_call(func, args, kwargs)
     return outcome, args, kwargs
+
+
+def _variants(value):
+    if isinstance(value, (list, tuple, str)) and len(value) > 1:
+        n = len(value)
+        out = [value[: max(1, n // 2)], value[::-1], value[:1], value + value[: max(1, n // 4)]]
+        return [v for v in out if type(v) is type(value)]
+    return []
+
+
+def _generated(blobs: list) -> list:
+    """Extra (name, blob) inputs derived from the captured ones, one argument varied at a time."""
+    out = []
+    for name, blob in blobs:
+        data = pickle.loads(blob)
+        args = list(data["args"])
+        for i, arg in enumerate(args):
+            for j, variant in enumerate(_variants(arg)):
+                new = [*args[:i], variant, *args[i + 1 :]]
+                try:
+                    payload = pickle.dumps({"args": tuple(new), "kwargs": data["kwargs"]})
+                except Exception:
+                    continue
+                out.append((f"{name}~arg{i}v{j}", payload))
+                if len(out) >= MAX_GENERATED:
+                    return out
+    return out
 
 
 def _same(a: tuple, b: tuple) -> str | None:
@@ -53,21 +88,26 @@ def main() -> int:
     with open(spec["candidate_file"], encoding="utf-8") as fh:
         candidate = load_candidate(module, spec["qualname"], fh.read())
     inputs = list_inputs(spec["corpus"])[: spec.get("max_inputs", 256)]
+    blobs = []
+    for path in inputs:
+        with open(path, "rb") as fh:
+            blobs.append((os.path.basename(path), fh.read()))
+    generated = _generated(blobs) if len(blobs) < GENERATE_BELOW else []
     compared, nondeterministic, mutates = 0, 0, False
     mismatches: list[dict] = []
-    for path in inputs:
-        first = _observed(original, path)
-        second = _observed(original, path)
+    for name, blob in blobs + generated:
+        first = _observed(original, blob)
+        second = _observed(original, blob)
         if _same(first, second) is not None:
             nondeterministic += 1
             continue
-        pristine, _ = load_input(path)
+        pristine = tuple(pickle.loads(blob)["args"])
         if not equal(pristine, first[1]):
             mutates = True
-        diff = _same(first, _observed(candidate, path))
+        diff = _same(first, _observed(candidate, blob))
         compared += 1
         if diff is not None:
-            mismatches.append({"input": path.rsplit("/", 1)[-1], "detail": diff})
+            mismatches.append({"input": name, "detail": diff})
             if len(mismatches) >= 5:
                 break
     write_result(
@@ -78,6 +118,7 @@ def main() -> int:
             "mismatches": mismatches,
             "mutates_args": mutates,
             "inputs": len(inputs),
+            "generated": len(generated),
         },
     )
     return 0

@@ -14,6 +14,7 @@ class ReplayResult(Frozen):
     """How many inputs were compared and what differed (first few mismatches)."""
 
     inputs: int
+    generated: int = 0
     compared: int
     nondeterministic: int
     mismatches: list[dict[str, str]]
