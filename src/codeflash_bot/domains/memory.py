@@ -1,0 +1,334 @@
+"""Memory engine: memray peak attribution, replay on captured inputs, peak A/B + a time check.
+
+- Targets: the repo's tests run under memray (`cf_memprofile.py`); the allocations alive at the
+  run's high-water mark are attributed to the repo's own functions on their stacks, largest
+  first, then the functions a MEM rule matches statically (`workable`, as for CPU). memray is
+  installed into the target's environment when missing; when that fails the profile falls back
+  to tracemalloc (per-call peaks of own functions) and the run says so.
+- Keep rule: behaviour equal on captured inputs (`replay_gate`), then peak memory of original vs
+  candidate on the largest captured inputs (`cf_memtiming.py`: fresh process per side and
+  round, tracemalloc high-water mark, A/B/A' interleaved; its A/A ratio is 1.0 in practice, so
+  noise cannot let a no-op through) must drop by at least `min-improvement` % and by
+  `MIN_SAVED_BYTES`, and time (the CPU engine's interleaved timing) must not get slower than
+  `memory-time-tolerance` % (a slowdown over it is re-measured once; the smaller one counts).
+"""
+
+from __future__ import annotations
+
+import shlex
+import tempfile
+from pathlib import Path
+
+import libcst as cst
+
+from codeflash_bot.capture import corpus_dir
+from codeflash_bot.domains.base import Engine, EngineContext
+from codeflash_bot.domains.cpu import capture_for, crash_verdict, replay_gate, workable
+from codeflash_bot.errors import BotError
+from codeflash_bot.measure.timing import measure, select_inputs
+from codeflash_bot.models import (
+    Candidate,
+    Domain,
+    InputSize,
+    Measurement,
+    Reason,
+    Status,
+    Target,
+    Verdict,
+)
+from codeflash_bot.profile.cpu import pytest_args, rank
+from codeflash_bot.propose import Proposer
+from codeflash_bot.propose.rule import applies
+from codeflash_bot.propose.rules import rules_for
+from codeflash_bot.sandbox import HarnessError, run_harness
+from codeflash_bot.session.setup import ensure_tools
+from codeflash_bot.verify.scope import scope_problem
+
+MEMORY_ROUNDS = 3
+MIN_SAVED_BYTES = 4096  # a smaller saving is real (tracemalloc is exact) but not worth a commit
+SLOTS_RULE = "MEM206"
+
+
+def profile_memory(ctx: EngineContext, method: str) -> tuple[list[Target], dict[str, int], int]:
+    """Own functions ranked by bytes attributed at the peak; (targets, bytes per ref, run peak)."""
+    spec: dict = {"root": str(ctx.project), "method": method}
+    workload = ctx.config.workload
+    if workload:
+        argv = shlex.split(workload)
+        if argv and Path(argv[0]).name.startswith("python"):
+            argv = argv[1:]
+        if not argv or not (ctx.project / argv[0]).is_file():
+            raise BotError(f"--workload must name a Python script in the repo: {workload!r}")
+        spec |= {"mode": "workload", "workload": [str(ctx.project / argv[0]), *argv[1:]]}
+    else:
+        spec |= {"mode": "pytest", "pytest_args": pytest_args()}
+    try:
+        out = run_harness(
+            "cf_memprofile.py",
+            spec,
+            python=ctx.setup.python,
+            cwd=ctx.project,
+            env=ctx.setup.env(ctx.project),
+            timeout=ctx.config.test_timeout,
+            memory_mb=ctx.config.memory_limit_mb,
+        )
+    except HarnessError as exc:
+        raise BotError(f"memory profiling failed: {exc}") from exc
+    ranked = rank(out["functions"], ctx.setup, ctx.project, ctx.config.exclude)
+    peaks = {t.ref: int(t.total_seconds) for t in ranked}
+    # rank() sorts by its "total" column, which holds bytes here; Targets carry no seconds.
+    targets = [t.model_copy(update={"total_seconds": 0.0, "self_seconds": 0.0}) for t in ranked]
+    return targets, peaks, int(out.get("peak") or 0)
+
+
+def measure_peak(
+    ctx: EngineContext, target: Target, candidate_source: str, inputs: list[Path]
+) -> Measurement:
+    """Peak bytes, original vs candidate (cf_memtiming.py). Raises HarnessError."""
+    with tempfile.TemporaryDirectory(prefix="codeflash-memcand-") as tmp:
+        cand = Path(tmp) / "candidate.py"
+        cand.write_text(candidate_source, encoding="utf-8")
+        out = run_harness(
+            "cf_memtiming.py",
+            {
+                "module": target.module,
+                "qualname": target.qualname,
+                "candidate_file": str(cand),
+                "inputs": [str(p) for p in inputs],
+                "rounds": MEMORY_ROUNDS,
+            },
+            python=ctx.setup.python,
+            cwd=ctx.project,
+            env=ctx.setup.env(ctx.project),
+            timeout=ctx.config.candidate_timeout,
+            memory_mb=ctx.config.memory_limit_mb,
+        )
+    pairs = zip(out["sizes"], out["shapes"], strict=True)
+    return Measurement(
+        baseline=float(out["baseline"]),
+        candidate=float(out["candidate"]),
+        aa_ratio=float(out["aa_ratio"]),
+        rounds=int(out["rounds"]),
+        loops=1,
+        per_call=0.0,
+        inputs=[InputSize(pickled_bytes=b, shape=s) for b, s in pairs],
+        metric="peak_bytes",
+    )
+
+
+def peak_reduction(m: Measurement) -> float:
+    """1 - candidate/baseline: 0.4 means the candidate peaks 40 % lower."""
+    return 1.0 - m.candidate / m.baseline if m.baseline > 0 else 0.0
+
+
+def slowdown(m: Measurement) -> float:
+    """candidate/baseline - 1 of a timing Measurement: 0.05 means 5 % slower."""
+    return m.candidate / m.baseline - 1.0 if m.baseline > 0 else 0.0
+
+
+def human_bytes(n: float) -> str:
+    for unit in ("B", "KiB", "MiB"):
+        if abs(n) < 1024 or unit == "MiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} GiB"  # pragma: no cover
+
+
+def decide_peak(peak: Measurement, floor_pct: float) -> str | None:
+    """None if the peak reduction clears floor, noise and MIN_SAVED_BYTES; else why not."""
+    need = max(floor_pct / 100.0, 3.0 * peak.aa_noise)
+    reduction = peak_reduction(peak)
+    saved = peak.baseline - peak.candidate
+    if reduction >= need and reduction > 0 and saved >= MIN_SAVED_BYTES:
+        return None
+    return (
+        f"peak {human_bytes(peak.baseline)} -> {human_bytes(peak.candidate)}"
+        f" ({-reduction * 100:+.1f}%; needs <= -{need * 100:.1f}% and"
+        f" >= {human_bytes(MIN_SAVED_BYTES)} saved; A/A {peak.aa_ratio:.3f})"
+    )
+
+
+class MemoryEngine(Engine):
+    domain = Domain.MEMORY
+    metric = "peak_bytes"
+    tools = ("pytest",)
+    optional_tools = ("memray",)  # installed by find_targets; tracemalloc when that fails
+
+    def __init__(self) -> None:
+        self.peaks: dict[str, int] = {}
+        self.run_peak = 0
+        self.method = "memray"
+
+    def _method(self, ctx: EngineContext) -> str:
+        try:
+            ensure_tools(ctx.setup, list(self.optional_tools))
+        except BotError as exc:
+            ctx.reporter.note(f"memray unavailable ({exc}); profiling memory with tracemalloc")
+            return "tracemalloc"
+        return "memray"
+
+    def find_targets(self, ctx: EngineContext, proposers: list[Proposer]) -> list[Target]:
+        self.method = self._method(ctx)
+        profiled, self.peaks, self.run_peak = profile_memory(ctx, self.method)
+        top = ", ".join(f"{ref} {human_bytes(b)}" for ref, b in list(self.peaks.items())[:3])
+        if top:
+            ctx.reporter.note(f"memory at the peak ({self.method}): {top}")
+        return workable(ctx, profiled, proposers)
+
+    def prepare(self, ctx: EngineContext, targets: list[Target]) -> list[Target]:
+        return capture_for(ctx, targets)
+
+    def scope_problem(self, original: str, candidate: Candidate) -> str | None:
+        """Like every engine, plus: the slots rule may add `__slots__` to the target's class."""
+        source = candidate.source
+        if candidate.rule == SLOTS_RULE and "." in candidate.target.qualname:
+            source = without_added_slots(original, source, candidate.target.qualname)
+        return scope_problem(original, source, candidate.target)
+
+    def evaluate(self, ctx: EngineContext, candidate: Candidate) -> Verdict:
+        try:
+            failed, mutates = replay_gate(ctx, candidate)
+            if failed is not None:
+                return failed
+            inputs = select_inputs(corpus_dir(ctx.corpus_root, candidate.target))
+            peak = measure_peak(ctx, candidate.target, candidate.source, inputs)
+            problem = decide_peak(peak, ctx.config.min_improvement)
+            if problem is not None:
+                return Verdict(
+                    status=Status.DISCARD,
+                    reason=Reason.NOT_FASTER,
+                    detail=problem,
+                    measurements=[peak],
+                )
+            timing = self._time(ctx, candidate, inputs, mutates)
+            peak = peak.model_copy(update={"per_call": timing.per_call})
+            slower = slowdown(timing)
+            summary = (
+                f"peak {human_bytes(peak.baseline)} -> {human_bytes(peak.candidate)}"
+                f" ({-peak_reduction(peak) * 100:+.1f}%, A/A {peak.aa_ratio:.3f});"
+                f" time {slower * 100:+.1f}% (tolerance +{ctx.config.memory_time_tolerance:g}%,"
+                f" A/A noise {timing.aa_noise * 100:.1f}%)"
+            )
+            if slower * 100 > ctx.config.memory_time_tolerance:
+                return Verdict(
+                    status=Status.DISCARD,
+                    reason=Reason.NOT_FASTER,
+                    detail=f"too slow: {summary}",
+                    measurements=[peak],
+                )
+            return Verdict(
+                status=Status.KEEP, reason=Reason.KEPT, detail=summary, measurements=[peak]
+            )
+        except HarnessError as exc:
+            return crash_verdict(exc)
+        except MemoryError:  # pragma: no cover - the harness reports it as HarnessError
+            return Verdict(status=Status.CRASH, reason=Reason.HARNESS, detail="out of memory")
+
+    def _time(
+        self, ctx: EngineContext, candidate: Candidate, inputs: list[Path], mutates: bool
+    ) -> Measurement:
+        """Interleaved timing (CPU engine's harness), retaken while its own A/A is too noisy
+        (up to 3 times, the quietest counts); a slowdown over the tolerance is re-measured once
+        and the smaller slowdown counts, so one noisy run neither keeps nor discards alone."""
+
+        def once() -> Measurement:
+            return measure(
+                ctx.setup,
+                ctx.project,
+                candidate.target,
+                candidate.source,
+                inputs,
+                fresh_args=mutates,
+                timeout=ctx.config.candidate_timeout,
+                memory_mb=ctx.config.memory_limit_mb,
+            )
+
+        tries = [once()]
+        while len(tries) < 3 and tries[-1].aa_noise * 100 > ctx.config.max_aa_noise:
+            tries.append(once())
+        quietest = min(tries, key=lambda t: t.aa_noise)
+        if slowdown(quietest) * 100 <= ctx.config.memory_time_tolerance:
+            return quietest
+        return min(quietest, once(), key=slowdown)
+
+    def score(self, ctx: EngineContext) -> tuple[float, str]:
+        """Share of the run's peak held by own functions a MEM rule applies to, in [0, 1].
+
+        Profiles the tests once (memray or tracemalloc); the inclusive bytes of the workable
+        function holding the most at the peak, divided by the run's peak. 0.0 when no rule
+        applies to any function seen at the peak.
+        """
+        method = self._method(ctx)
+        try:
+            profiled, peaks, run_peak = profile_memory(ctx, method)
+        except BotError as exc:
+            return 0.0, f"memory: profile failed ({exc})"
+        rules = rules_for(Domain.MEMORY)
+        best_ref, best = "", 0
+        parsed: dict[Path, cst.Module | None] = {}
+        for target in profiled:
+            if target.file not in parsed:
+                try:
+                    text = (ctx.project / target.file).read_text(encoding="utf-8")
+                    parsed[target.file] = cst.parse_module(text)
+                except (OSError, cst.ParserSyntaxError):
+                    parsed[target.file] = None
+            module = parsed[target.file]
+            if module is None or not any(applies(r, module, target.qualname) for r in rules):
+                continue
+            if peaks.get(target.ref, 0) > best:
+                best_ref, best = target.ref, peaks[target.ref]
+        if not best or not run_peak:
+            return 0.0, "memory: no memory rule applies to the functions holding the peak"
+        share = min(1.0, best / run_peak)
+        return share, (
+            f"memory: {best_ref} holds {human_bytes(best)} of the {human_bytes(run_peak)} peak"
+            f" ({share * 100:.0f}%) and a memory rule applies to it ({method})"
+        )
+
+
+def without_added_slots(original: str, candidate: str, qualname: str) -> str:
+    """`candidate` minus a `__slots__ = ...` the candidate added to the target's class."""
+    try:
+        old = cst.parse_module(original)
+        new = cst.parse_module(candidate)
+    except cst.ParserSyntaxError:
+        return candidate
+    owner = qualname.split(".")[0]
+    if _class_has_slots(old, owner):
+        return candidate
+    stripped = new.visit(_DropSlots(owner))
+    return stripped.code
+
+
+def _class_has_slots(module: cst.Module, owner: str) -> bool:
+    for stmt in module.body:
+        if isinstance(stmt, cst.ClassDef) and stmt.name.value == owner:
+            return any(_is_slots(s) for s in stmt.body.body)
+    return False
+
+
+def _is_slots(stmt: cst.CSTNode) -> bool:
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+        return False
+    assign = stmt.body[0]
+    return (
+        isinstance(assign, cst.Assign)
+        and len(assign.targets) == 1
+        and isinstance(assign.targets[0].target, cst.Name)
+        and assign.targets[0].target.value == "__slots__"
+    )
+
+
+class _DropSlots(cst.CSTTransformer):
+    def __init__(self, owner: str) -> None:
+        super().__init__()
+        self.owner = owner
+
+    def leave_ClassDef(self, original_node: cst.ClassDef, updated_node: cst.ClassDef):
+        if updated_node.name.value != self.owner or not isinstance(
+            updated_node.body, cst.IndentedBlock
+        ):
+            return updated_node
+        body = [s for s in updated_node.body.body if not _is_slots(s)]
+        return updated_node.with_changes(body=updated_node.body.with_changes(body=body))
