@@ -15,7 +15,7 @@ from codeflash_bot.models import Frozen
 ANTHROPIC_KEY_ENV = "ANTHROPIC_API_KEY"
 OPENAI_KEY_ENV = "OPENAI_API_KEY"
 BASE_URL_ENV = "CODEFLASH_BOT_LLM_BASE_URL"
-DEFAULT_MODELS = {"anthropic": "claude-sonnet-4-5", "openai": "gpt-4.1"}
+DEFAULT_MODELS = {"anthropic": "claude-sonnet-5", "openai": "gpt-5.5"}
 NO_KEY_NEEDED = "not-needed"  # local OpenAI-compatible servers (Ollama, vLLM) ignore the key
 
 
@@ -46,7 +46,7 @@ class ChatModel(Protocol):
 
 
 class AnthropicChat:
-    """Anthropic Messages API via the `anthropic` SDK."""
+    """Anthropic Messages API via the `anthropic` SDK (model-default sampling settings)."""
 
     provider = "anthropic"
 
@@ -58,14 +58,12 @@ class AnthropicChat:
         base_url: str | None = None,
         timeout: float = 120.0,
         max_retries: int = 2,
-        temperature: float = 0.7,
     ) -> None:
         import anthropic
 
         self._errors = anthropic
         self.model = model
         self.label = f"anthropic/{model}"
-        self.temperature = temperature
         self._client = anthropic.Anthropic(
             api_key=api_key, base_url=base_url, timeout=timeout, max_retries=max_retries
         )
@@ -76,7 +74,6 @@ class AnthropicChat:
             msg: Any = self._client.messages.create(
                 model=self.model,
                 max_tokens=max_tokens,
-                temperature=self.temperature,
                 system=system,
                 messages=[{"role": "user", "content": user}],
             )
@@ -116,6 +113,7 @@ class OpenAIChat:
 
         self._errors = openai
         self.model = model
+        self.official = base_url is None
         self.label = f"openai/{model}"
         self.temperature = temperature
         self._client = openai.OpenAI(
@@ -127,12 +125,11 @@ class OpenAIChat:
         try:
             resp: Any = self._client.chat.completions.create(
                 model=self.model,
-                max_tokens=max_tokens,
-                temperature=self.temperature,
                 messages=[
                     {"role": "system", "content": system},
                     {"role": "user", "content": user},
                 ],
+                **self._sampling(max_tokens),
             )
         except self._errors.APITimeoutError as exc:
             raise LlmError(f"{self.label}: request timed out ({exc})") from exc
@@ -151,6 +148,13 @@ class OpenAIChat:
             truncated=choice.finish_reason == "length",
             seconds=time.monotonic() - started,
         )
+
+    def _sampling(self, max_tokens: int) -> dict[str, Any]:
+        """OpenAI's own API wants max_completion_tokens (reasoning models reject temperature);
+        compatible servers (vLLM, Ollama, LM Studio) understand the classic max_tokens."""
+        if self.official:
+            return {"max_completion_tokens": max_tokens}
+        return {"max_tokens": max_tokens, "temperature": self.temperature}
 
 
 def _short(exc: BaseException) -> str:
