@@ -129,6 +129,51 @@ def test_elif_comprehension_left_alone() -> None:
     assert rewrite(RULE, before) is None
 
 
+def test_local_of_unknown_type_does_not_fire() -> None:
+    before = """
+    def f(xs, text):
+        escaped = text.strip()
+        return [q for q in xs if q not in escaped]
+    """
+    assert rewrite(RULE, before) is None
+
+
+def test_parameter_used_like_a_mapping_does_not_fire() -> None:
+    before = """
+    def f(mro, registry):
+        hits = [t for t in mro if t in registry]
+        return registry.get(hits[0])
+    """
+    assert rewrite(RULE, before) is None
+
+
+def test_self_does_not_fire() -> None:
+    before = """
+    class S:
+        def le(self, other):
+            return all(x in self for x in other)
+    """
+    assert rewrite(RULE, before, "S.le") is None
+
+
+def test_tuple_local_fires() -> None:
+    before = """
+    def f(lines, tag):
+        prefixes = ("  ", tag)
+        for line in lines:
+            if line[:2] in prefixes:
+                yield line[2:]
+    """
+    assert rewrite(RULE, before) == dedent("""
+    def f(lines, tag):
+        prefixes = ("  ", tag)
+        _prefixes_set = set(prefixes)
+        for line in lines:
+            if line[:2] in _prefixes_set:
+                yield line[2:]
+    """)
+
+
 def test_before_and_after_agree() -> None:
     before = dedent("""
     def f(xs, ys):

@@ -26,6 +26,21 @@ _NOT_A_LIST_VALUES = (
     cst.ConcatenatedString,
     cst.FormattedString,
 )
+_LIST_METHODS = frozenset(
+    {
+        "append",
+        "extend",
+        "insert",
+        "remove",
+        "pop",
+        "clear",
+        "index",
+        "count",
+        "sort",
+        "reverse",
+        "copy",
+    }
+)
 _SEQUENCE_ANNOTATIONS = frozenset({"list", "List", "tuple", "Tuple", "Sequence", "MutableSequence"})
 
 
@@ -156,6 +171,14 @@ def _header_anchor(stmt: cst.BaseStatement, child: cst.CSTNode, facts: _Facts) -
 
 
 def _may_be_list(name: str, facts: _Facts) -> bool:
+    """Is every binding of `name` a plain (annotation-free or sequence) parameter or a value
+    known to build a list/tuple, and is it never used through a non-list method?"""
+    if name in {"self", "cls"}:
+        return False
+    for ref in _refs(facts.func, name, facts.parents):
+        parent = facts.parents.get(ref)
+        if isinstance(parent, cst.Attribute) and parent.attr.value not in _LIST_METHODS:
+            return False
     for assignment in facts.locals[name]:
         node = assignment.node
         if isinstance(node, cst.Param):
@@ -163,18 +186,28 @@ def _may_be_list(name: str, facts: _Facts) -> bool:
                 return False
             continue
         parent = facts.parents.get(node)
-        value: cst.BaseExpression | None = None
+        if isinstance(parent, cst.AugAssign):
+            continue  # `ys += ...` keeps the type of ys
+        if isinstance(parent, cst.AnnAssign) and not _sequence_annotation(parent.annotation):
+            return False
         if isinstance(parent, cst.AssignTarget):
-            value = getattr(facts.parents.get(parent), "value", None)
-        elif isinstance(parent, cst.AugAssign):
-            value = parent.value
-        elif isinstance(parent, cst.AnnAssign):
-            if not _sequence_annotation(parent.annotation):
-                return False
-            value = parent.value
-        if value is not None and _set_dict_or_str(value):
+            parent = facts.parents.get(parent)
+        value = parent.value if isinstance(parent, cst.Assign | cst.AnnAssign) else None
+        if value is None or not _builds_sequence(value):
             return False
     return True
+
+
+def _builds_sequence(value: cst.BaseExpression) -> bool:
+    if isinstance(value, cst.List | cst.Tuple | cst.ListComp):
+        return True
+    if isinstance(value, cst.BinaryOperation) and isinstance(
+        value.operator, cst.Add | cst.Multiply
+    ):
+        return _builds_sequence(value.left) or _builds_sequence(value.right)
+    return isinstance(value, cst.Call) and m.matches(
+        value.func, m.Name("list") | m.Name("tuple") | m.Name("sorted")
+    )
 
 
 def _sequence_param(param: cst.Param) -> bool:
