@@ -1,0 +1,69 @@
+"""Shared by the ASY rules: which nodes of an `async def` run in the coroutine itself.
+
+Nested functions, lambdas, classes and generator expressions have their own scope: an `await`
+cannot be put there, and what they do is not this coroutine's event-loop step.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+import libcst.matchers as m
+
+_NESTED = (cst.FunctionDef, cst.Lambda, cst.ClassDef, cst.GeneratorExp)
+
+
+class CoroutineScopeTransformer(cst.CSTTransformer):
+    """A transformer that knows whether it is in the coroutine's own scope (`in_scope`).
+
+    Visit the coroutine's *body* with it (not the `FunctionDef` itself).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+
+    @property
+    def in_scope(self) -> bool:
+        return self.depth == 0
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, _NESTED):
+            self.depth += 1
+        return super().on_visit(node)
+
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):  # type: ignore[override]
+        result = super().on_leave(original_node, updated_node)
+        if isinstance(original_node, _NESTED):
+            self.depth -= 1
+        return result
+
+
+def names_in(node: cst.CSTNode) -> set[str]:
+    """Every identifier under `node` (attribute names too: over-inclusive, so conservative)."""
+    return {n.value for n in m.findall(node, m.Name()) if isinstance(n, cst.Name)}
+
+
+def assigned_names(node: cst.CSTNode) -> set[str]:
+    """Names bound under `node` by assignment, augmented assignment, `for`, `with`, walrus."""
+    out: set[str] = set()
+    for found in m.findall(
+        node, m.AssignTarget() | m.AugAssign() | m.AnnAssign() | m.For() | m.AsName()
+    ):
+        target = getattr(found, "target", None) or getattr(found, "name", None)
+        if target is not None:
+            out |= names_in(target)
+    for walrus in m.findall(node, m.NamedExpr()):
+        if isinstance(walrus, cst.NamedExpr):
+            out |= names_in(walrus.target)
+    return out
+
+
+def has_await_or_yield(node: cst.CSTNode) -> bool:
+    return bool(m.findall(node, m.Await() | m.Yield() | m.NamedExpr()))
+
+
+def parenthesized(expr: cst.BaseExpression) -> cst.BaseExpression:
+    """`expr` wrapped in one pair of parentheses (unless it already has some)."""
+    if expr.lpar:
+        return expr
+    return expr.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
