@@ -126,6 +126,26 @@ def test_function_used_as_value_does_not_fire() -> None:
     assert rewrite(RULE, before) is None
 
 
+def test_structural_recursion_does_not_fire() -> None:
+    before = """
+    def depth(node):
+        if node is None:
+            return 0
+        return 1 + max(depth(node.left), depth(node.right))
+    """
+    assert rewrite(RULE, before, "depth") is None
+
+
+def test_fresh_container_result_does_not_fire() -> None:
+    before = """
+    def subsets(n):
+        if n == 0:
+            return [[]]
+        return [s + [n] for s in subsets(n - 1)] + subsets(n - 1)
+    """
+    assert rewrite(RULE, before, "subsets") is None
+
+
 def test_before_and_after_agree() -> None:
     before = dedent("""
     def partitions(n, k):

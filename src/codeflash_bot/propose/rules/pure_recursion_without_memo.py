@@ -38,6 +38,17 @@ _FORBIDDEN = (
 )
 _UNPACKING = (cst.Tuple, cst.List, cst.Element, cst.StarredElement)
 _STORES = (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.For, cst.CompFor, cst.AsName)
+_ARITHMETIC = (
+    m.Add()
+    | m.Subtract()
+    | m.Multiply()
+    | m.FloorDivide()
+    | m.Divide()
+    | m.Modulo()
+    | m.RightShift()
+    | m.LeftShift()
+)
+_FRESH_CONTAINER = m.List() | m.Dict() | m.Set() | m.ListComp() | m.DictComp() | m.SetComp()
 _IMMUTABLE_DEFAULT = (
     m.Integer()
     | m.Float()
@@ -55,9 +66,11 @@ class PureRecursionWithoutMemo(Rule):
     What it does:
         Finds an undecorated module-level function with plain positional parameters (no
         `*args`/`**kwargs`, only immutable literal defaults) that calls itself by name at
-        least twice and looks pure: no `global`/`nonlocal`, `yield`, `await`, nested defs or
-        lambdas, `del`, no attribute or subscript assignment, no `print`/`open`/`input`-style
-        calls. Wraps the body in a per-call `functools.cache`d helper.
+        least twice, passes a subproblem argument (`n - 1`, `s[1:]`) in some call, does not
+        return a freshly built list/dict/set, and looks pure: no `global`/`nonlocal`,
+        `yield`, `await`, nested defs or lambdas, `del`, attribute or subscript assignment,
+        or `print`/`open`/`input`-style calls. Wraps the body in a per-call
+        `functools.cache`d helper.
     Why is this bad?
         Tree recursion (fib, grid paths, partitions) revisits the same arguments an exponential
         number of times; a memo makes each distinct call run once. The cache lives inside one
@@ -70,10 +83,12 @@ class PureRecursionWithoutMemo(Rule):
         `_fib`) / `    return _fib(n)`
     When it is unsafe:
         Unhashable arguments (lists, dicts) raise TypeError. Hash-equal arguments of different
-        types (`1`, `1.0`, `True`) share a cache entry. Helpers the body calls run fewer times,
-        so their side effects or reads of mutable global state change. The cache wrapper adds
-        a C frame per level, so very deep recursion can hit RecursionError at a different
-        depth. For linear recursion the memo only adds overhead; measurement decides.
+        types (`1`, `1.0`, `True`) share a cache entry. A mutable result (a list built in a
+        local and returned) is shared by every caller asking for the same arguments. Helpers
+        the body calls run fewer times, so their side effects or reads of mutable global
+        state change. The cache wrapper adds a C frame per level, so very deep recursion can
+        hit RecursionError at a different depth. For linear recursion the memo only adds
+        overhead; measurement decides.
     """
 
     code = "CPU109"
@@ -94,6 +109,8 @@ class PureRecursionWithoutMemo(Rule):
         if name in local_names or "functools" in local_names:
             return None
         if _self_calls(func, name, parents) < 2 or not _looks_pure(func.body, parents):
+            return None
+        if not _shrinks_arguments(func.body, name) or _returns_fresh_container(func.body):
             return None
         helper = ctx.fresh_local(func, name)
         ctx.add_import("functools")
@@ -135,6 +152,22 @@ def _self_calls(
         ):
             return -1
     return calls
+
+
+def _shrinks_arguments(body: cst.BaseSuite, name: str) -> bool:
+    """Some self-call passes arithmetic (`n - 1`) or a slice (`s[1:]`): a subproblem argument,
+    unlike structural recursion over objects, where a memo only adds hashing."""
+    for call in m.findall(body, m.Call(func=m.Name(name))):
+        assert isinstance(call, cst.Call)
+        for arg in call.args:
+            if m.findall(arg.value, m.BinaryOperation(operator=_ARITHMETIC) | m.Slice()):
+                return True
+    return False
+
+
+def _returns_fresh_container(body: cst.BaseSuite) -> bool:
+    """A cached result that is a new list/dict/set would be shared between callers."""
+    return bool(m.findall(body, m.Return(value=_FRESH_CONTAINER)))
 
 
 def _looks_pure(body: cst.BaseSuite, parents: Mapping[cst.CSTNode, cst.CSTNode]) -> bool:
