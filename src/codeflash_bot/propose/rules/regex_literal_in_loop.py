@@ -70,7 +70,7 @@ class RegexLiteralInLoop(Rule):
                 continue
             compile_args, kept = split
             expression = f"re.compile({', '.join(_code(a) for a in compile_args)})"
-            constant = ctx.add_constant(f"re_{func.name.value}", expression)
+            constant = ctx.add_constant(f"re_{func.name.value.strip('_')}", expression)
             plans[call] = (constant, kept)
         if not plans:
             return None
