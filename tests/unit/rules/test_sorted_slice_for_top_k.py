@@ -74,6 +74,14 @@ def test_local_sorted_does_not_fire() -> None:
     assert rewrite(RULE, before) is None
 
 
+def test_heapq_own_fallback_does_not_fire() -> None:
+    before = """
+    def nsmallest(n, iterable, key=None):
+        return sorted(iterable, key=key)[:n]
+    """
+    assert rewrite(RULE, before, "nsmallest") is None
+
+
 def test_before_and_after_agree() -> None:
     before = dedent("""
     def f(xs, k):

@@ -46,6 +46,8 @@ class SortedSliceForTopK(Rule):
         local_names = wrapper.resolve(ScopeProvider)[func.body].assignments
         if "sorted" in local_names or "heapq" in local_names:
             return None
+        if func.name.value in {"nsmallest", "nlargest"}:
+            return None  # heapq's own pure-Python fallback: rewriting it would recurse
         rewriter = _Rewriter()
         new = func.visit(rewriter)
         if not rewriter.changed or not isinstance(new, cst.FunctionDef):
