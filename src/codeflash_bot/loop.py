@@ -7,14 +7,16 @@ candidate -> repo tests + guard -> commit, or restore the file byte for byte.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from codeflash_bot.config import Config
-from codeflash_bot.domains import Engine, EngineContext, engine_for
+from codeflash_bot.domains import Engine, EngineContext, available_domains, engine_for
 from codeflash_bot.errors import BotError
-from codeflash_bot.git import open_repo
+from codeflash_bot.git import Git, open_repo
 from codeflash_bot.models import (
     Candidate,
     Domain,
@@ -30,6 +32,7 @@ from codeflash_bot.profile.cpu import resolve_target
 from codeflash_bot.progress import NullReporter, Reporter
 from codeflash_bot.propose import Proposer, RulesProposer
 from codeflash_bot.router import route
+from codeflash_bot.sandbox import HarnessError
 from codeflash_bot.session.report import render_handoff, render_learnings, rule_of
 from codeflash_bot.session.setup import SetupInfo, detect_setup, ensure_tools, render_setup_md
 from codeflash_bot.session.state import (
@@ -109,7 +112,7 @@ def optimize(
     asked = request.domain if request.domain is not Domain.AUTO else config.domain
     domain, why = route(asked, request.text, user_git.current_branch())
     if domain is Domain.AUTO:
-        domain, why = Domain.CPU, "auto: the CPU engine is the one available"
+        domain, why = choose_domain(user_git, project_rel, config, reporter)
     engine = engine_for(domain)
     reporter.stage("setup", "preparing the bot's branch")
     ws = open_workspace(user_git, project_rel, domain)
@@ -124,6 +127,44 @@ def optimize(
         raise
     finally:
         ws.close()
+
+
+def choose_domain(
+    user_git: Git, project_rel: Path, config: Config, reporter: Reporter
+) -> tuple[Domain, str]:
+    """`--domain auto`: a short profile of each kind on a throwaway worktree of HEAD.
+
+    The user's tree is never used for this (tests may write files); ties and failures fall back
+    to CPU. Returns (domain, why) — the why lists every engine's estimate for HANDOFF.md.
+    """
+    domains = available_domains()
+    if domains == [Domain.CPU]:
+        return Domain.CPU, "auto: the CPU engine is the only one available"
+    reporter.stage("auto", "short profile of each domain")
+    tmp = Path(tempfile.mkdtemp(prefix="codeflash-auto-"))
+    worktree = tmp / "wt"
+    scores: list[tuple[float, Domain, str]] = []
+    try:
+        user_git.add_detached_worktree(worktree, "HEAD")
+        project = worktree / project_rel
+        setup = detect_setup(project, config)
+        for domain in domains:
+            engine = engine_for(domain)
+            try:
+                ensured = ensure_tools(setup, list(engine.tools))
+                ctx = EngineContext(project, ensured, config, tmp / "corpus", reporter)
+                value, line = engine.score(ctx)
+            except (BotError, HarnessError, OSError) as exc:
+                value, line = 0.0, f"{domain.value}: could not estimate ({exc})"
+            scores.append((max(0.0, min(1.0, value)), domain, line))
+    finally:
+        user_git.remove_worktree(worktree)
+        shutil.rmtree(tmp, ignore_errors=True)
+    best_value, best, _ = max(scores, key=lambda s: (s[0], s[1] is Domain.CPU))
+    if best_value <= 0:
+        best = Domain.CPU
+    lines = "; ".join(line for _, _, line in scores)
+    return best, f"auto picked {best.value}: {lines}"
 
 
 def _run(

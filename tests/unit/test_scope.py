@@ -49,3 +49,15 @@ def test_method_target_may_change_only_its_method() -> None:
     assert scope_problem(ORIGINAL, ok, M) is None
     bad = ok.replace("return 1", "return 2")
     assert "beyond m" in scope_problem(ORIGINAL, bad, M)
+
+
+def test_import_merged_into_an_existing_line_is_in_scope() -> None:
+    before = "from collections import deque\n\ndef f(xs):\n    return xs\n"
+    after = "from collections import Counter, deque\n\ndef f(xs):\n    return dict(Counter(xs))\n"
+    assert scope_problem(before, after, F) is None
+
+
+def test_removing_an_import_is_out_of_scope() -> None:
+    before = "import os\nimport re\n\ndef f(xs):\n    return xs\n"
+    after = "import re\n\ndef f(xs):\n    return list(xs)\n"
+    assert "removed imports" in scope_problem(before, after, F)

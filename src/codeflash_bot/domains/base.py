@@ -56,5 +56,10 @@ class Engine(ABC):
         """Behaviour and metric with the ORIGINAL still on disk; KEEP means "go on to tests"."""
 
     def score(self, ctx: EngineContext) -> tuple[float, str]:
-        """For `--domain auto`: a comparable estimate of what there is to gain, and why."""
+        """For `--domain auto`: the share (0..1) of the measured cost this engine could attack.
+
+        Engines measure different costs (time, peak bytes, import time), so each reports the
+        fraction of its own cost that lies in code its proposers can rewrite; the loop picks the
+        largest fraction and writes every engine's line into HANDOFF.md.
+        """
         return 0.0, f"{self.domain.value}: no estimate"

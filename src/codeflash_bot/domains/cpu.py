@@ -12,7 +12,7 @@ from codeflash_bot.measure.decide import judge
 from codeflash_bot.measure.timing import measure, select_inputs
 from codeflash_bot.models import Candidate, Domain, Measurement, Reason, Status, Target, Verdict
 from codeflash_bot.profile.cpu import own_functions, profile_cpu
-from codeflash_bot.propose import Proposer
+from codeflash_bot.propose import Proposer, RulesProposer
 from codeflash_bot.sandbox import HarnessError
 from codeflash_bot.verify.replay import replay
 
@@ -106,6 +106,24 @@ class CpuEngine(Engine):
 
     def prepare(self, ctx: EngineContext, targets: list[Target]) -> list[Target]:
         return capture_for(ctx, targets)
+
+    def score(self, ctx: EngineContext) -> tuple[float, str]:
+        """Share of own-code self time in functions a CPU rule can rewrite (0..1)."""
+        profiled = profile_cpu(
+            ctx.setup,
+            ctx.project,
+            workload=ctx.config.workload,
+            exclude=ctx.config.exclude,
+            timeout=ctx.config.test_timeout,
+            memory_mb=ctx.config.memory_limit_mb,
+        )
+        total = sum(t.self_seconds for t in profiled)
+        if total <= 0:
+            return 0.0, "cpu: no own-code time in the profile"
+        wanted = {t.ref for t in workable(ctx, profiled, [RulesProposer(Domain.CPU)])}
+        hit = sum(t.self_seconds for t in profiled if t.ref in wanted)
+        share = hit / total
+        return share, f"cpu: {share:.0%} of own-code time is in {len(wanted)} rewritable functions"
 
     def evaluate(self, ctx: EngineContext, candidate: Candidate) -> Verdict:
         try:

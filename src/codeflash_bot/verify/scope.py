@@ -16,14 +16,19 @@ def scope_problem(original: str, candidate: str, target: Target) -> str | None:
         return f"does not parse: {exc.msg} (line {exc.lineno})"
     old_tree = ast.parse(original)
     owner = target.qualname.split(".")[0]
-    old = Counter(ast.dump(s) for s in old_tree.body)
-    new = Counter(ast.dump(s) for s in new_tree.body)
+    lost = _imported(old_tree) - _imported(new_tree)
+    if lost:
+        return f"removed imports: {', '.join(sorted(lost))}"
+    old = Counter(ast.dump(s) for s in old_tree.body if not _is_import(s))
+    new = Counter(ast.dump(s) for s in new_tree.body if not _is_import(s))
     old_names = {_name(s) for s in old_tree.body}
     for stmt in old_tree.body:
+        if _is_import(stmt):
+            continue  # imports may gain names (merged `from x import a, b`), never lose them
         if (old - new)[ast.dump(stmt)] and _name(stmt) != owner:
             return f"removed or changed top-level code other than {target.qualname}"
     for stmt in new_tree.body:
-        if not (new - old)[ast.dump(stmt)]:
+        if _is_import(stmt) or not (new - old)[ast.dump(stmt)]:
             continue
         name = _name(stmt)
         if name == owner or isinstance(stmt, ast.Import | ast.ImportFrom):
@@ -34,6 +39,22 @@ def scope_problem(original: str, candidate: str, target: Target) -> str | None:
     if "." in target.qualname:
         return _class_scope(old_tree, new_tree, target)
     return None
+
+
+def _is_import(stmt: ast.stmt) -> bool:
+    return isinstance(stmt, ast.Import | ast.ImportFrom)
+
+
+def _imported(tree: ast.Module) -> set[str]:
+    """`module` / `module:name as alias` for every top-level import."""
+    out: set[str] = set()
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Import):
+            out |= {f"{a.name} as {a.asname}" for a in stmt.names}
+        elif isinstance(stmt, ast.ImportFrom):
+            mod = "." * stmt.level + (stmt.module or "")
+            out |= {f"{mod}:{a.name} as {a.asname}" for a in stmt.names}
+    return out
 
 
 def _name(stmt: ast.stmt) -> str | None:
