@@ -47,7 +47,7 @@ ASSIGNED_RE = re.compile(
     (?P<name>\b"""
     + SECRET_NAME
     + r"""\b)
-    (?P<sep>["']?\s*(?::|=|:=)\s*)
+    (?P<sep>["']?\s*(?::\s*[A-Za-z_][\w\[\]., |]*?\s*=|:=|:|=)\s*)
     (?:
         (?P<q>["'])(?P<qval>[^"'\n]*)(?P=q)
       | (?P<bare>[^\s"'#,;)\]}]+)
