@@ -276,6 +276,8 @@ def _record(run: Run, candidate: Candidate, original: str) -> None:
         run.discards_in_a_row += 1
     best = min(verdict.measurements, key=lambda m: m.gain, default=None)
     description = candidate.description
+    if verdict.status is Status.KEEP and verdict.detail:
+        description += f" — {verdict.detail}"
     if verdict.status is not Status.KEEP:
         description += f" — {verdict.reason.value}" + (
             f": {verdict.detail}" if verdict.detail else ""
@@ -329,16 +331,28 @@ def _evaluate(run: Run, candidate: Candidate, original: str) -> Verdict:
 
 
 def _commit_message(candidate: Candidate, verdict: Verdict, domain: Domain) -> str:
-    gains = ", ".join(f"{m.gain * 100:+.1f}%" for m in verdict.measurements)
+    """First line: target, idea, headline figure; body: how it was measured."""
     m = min(verdict.measurements, key=lambda x: x.gain)
-    sizes = ", ".join(i.shape or "?" for i in m.inputs[:3])
+    sizes = ", ".join(i.shape or "?" for i in m.inputs[:3]) or "captured inputs"
+    idea = candidate.description.split(":", 1)[0]
+    if m.metric == "peak_bytes":
+        less = (1 - m.candidate / m.baseline) * 100 if m.baseline else 0.0
+        headline = f"{less:.0f}% less peak memory"
+        measured = f"peak {m.baseline:.0f} B -> {m.candidate:.0f} B ({less:.1f}% less)"
+    else:
+        gains = ", ".join(f"{x.gain * 100:+.1f}%" for x in verdict.measurements)
+        headline = f"{m.baseline / m.candidate:.2f}x faster"
+        measured = (
+            f"{m.baseline * 1e6:.1f} us -> {m.candidate * 1e6:.1f} us per call-set"
+            f" ({len(m.inputs)} largest captured inputs: {sizes}); gains in"
+            f" {len(verdict.measurements)} independent runs: {gains};"
+            f" A/A noise {m.aa_noise * 100:.1f}%"
+        )
+    detail = f"\n{verdict.detail}" if verdict.detail else ""
     return (
-        f"⚡ {candidate.target.ref}: {candidate.description.split(':', 1)[0]}"
-        f" ({m.baseline / m.candidate:.2f}x faster)\n\n"
+        f"⚡ {candidate.target.ref}: {idea} ({headline})\n\n"
         f"Domain: {domain.value}. Proposer: {candidate.proposer} ({candidate.rule}).\n"
-        f"Measured: {m.baseline * 1e6:.1f} us -> {m.candidate * 1e6:.1f} us per call-set"
-        f" ({len(m.inputs)} largest captured inputs: {sizes}); gains in two independent runs:"
-        f" {gains}; A/A noise {m.aa_noise * 100:.1f}%.\n"
+        f"Measured: {measured}.{detail}\n"
     )
 
 

@@ -57,6 +57,7 @@ class Reason(StrEnum):
     TESTS = "repository tests fail"
     GUARD = "guard command fails"
     NOT_FASTER = "improvement below the floor"
+    TOO_SLOW = "slower than the time tolerance"
     NOISY = "measurement too noisy to decide"
     NOT_BEST = "not better than the best kept candidate"
     TIMEOUT = "candidate timed out"

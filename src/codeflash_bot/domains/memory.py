@@ -212,8 +212,8 @@ class MemoryEngine(Engine):
             if slower * 100 > ctx.config.memory_time_tolerance:
                 return Verdict(
                     status=Status.DISCARD,
-                    reason=Reason.NOT_FASTER,
-                    detail=f"too slow: {summary}",
+                    reason=Reason.TOO_SLOW,
+                    detail=summary,
                     measurements=[peak],
                 )
             return Verdict(
