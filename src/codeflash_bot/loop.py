@@ -47,6 +47,7 @@ from codeflash_bot.session.workspace import (
     Workspace,
     open_workspace,
     publish_state,
+    require_clean,
     sync_mirror_from_branch,
 )
 from codeflash_bot.verify.tests import TestRun, run_guard, run_tests
@@ -107,6 +108,7 @@ def optimize(
         min_improvement=request.min_improvement,
     )
     user_git = open_repo(request.repo)
+    require_clean(user_git)
     toplevel = user_git.toplevel().resolve()
     project_rel = Path(request.repo).resolve().relative_to(toplevel)
     asked = request.domain if request.domain is not Domain.AUTO else config.domain
@@ -119,14 +121,14 @@ def optimize(
     start = ws.git.head_sha()
     try:
         chosen = proposers if proposers is not None else [RulesProposer(domain)]
-        return _run(ws, request, config, engine, why, reporter, chosen)
+        summary = _run(ws, request, config, engine, why, reporter, chosen)
     except BaseException:
         ws.close()
         if not ws.resumed and user_git.head_sha(ws.branch) == start:
             user_git.run("branch", "-D", ws.branch, check=False)
         raise
-    finally:
-        ws.close()
+    ws.close()
+    return summary
 
 
 def choose_domain(

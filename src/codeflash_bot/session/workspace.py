@@ -113,8 +113,8 @@ def undo_crashed_candidate(user_git: Git) -> str | None:
     return None
 
 
-def open_workspace(user_git: Git, project_rel: Path, domain: Domain) -> Workspace:
-    """Create or resume the bot's branch; the user's tree must be clean."""
+def require_clean(user_git: Git) -> None:
+    """Refuse modified or staged tracked files (after undoing our own crashed candidate)."""
     undo_crashed_candidate(user_git)
     dirty = user_git.run("status", "--porcelain", "--untracked-files=no").stdout.strip()
     if dirty:
@@ -122,6 +122,11 @@ def open_workspace(user_git: Git, project_rel: Path, domain: Domain) -> Workspac
         raise BotError(
             f"working tree has uncommitted changes ({first}); commit or stash them first"
         )
+
+
+def open_workspace(user_git: Git, project_rel: Path, domain: Domain) -> Workspace:
+    """Create or resume the bot's branch; the user's tree must be clean."""
+    require_clean(user_git)
     bot_dir = user_git.common_dir() / "codeflash"
     current = user_git.current_branch()
     toplevel = user_git.toplevel()
