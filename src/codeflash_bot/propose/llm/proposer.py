@@ -128,6 +128,10 @@ class LlmProposer:
             )
 
     # --- reporting -----------------------------------------------------------------------------
+    def history(self, target_ref: str) -> list[str]:
+        """What the next request for this target will be told about earlier candidates."""
+        return list(self._history.get(target_ref, {}).values())
+
     def report(self) -> str:
         """Budget use, for the run summary."""
         return self.budget.report() + (f"; stopped: {self._disabled}" if self._disabled else "")
