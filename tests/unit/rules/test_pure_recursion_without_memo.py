@@ -146,6 +146,20 @@ def test_fresh_container_result_does_not_fire() -> None:
     assert rewrite(RULE, before, "subsets") is None
 
 
+def test_consuming_an_iterator_does_not_fire() -> None:
+    before = """
+    def a(tokens, priority=-1):
+        tok = next(tokens)
+        return tok if tok == "n" else a(tokens, priority + 1) + a(tokens, priority + 2)
+
+    def b(stack, n):
+        stack.pop()
+        return n if n < 2 else b(stack, n - 1) + b(stack, n - 2)
+    """
+    for name in ("a", "b"):
+        assert rewrite(RULE, before, name) is None
+
+
 def test_before_and_after_agree() -> None:
     before = dedent("""
     def partitions(n, k):

@@ -24,6 +24,34 @@ _IMPURE_CALLS = frozenset(
         "locals",
         "vars",
         "breakpoint",
+        "next",
+        "iter",
+        "id",
+    }
+)
+# Methods that mutate (or consume) their receiver; called on a parameter, they make the
+# function stateful even though it assigns nothing.
+_MUTATORS = frozenset(
+    {
+        "append",
+        "extend",
+        "insert",
+        "remove",
+        "pop",
+        "popleft",
+        "popitem",
+        "clear",
+        "add",
+        "update",
+        "discard",
+        "setdefault",
+        "sort",
+        "reverse",
+        "send",
+        "read",
+        "readline",
+        "write",
+        "close",
     }
 )
 _FORBIDDEN = (
@@ -69,8 +97,8 @@ class PureRecursionWithoutMemo(Rule):
         least twice, passes a subproblem argument (`n - 1`, `s[1:]`) in some call, does not
         return a freshly built list/dict/set, and looks pure: no `global`/`nonlocal`,
         `yield`, `await`, nested defs or lambdas, `del`, attribute or subscript assignment,
-        or `print`/`open`/`input`-style calls. Wraps the body in a per-call
-        `functools.cache`d helper.
+        `print`/`open`/`input`/`next`-style calls, or mutating method calls on a parameter.
+        Wraps the body in a per-call `functools.cache`d helper.
     Why is this bad?
         Tree recursion (fib, grid paths, partitions) revisits the same arguments an exponential
         number of times; a memo makes each distinct call run once. The cache lives inside one
@@ -111,6 +139,8 @@ class PureRecursionWithoutMemo(Rule):
         if _self_calls(func, name, parents) < 2 or not _looks_pure(func.body, parents):
             return None
         if not _shrinks_arguments(func.body, name) or _returns_fresh_container(func.body):
+            return None
+        if _mutates_parameter(func.body, params):
             return None
         helper = ctx.fresh_local(func, name)
         ctx.add_import("functools")
@@ -163,6 +193,12 @@ def _shrinks_arguments(body: cst.BaseSuite, name: str) -> bool:
             if m.findall(arg.value, m.BinaryOperation(operator=_ARITHMETIC) | m.Slice()):
                 return True
     return False
+
+
+def _mutates_parameter(body: cst.BaseSuite, params: list[str]) -> bool:
+    receiver = m.Name(m.MatchIfTrue(lambda v: v in params))
+    method = m.Name(m.MatchIfTrue(lambda v: v in _MUTATORS))
+    return bool(m.findall(body, m.Call(func=m.Attribute(value=receiver, attr=method))))
 
 
 def _returns_fresh_container(body: cst.BaseSuite) -> bool:
