@@ -226,7 +226,7 @@ def _run(
     finally:
         _write_reports(run, stopped)
         publish_state(
-            ws, STATE_FILES, f"codeflash: state after {len(ws.mirror.results())} experiments"
+            ws, STATE_FILES, f"codeflash: state after {_plural(len(ws.mirror.results()))}"
         )
     return _summary(run, stopped)
 
@@ -393,6 +393,10 @@ def _pending(run: Run, records: list[ExperimentRecord]) -> list[str]:
         if left:
             out.append(f"`{target.ref}`: try {', '.join(left)}")
     return out
+
+
+def _plural(n: int) -> str:
+    return f"{n} experiment" if n == 1 else f"{n} experiments"
 
 
 def _conventions(guard: str | None) -> str:
