@@ -375,10 +375,17 @@ class StructureEngine(Engine):
                 def once() -> Measurement:
                     return measure_import(ctx, target, original, changed)
 
-                return judge(once, ctx.config.min_improvement, ctx.config.max_aa_noise)
+                verdict = judge(once, ctx.config.min_improvement, ctx.config.max_aa_noise)
         except HarnessError as exc:
             reason = Reason.TIMEOUT if exc.timed_out else Reason.HARNESS
             return Verdict(status=Status.CRASH, reason=reason, detail=str(exc))
+        m = min(verdict.measurements, key=lambda x: x.gain)
+        side = (
+            f"import {target.module} in a fresh interpreter: {m.baseline * 1e3:.1f} ms ->"
+            f" {m.candidate * 1e3:.1f} ms (min of {m.rounds} rounds, A/A {m.aa_noise * 100:.1f}%)"
+        )
+        detail = f"{verdict.detail}; {side}" if verdict.detail else side
+        return verdict.model_copy(update={"detail": detail})
 
     def score(self, ctx: EngineContext) -> tuple[float, str]:
         """Seconds per process start that moving the heavy imports could save (sum over the
