@@ -47,11 +47,12 @@ def optimize(
     max_experiments: Annotated[int | None, typer.Option(min=1)] = None,
     min_improvement: Annotated[float | None, typer.Option(min=0, help="percent")] = None,
     python: Annotated[str | None, typer.Option(help="interpreter of the project's env")] = None,
+    proposer: Annotated[str | None, typer.Option(help="rules | llm | both (docs/llm.md)")] = None,
 ) -> None:
     """Profile, propose, verify, measure; keep real wins as commits on codeflash/<abbr>-<tag>."""
     if python and Path(python).exists():
         python = str(Path(python).absolute())  # relative to where the user typed it
-    config = load_config(path).merged(python=python)
+    config = load_config(path).merged(python=python, proposer=proposer)
     req = Request(
         repo=path,
         domain=domain,

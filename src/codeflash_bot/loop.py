@@ -31,6 +31,8 @@ from codeflash_bot.models import (
 from codeflash_bot.profile.cpu import resolve_target
 from codeflash_bot.progress import NullReporter, Reporter
 from codeflash_bot.propose import Proposer, RulesProposer
+from codeflash_bot.propose.llm import build_proposers, llm_reports
+from codeflash_bot.propose.llm.explanations import EXPLANATIONS, save_explanation
 from codeflash_bot.router import route
 from codeflash_bot.sandbox import HarnessError
 from codeflash_bot.session.report import render_handoff, render_learnings, rule_of
@@ -52,7 +54,7 @@ from codeflash_bot.session.workspace import (
 )
 from codeflash_bot.verify.tests import TestRun, run_guard, run_tests
 
-STATE_FILES = (RESULTS, HANDOFF, LEARNINGS, SETUP, CONVENTIONS)
+STATE_FILES = (RESULTS, HANDOFF, LEARNINGS, SETUP, CONVENTIONS, EXPLANATIONS)
 
 
 @dataclass
@@ -116,11 +118,14 @@ def optimize(
     if domain is Domain.AUTO:
         domain, why = choose_domain(user_git, project_rel, config, reporter)
     engine = engine_for(domain)
+    # built before anything is touched: `--proposer llm` without a key fails here, in one line
+    chosen = proposers
+    if chosen is None:
+        chosen = build_proposers(config, domain, Path(request.repo), notify=reporter.note)
     reporter.stage("setup", "preparing the bot's branch")
     ws = open_workspace(user_git, project_rel, domain)
     start = ws.git.head_sha()
     try:
-        chosen = proposers if proposers is not None else [RulesProposer(domain)]
         summary = _run(ws, request, config, engine, why, reporter, chosen)
     except BaseException:
         ws.close()
@@ -211,6 +216,17 @@ def _run(
         if not ok:
             raise BotError(f"the guard fails before any change ({guard}): {tail}")
     ctx = EngineContext(ws.project, setup, config, ws.corpus_root, reporter)
+    for proposer in proposers:
+        if bind := getattr(proposer, "bind", None):
+            env = setup.env(ws.project)
+            bind(
+                ws.project,
+                ws.mirror.dir,
+                ws.corpus_root,
+                python=setup.python,
+                pythonpath=setup.pythonpath,
+                env=env,
+            )
     run = Run(ws, config, setup, engine, ctx, why, reporter, baseline, guard, proposers=proposers)
     if request.target:
         run.targets = [resolve_target(request.target, ws.project, setup)]
@@ -224,6 +240,8 @@ def _run(
         stopped = f"stopped by an error: {' '.join(str(exc).split())[:200]}"
         raise
     finally:
+        for line in llm_reports(run.proposers):
+            reporter.note(line)
         _write_reports(run, stopped)
         publish_state(
             ws, STATE_FILES, f"codeflash: state after {_plural(len(ws.mirror.results()))}"
@@ -296,6 +314,13 @@ def _record(run: Run, candidate: Candidate, original: str) -> None:
         description=description,
     )
     ws.mirror.append_result(record)
+    if candidate.explanation:
+        save_explanation(ws.mirror, record.target, candidate.rule, candidate.explanation)
+    for proposer in run.proposers:
+        if proposer.name == candidate.proposer and (
+            feedback := getattr(proposer, "feedback", None)
+        ):
+            feedback(record)
     run.experiments += 1
     kept = sum(r.status is Status.KEEP for r in ws.mirror.results())
     _write_reports(run, "running")

@@ -7,6 +7,7 @@ parsed); git only tells which file a kept commit touched and whether it is on th
 from __future__ import annotations
 
 import inspect
+import json
 import re
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from rich.table import Table
 from codeflash_bot.errors import BotError
 from codeflash_bot.git import Git
 from codeflash_bot.models import Domain, ExperimentRecord, Frozen, Status
+from codeflash_bot.propose.llm.explanations import EXPLANATIONS
 from codeflash_bot.propose.rule import DOC_HEADINGS
 from codeflash_bot.session.state import RESULTS, STATE_DIR, parse_results
 
@@ -48,6 +50,7 @@ class KeptOptimization(Frozen):
     rule_name: str
     summary: str
     description: str
+    explanation: str = ""
 
     @property
     def func_slug(self) -> str:
@@ -123,6 +126,7 @@ def inventory(git: Git, head: str, base: str | None = None) -> list[KeptOptimiza
     """
     records = read_results_at(git, head)
     on_branch = _commits_between(git, base, head)
+    explanations = _explanations_at(git, head)
     out: list[KeptOptimization] = []
     for rec in records:
         if rec.status is not Status.KEEP or rec.commit in ("", "-"):
@@ -149,9 +153,24 @@ def inventory(git: Git, head: str, base: str | None = None) -> list[KeptOptimiza
                 rule_name=name,
                 summary=summary,
                 description=rec.description,
+                explanation=explanations.get(
+                    f"{rec.target}|{rec.description.split(' ', 1)[0]}", ""
+                ),
             )
         )
     return out
+
+
+def _explanations_at(git: Git, head: str) -> dict[str, str]:
+    """`.codeflash/explanations.json` at `head` (the LLM proposer's reasons), or {}."""
+    proc = git.run("show", f"{head}:.codeflash/{EXPLANATIONS}", check=False)
+    if proc.returncode != 0:
+        return {}
+    try:
+        data = json.loads(proc.stdout)
+    except json.JSONDecodeError:
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
 
 def _commits_between(git: Git, base: str | None, head: str) -> set[str]:

@@ -227,7 +227,7 @@ def optimization_view(
 ) -> OptimizationView:
     info = rule_info(item.rule_code) if item.rule_code else None
     memory = item.domain is Domain.MEMORY
-    why = info.why if info and info.why else item.summary
+    why = item.explanation or (info.why if info and info.why else item.summary)
     rule = f"{item.rule_code} {item.rule_name}".strip() or "custom rewrite"
     calls = (
         f"{bench.inputs_captured} captured calls"
