@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import libcst as cst
+
 from codeflash_bot.capture import corpus_dir
 from codeflash_bot.domains.base import Engine, EngineContext
 from codeflash_bot.domains.cpu import capture_for, crash_verdict, replay_gate, workable
@@ -29,7 +31,7 @@ from codeflash_bot.measure.decide import judge
 from codeflash_bot.measure.timing import select_inputs
 from codeflash_bot.models import Candidate, Domain, InputSize, Measurement, Target, Verdict
 from codeflash_bot.profile.cpu import own_functions, pytest_args
-from codeflash_bot.propose import Proposer
+from codeflash_bot.propose import Proposer, RulesProposer
 from codeflash_bot.propose.rules.blocking_call_in_coroutine import BLOCKING_CALLS
 from codeflash_bot.sandbox import HarnessError, run_harness
 
@@ -259,17 +261,33 @@ class AsyncEngine(Engine):
         return verdict.model_copy(update={"detail": detail})
 
     def score(self, ctx: EngineContext) -> tuple[float, str]:
-        """Estimated seconds of the profiled run to save: measured blocking plus a share of
-        the time callers waited on coroutines that await inside loops."""
-        facts = [f for f in self.profile(ctx) if f.gain_estimate > 0 or f.findings]
-        if not facts:
-            return 0.0, "async: no coroutine of the repo blocks its loop or awaits in a loop"
-        total = sum(f.gain_estimate for f in facts)
-        top = facts[0]
+        """Share (0..1) of the async cost seen in the tests (time callers waited on the repo's
+        coroutines plus event-loop blocking) that lies in coroutines an ASY rule rewrites."""
+        facts = self.profile(ctx)
+        total = sum(f.wall_seconds + f.blocking_seconds for f in facts)
+        if not facts or total <= 0:
+            return 0.0, "async: the tests await no coroutine of the repo"
+        rules = RulesProposer(self.domain)
+        parsed: dict[Path, cst.Module | None] = {}
+        hit: list[CoroutineFacts] = []
+        for fact in facts:
+            path = ctx.project / fact.target.file
+            if path not in parsed:
+                try:
+                    parsed[path] = cst.parse_module(path.read_text(encoding="utf-8"))
+                except (OSError, cst.ParserSyntaxError):
+                    parsed[path] = None
+            module = parsed[path]
+            if module is not None and rules.wants(module, fact.target):
+                hit.append(fact)
+        share = min(1.0, sum(f.wall_seconds + f.blocking_seconds for f in hit) / total)
+        if not hit:
+            return 0.0, f"async: no rule applies to the {len(facts)} coroutine(s) awaited"
+        top = max(hit, key=lambda f: f.wall_seconds + f.blocking_seconds)
         what = "; ".join(top.findings[:2]) or "slow callbacks"
-        return total, (
-            f"async: {len(facts)} coroutine(s) to work on, ~{total * 1e3:.0f} ms to gain in the"
-            f" tests; top {top.target.ref}: {what}"
+        return share, (
+            f"async: {share:.0%} of the time awaited on own coroutines is in {len(hit)}"
+            f" rewritable one(s); top {top.target.ref}: {what}"
             f" (blocked {top.blocking_seconds * 1e3:.1f} ms,"
             f" waited {top.wall_seconds * 1e3:.1f} ms)"
         )
