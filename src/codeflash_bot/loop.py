@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import libcst as cst
+
 from codeflash_bot.config import Config
 from codeflash_bot.domains import Engine, EngineContext, available_domains, engine_for
 from codeflash_bot.errors import BotError
@@ -30,7 +32,7 @@ from codeflash_bot.models import (
 )
 from codeflash_bot.profile.cpu import resolve_target
 from codeflash_bot.progress import NullReporter, Reporter
-from codeflash_bot.propose import Proposer, RulesProposer
+from codeflash_bot.propose import Proposer
 from codeflash_bot.propose.llm import build_proposers, llm_reports
 from codeflash_bot.propose.llm.explanations import EXPLANATIONS, save_explanation
 from codeflash_bot.router import route
@@ -216,6 +218,7 @@ def _run(
         if not ok:
             raise BotError(f"the guard fails before any change ({guard}): {tail}")
     ctx = EngineContext(ws.project, setup, config, ws.corpus_root, reporter)
+    proposers = engine.proposers(proposers)
     for proposer in proposers:
         if bind := getattr(proposer, "bind", None):
             env = setup.env(ws.project)
@@ -265,7 +268,7 @@ def _experiments(run: Run, request: Request) -> str:
     for index, target in enumerate(run.targets):
         run.reporter.target(target, index, len(run.targets))
         tried = {rule_of(r) for r in ws.mirror.results() if r.target == target.ref}
-        for proposer in run.proposers:
+        for proposer in _wanting(run, target):
             while True:
                 if reason := run.out_of_budget():
                     return reason
@@ -276,6 +279,15 @@ def _experiments(run: Run, request: Request) -> str:
                 tried.add(candidate.rule)
                 _record(run, candidate, source)
     return "every applicable rule was tried on the top targets"
+
+
+def _wanting(run: Run, target: Target) -> list[Proposer]:
+    """The proposers that want this target (an LLM is not asked about every function)."""
+    try:
+        module = cst.parse_module((run.ws.project / target.file).read_text(encoding="utf-8"))
+    except (OSError, cst.ParserSyntaxError):
+        return []
+    return [p for p in run.proposers if p.wants(module, target)]
 
 
 def _record(run: Run, candidate: Candidate, original: str) -> None:
@@ -366,6 +378,14 @@ def _commit_message(candidate: Candidate, verdict: Verdict, domain: Domain) -> s
         less = (1 - m.candidate / m.baseline) * 100 if m.baseline else 0.0
         headline = f"{less:.0f}% less peak memory"
         measured = f"peak {m.baseline:.0f} B -> {m.candidate:.0f} B ({less:.1f}% less)"
+    elif m.metric == "import_seconds":
+        gains = ", ".join(f"{x.gain * 100:+.1f}%" for x in verdict.measurements)
+        headline = f"{m.baseline / m.candidate:.2f}x faster import"
+        measured = (
+            f"import time {m.baseline * 1e3:.1f} ms -> {m.candidate * 1e3:.1f} ms, fresh"
+            f" interpreter per import, min of {m.rounds} rounds; gains {gains};"
+            f" A/A noise {m.aa_noise * 100:.1f}%"
+        )
     else:
         gains = ", ".join(f"{x.gain * 100:+.1f}%" for x in verdict.measurements)
         headline = f"{m.baseline / m.candidate:.2f}x faster"
@@ -412,7 +432,7 @@ def _pending(run: Run, records: list[ExperimentRecord]) -> list[str]:
         left = [
             code
             for p in run.proposers
-            if isinstance(p, RulesProposer)
+            if hasattr(p, "remaining")
             for code in p.remaining(target, source, tried)
         ]
         if left:

@@ -39,6 +39,10 @@ class Engine(ABC):
     metric: ClassVar[str]
     tools: ClassVar[tuple[str, ...]] = ("pytest",)
 
+    def proposers(self, chosen: list[Proposer]) -> list[Proposer]:
+        """The proposers this domain runs with (an engine may swap in its own)."""
+        return chosen
+
     @abstractmethod
     def find_targets(self, ctx: EngineContext, proposers: list[Proposer]) -> list[Target]:
         """Ranked targets some proposer can work on (most to gain first)."""

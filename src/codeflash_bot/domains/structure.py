@@ -330,13 +330,12 @@ class StructureEngine(Engine):
     def proposer(self) -> ModuleRulesProposer:
         return ModuleRulesProposer(self.facts_for)
 
+    def proposers(self, chosen: list[Proposer]) -> list[Proposer]:
+        """Module targets need the module rules (with the profile's facts), not function rules."""
+        return [self.proposer() if isinstance(p, RulesProposer) else p for p in chosen]
+
     def find_targets(self, ctx: EngineContext, proposers: list[Proposer]) -> list[Target]:
         profiles = self.profile(ctx)
-        # The loop hands every domain `RulesProposer(domain)`, which only rewrites functions;
-        # module targets need the module rules with the profile's facts (see the report).
-        for i, p in enumerate(proposers):
-            if isinstance(p, RulesProposer) and all(r.domain is self.domain for r in p.rules):
-                proposers[i] = self.proposer()
         ranked = sorted(profiles.values(), key=lambda p: (-self._gain(p), p.target.module))
         out = []
         for prof in ranked:

@@ -12,6 +12,7 @@ from codeflash_bot.models import Target
 from codeflash_bot.sandbox import HarnessError, run_harness
 from codeflash_bot.session.setup import SetupInfo
 
+MODULE_TARGET = "<module>"  # a whole module (structure domain): `pkg.mod:<module>`
 MIN_SHARE = 0.002  # functions under 0.2 % of the hottest one are noise
 SKIP_PARTS = {"venv", ".venv", "env", "build", "dist", "node_modules", "site-packages"}
 
@@ -188,6 +189,8 @@ def resolve_target(spec: str, root: Path, setup: SetupInfo) -> Target:
     path = root / rel
     if not path.is_file():
         raise BotError(f"unknown target {spec!r}: {rel} does not exist")
+    if qualname == MODULE_TARGET:
+        return Target(module=module, qualname=qualname, file=rel, lineno=1)
     table = functions_in(path.read_text(encoding="utf-8", errors="replace"))
     lines = [line for line, q in table.items() if q == qualname]
     if not lines:

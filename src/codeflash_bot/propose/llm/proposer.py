@@ -96,6 +96,8 @@ class LlmProposer:
     # --- Proposer protocol ---------------------------------------------------------------------
     def wants(self, module: cst.Module, target: Target) -> bool:
         """Functions the profile saw (a request costs money; static matches are not enough)."""
+        if target.qualname.startswith("<"):  # whole-module targets are not functions
+            return False
         return self._stopped() is None and target.total_seconds > 0
 
     def next_candidate(self, target: Target, source: str, tried: set[str]) -> Candidate | None:
