@@ -1,0 +1,52 @@
+"""Routing on slowdemo: `auto` with no hint profiles every engine and says why; words route."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ..helpers import PYTHON, SLOWDEMO, git, make_repo, run_bot, snapshot
+
+pytestmark = pytest.mark.slow
+
+
+def bot_branch(repo: Path) -> str:
+    return git(repo, "for-each-ref", "--format=%(refname:short)", "refs/heads/codeflash/")
+
+
+def test_auto_picks_cpu_for_slowdemo_and_says_why(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "r", copy_from=SLOWDEMO)
+    before = snapshot(repo)
+    proc = run_bot("optimize", str(repo), "--python", PYTHON, "--max-experiments", "1")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    branch = bot_branch(repo)
+    assert branch.startswith("codeflash/ds-")
+    domain_line = next(
+        line
+        for line in git(repo, "show", f"{branch}:.codeflash/HANDOFF.md").splitlines()
+        if line.startswith("- Domain:")
+    )
+    assert domain_line.startswith("- Domain: cpu (auto picked cpu:")
+    for engine in ("cpu:", "memory:", "async:", "structure:"):
+        assert engine in domain_line  # every estimate is written down
+    assert snapshot(repo) == before
+
+
+def test_request_words_route_to_memory(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "r", copy_from=SLOWDEMO)
+    proc = run_bot(
+        "optimize",
+        str(repo),
+        "--python",
+        PYTHON,
+        "--max-experiments",
+        "1",
+        "--request",
+        "our worker runs out of RAM",
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    branch = bot_branch(repo)
+    assert branch.startswith("codeflash/mem-")
+    handoff = git(repo, "show", f"{branch}:.codeflash/HANDOFF.md")
+    assert "- Domain: memory (the request mentions memory words)" in handoff
