@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import libcst as cst
@@ -15,6 +16,8 @@ from codeflash_bot.profile.cpu import own_functions, profile_cpu
 from codeflash_bot.propose import Proposer, RulesProposer
 from codeflash_bot.sandbox import HarnessError
 from codeflash_bot.verify.replay import replay
+
+STATIC_SCAN_SECONDS = 60.0
 
 
 def workable(ctx: EngineContext, profiled: list[Target], proposers: list[Proposer]) -> list[Target]:
@@ -35,11 +38,25 @@ def workable(ctx: EngineContext, profiled: list[Target], proposers: list[Propose
         module = parsed[target.file]
         return module is not None and any(p.wants(module, target) for p in proposers)
 
+    limit = ctx.config.max_targets
     seen = {t.ref for t in profiled}
-    static = own_functions(ctx.project, ctx.setup, ctx.config.exclude)
-    ordered = [t for t in profiled if wanted(t)]
-    ordered += [t for t in static if t.ref not in seen and wanted(t)]
-    return ordered[: ctx.config.max_targets]
+    ordered = [t for t in profiled[: 4 * limit] if wanted(t)][:limit]
+    if len(ordered) >= limit:
+        return ordered
+    # Static matches fill the remaining slots; rules can be slow on big trees, so this pass is
+    # bounded in time (files of profiled functions first: that is where the tests go).
+    hot_files = {t.file for t in profiled}
+    static = sorted(
+        own_functions(ctx.project, ctx.setup, ctx.config.exclude),
+        key=lambda t: (t.file not in hot_files, t.file.as_posix(), t.lineno),
+    )
+    deadline = time.monotonic() + STATIC_SCAN_SECONDS
+    for target in static:
+        if len(ordered) >= limit or time.monotonic() > deadline:
+            break
+        if target.ref not in seen and wanted(target):
+            ordered.append(target)
+    return ordered
 
 
 def capture_for(ctx: EngineContext, targets: list[Target]) -> list[Target]:
