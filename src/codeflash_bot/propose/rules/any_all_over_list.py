@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ExpressionContext, ExpressionContextProvider, MetadataWrapper
 
 from codeflash_bot.models import Domain
 from codeflash_bot.propose.rule import Rule, RuleContext
+from codeflash_bot.propose.rules._helpers import (
+    UNSAFE_IN_COMPREHENSION,
+    has_async_for,
+    locally_bound,
+    sole_argument_to_generator,
+)
 
 _REDUCERS = frozenset({"any", "all"})
 
@@ -17,7 +22,6 @@ _ANY_ALL_OF_LISTCOMP = m.Call(
 )
 
 # Nodes whose evaluation count matters once the comprehension short-circuits.
-_UNSAFE_IN_COMPREHENSION = m.Yield() | m.Await() | m.NamedExpr()
 
 
 class AnyAllOverList(Rule):
@@ -45,7 +49,7 @@ class AnyAllOverList(Rule):
     summary = "any([... for ...]) / all([... for ...]) -> any(... for ...) / all(... for ...)"
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
-        shadowed = _locally_bound(func) & _REDUCERS
+        shadowed = locally_bound(func) & _REDUCERS
         new = func.visit(_Rewriter(shadowed))
         return new if isinstance(new, cst.FunctionDef) else None
 
@@ -63,40 +67,6 @@ class _Rewriter(cst.CSTTransformer):
             return updated_node
         listcomp = updated_node.args[0].value
         assert isinstance(listcomp, cst.ListComp)
-        if _has_async_for(listcomp.for_in) or m.findall(listcomp, _UNSAFE_IN_COMPREHENSION):
+        if has_async_for(listcomp.for_in) or m.findall(listcomp, UNSAFE_IN_COMPREHENSION):
             return updated_node
-        return _sole_argument_to_generator(updated_node, listcomp)
-
-
-def _sole_argument_to_generator(call: cst.Call, listcomp: cst.ListComp) -> cst.Call:
-    """`f([E for ...])` -> `f(E for ...)`, keeping the whitespace that sat inside the brackets."""
-    generator = cst.GeneratorExp(elt=listcomp.elt, for_in=listcomp.for_in, lpar=[], rpar=[])
-    arg = call.args[0].with_changes(
-        value=generator,
-        comma=cst.MaybeSentinel.DEFAULT,  # `f(x for x in y,)` is a SyntaxError
-        whitespace_after_arg=listcomp.rbracket.whitespace_before,
-    )
-    return call.with_changes(args=[arg], whitespace_before_args=listcomp.lbracket.whitespace_after)
-
-
-def _has_async_for(comp_for: cst.CompFor | None) -> bool:
-    while comp_for is not None:
-        if comp_for.asynchronous is not None:
-            return True
-        comp_for = comp_for.inner_for_in
-    return False
-
-
-def _locally_bound(func: cst.FunctionDef) -> set[str]:
-    """Names the function (or a scope inside it) binds, or declares global/nonlocal."""
-    wrapper = MetadataWrapper(cst.Module(body=[func]), unsafe_skip_copy=True)
-    contexts = wrapper.resolve(ExpressionContextProvider)
-    bound = {
-        node.value
-        for node, context in contexts.items()
-        if isinstance(node, cst.Name)
-        and context in (ExpressionContext.STORE, ExpressionContext.DEL)
-    }
-    bound.update(item.name.value for item in m.findall(func, m.NameItem()))  # type: ignore[union-attr]
-    bound.discard(func.name.value)
-    return bound
+        return sole_argument_to_generator(updated_node, listcomp)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ExpressionContext, ExpressionContextProvider, MetadataWrapper
 
 from codeflash_bot.models import Domain
 from codeflash_bot.propose.rule import Rule, RuleContext
+from codeflash_bot.propose.rules._helpers import locally_bound
 
 _LEN_OF_LISTCOMP = m.Call(
     func=m.Name("len"), args=[m.Arg(value=m.ListComp(lpar=[]), keyword=None, star="")]
@@ -61,7 +61,7 @@ class LenOfListForTruthiness(Rule):
     summary = "len([x for x in xs if c]) > 0 -> any(c for x in xs)"
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
-        if _locally_bound(func) & {"len", "any"}:
+        if locally_bound(func) & {"len", "any"}:
             return None
         new = func.visit(_Rewriter())
         return new if isinstance(new, cst.FunctionDef) else None
@@ -145,18 +145,3 @@ def _any_of(len_call: cst.Call) -> cst.Call | None:
         args=[cst.Arg(generator, whitespace_after_arg=listcomp.rbracket.whitespace_before)],
         whitespace_before_args=listcomp.lbracket.whitespace_after,
     )
-
-
-def _locally_bound(func: cst.FunctionDef) -> set[str]:
-    """Names the function (or a scope inside it) binds, or declares global/nonlocal."""
-    wrapper = MetadataWrapper(cst.Module(body=[func]), unsafe_skip_copy=True)
-    contexts = wrapper.resolve(ExpressionContextProvider)
-    bound = {
-        node.value
-        for node, context in contexts.items()
-        if isinstance(node, cst.Name)
-        and context in (ExpressionContext.STORE, ExpressionContext.DEL)
-    }
-    bound.update(item.name.value for item in m.findall(func, m.NameItem()))  # type: ignore[union-attr]
-    bound.discard(func.name.value)
-    return bound

@@ -7,11 +7,12 @@ import libcst.matchers as m
 
 from codeflash_bot.models import Domain
 from codeflash_bot.propose.rule import Rule, RuleContext
-from codeflash_bot.propose.rules.reducer_over_list_comprehension import (
-    _first_argument_to_generator,
-    _has_async_for,
-    _locally_bound,
-    _sole_argument_to_generator,
+from codeflash_bot.propose.rules._helpers import (
+    UNSAFE_IN_COMPREHENSION,
+    first_argument_to_generator,
+    has_async_for,
+    locally_bound,
+    sole_argument_to_generator,
 )
 
 # Reducer -> keywords it may carry alongside the comprehension (positional extras: sum's start).
@@ -23,7 +24,6 @@ _REDUCERS: dict[str, frozenset[str]] = {
     "all": frozenset(),
 }
 _MAX_POSITIONAL = {"sum": 2}
-_UNSAFE_IN_COMPREHENSION = m.Yield() | m.Await() | m.NamedExpr()
 _JOIN = m.Call(
     func=m.Attribute(value=m.SimpleString() | m.ConcatenatedString(), attr=m.Name("join")),
     args=[m.Arg(keyword=None, star="")],
@@ -63,7 +63,7 @@ class ListComprehensionIntoReducer(Rule):
     summary = 'sum/min/max/any/all/"".join([... for ...]) -> (... for ...)'
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
-        shadowed = _locally_bound(func) & _REDUCERS.keys()
+        shadowed = locally_bound(func) & _REDUCERS.keys()
         new = func.visit(_Rewriter(shadowed))
         return new if isinstance(new, cst.FunctionDef) else None
 
@@ -79,11 +79,11 @@ class _Rewriter(cst.CSTTransformer):
         listcomp = updated_node.args[0].value
         if not isinstance(listcomp, cst.ListComp) or listcomp.lpar:
             return updated_node
-        if _has_async_for(listcomp.for_in) or m.findall(listcomp, _UNSAFE_IN_COMPREHENSION):
+        if has_async_for(listcomp.for_in) or m.findall(listcomp, UNSAFE_IN_COMPREHENSION):
             return updated_node
         if len(updated_node.args) == 1:
-            return _sole_argument_to_generator(updated_node, listcomp)
-        return _first_argument_to_generator(updated_node, listcomp)
+            return sole_argument_to_generator(updated_node, listcomp)
+        return first_argument_to_generator(updated_node, listcomp)
 
 
 def _is_reducer_call(call: cst.Call, shadowed: set[str]) -> bool:

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ExpressionContext, ExpressionContextProvider, MetadataWrapper
 
 from codeflash_bot.models import Domain
 from codeflash_bot.propose.rule import Rule, RuleContext
+from codeflash_bot.propose.rules._helpers import (
+    UNSAFE_IN_COMPREHENSION,
+    first_argument_to_generator,
+    has_async_for,
+    locally_bound,
+    sole_argument_to_generator,
+)
 
 # Reducer -> keywords it may carry alongside the comprehension (positional extras: sum's start).
 _REDUCERS: dict[str, frozenset[str]] = {
@@ -19,8 +25,6 @@ _REDUCERS: dict[str, frozenset[str]] = {
     "frozenset": frozenset(),
 }
 _MAX_POSITIONAL = {"sum": 2}
-
-_UNSAFE_IN_COMPREHENSION = m.Yield() | m.Await() | m.NamedExpr()
 
 
 class ReducerOverListComprehension(Rule):
@@ -52,7 +56,7 @@ class ReducerOverListComprehension(Rule):
     summary = "sum/min/max/set/tuple/frozenset([... for ...]) -> (... for ...)"
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
-        shadowed = _locally_bound(func) & _REDUCERS.keys()
+        shadowed = locally_bound(func) & _REDUCERS.keys()
         new = func.visit(_Rewriter(shadowed))
         return new if isinstance(new, cst.FunctionDef) else None
 
@@ -71,11 +75,11 @@ class _Rewriter(cst.CSTTransformer):
         listcomp = updated_node.args[0].value
         if not isinstance(listcomp, cst.ListComp) or listcomp.lpar:
             return updated_node
-        if _has_async_for(listcomp.for_in) or m.findall(listcomp, _UNSAFE_IN_COMPREHENSION):
+        if has_async_for(listcomp.for_in) or m.findall(listcomp, UNSAFE_IN_COMPREHENSION):
             return updated_node
         if len(updated_node.args) == 1:
-            return _sole_argument_to_generator(updated_node, listcomp)
-        return _first_argument_to_generator(updated_node, listcomp)
+            return sole_argument_to_generator(updated_node, listcomp)
+        return first_argument_to_generator(updated_node, listcomp)
 
 
 def _arguments_fit(reducer: str, args: tuple[cst.Arg, ...] | list[cst.Arg]) -> bool:
@@ -84,48 +88,3 @@ def _arguments_fit(reducer: str, args: tuple[cst.Arg, ...] | list[cst.Arg]) -> b
     positional = [a for a in args if a.keyword is None]
     keywords = {a.keyword.value for a in args if a.keyword is not None}
     return len(positional) <= _MAX_POSITIONAL.get(reducer, 1) and keywords <= _REDUCERS[reducer]
-
-
-def _sole_argument_to_generator(call: cst.Call, listcomp: cst.ListComp) -> cst.Call:
-    """`f([E for ...])` -> `f(E for ...)`, keeping the whitespace that sat inside the brackets."""
-    generator = cst.GeneratorExp(elt=listcomp.elt, for_in=listcomp.for_in, lpar=[], rpar=[])
-    arg = call.args[0].with_changes(
-        value=generator,
-        comma=cst.MaybeSentinel.DEFAULT,  # `f(x for x in y,)` is a SyntaxError
-        whitespace_after_arg=listcomp.rbracket.whitespace_before,
-    )
-    return call.with_changes(args=[arg], whitespace_before_args=listcomp.lbracket.whitespace_after)
-
-
-def _first_argument_to_generator(call: cst.Call, listcomp: cst.ListComp) -> cst.Call:
-    """`f([E for ...], k=v)` -> `f((E for ...), k=v)`: the brackets become parentheses."""
-    generator = cst.GeneratorExp(
-        elt=listcomp.elt,
-        for_in=listcomp.for_in,
-        lpar=[cst.LeftParen(whitespace_after=listcomp.lbracket.whitespace_after)],
-        rpar=[cst.RightParen(whitespace_before=listcomp.rbracket.whitespace_before)],
-    )
-    return call.with_changes(args=[call.args[0].with_changes(value=generator), *call.args[1:]])
-
-
-def _has_async_for(comp_for: cst.CompFor | None) -> bool:
-    while comp_for is not None:
-        if comp_for.asynchronous is not None:
-            return True
-        comp_for = comp_for.inner_for_in
-    return False
-
-
-def _locally_bound(func: cst.FunctionDef) -> set[str]:
-    """Names the function (or a scope inside it) binds, or declares global/nonlocal."""
-    wrapper = MetadataWrapper(cst.Module(body=[func]), unsafe_skip_copy=True)
-    contexts = wrapper.resolve(ExpressionContextProvider)
-    bound = {
-        node.value
-        for node, context in contexts.items()
-        if isinstance(node, cst.Name)
-        and context in (ExpressionContext.STORE, ExpressionContext.DEL)
-    }
-    bound.update(item.name.value for item in m.findall(func, m.NameItem()))  # type: ignore[union-attr]
-    bound.discard(func.name.value)
-    return bound

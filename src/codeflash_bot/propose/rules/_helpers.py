@@ -1,0 +1,203 @@
+"""Helpers shared by several rules: name uses, ancestry tests, statement-block edits, generators.
+
+The module name starts with `_`, so rule discovery skips it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+import libcst as cst
+import libcst.matchers as m
+from libcst.metadata import (
+    ExpressionContext,
+    ExpressionContextProvider,
+    MetadataWrapper,
+    ParentNodeProvider,
+    ScopeProvider,
+)
+
+Parents = Mapping[cst.CSTNode, cst.CSTNode]
+# What becomes of the statement at one index of a block: the statements that replace it.
+Edit = Callable[[cst.BaseStatement], list[cst.BaseStatement]]
+
+# Scopes of their own: a name there is not the function's variable, and code there does not
+# run where it is written.
+NESTED_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+# Moving a comprehension's body into a generator changes what these mean (or is a SyntaxError).
+UNSAFE_IN_COMPREHENSION = m.Yield() | m.Await() | m.NamedExpr()
+# `f.readlines()`, and statements that leave a loop early.
+READLINES = m.Call(func=m.Attribute(attr=m.Name("readlines")), args=[])
+EARLY_EXIT = m.Break() | m.Return() | m.Raise()
+
+
+def code_for(node: cst.CSTNode) -> str:
+    """Source text of `node`, for building new code with `parse_expression`/`parse_statement`."""
+    return cst.Module(body=[]).code_for_node(node)
+
+
+def is_label(node: cst.Name, parents: Parents) -> bool:
+    """Is `node` an attribute name (`x.node`) or a keyword (`f(node=...)`) and not a variable?"""
+    parent = parents.get(node)
+    return (isinstance(parent, cst.Attribute) and parent.attr is node) or (
+        isinstance(parent, cst.Arg) and parent.keyword is node
+    )
+
+
+def variable_refs(root: cst.CSTNode, name: str, parents: Parents) -> list[cst.Name]:
+    """Uses of the variable `name` under `root`: several rules count or vet them one by one."""
+    return [
+        node
+        for node in m.findall(root, m.Name(name))
+        if isinstance(node, cst.Name) and not is_label(node, parents)
+    ]
+
+
+def is_within(node: cst.CSTNode, ancestor: cst.CSTNode, parents: Parents) -> bool:
+    """Is `node` `ancestor` itself or below it? (Whether a use stays inside a statement.)"""
+    current: cst.CSTNode | None = node
+    while current is not None:
+        if current is ancestor:
+            return True
+        current = parents.get(current)
+    return False
+
+
+def inside(
+    node: cst.CSTNode,
+    kinds: type | tuple[type, ...],
+    stop: cst.CSTNode | None,
+    parents: Parents,
+) -> bool:
+    """Is a strict ancestor of `node` below `stop` one of `kinds`? (In a `try`, a nested scope.)"""
+    current = parents.get(node)
+    while current is not None and current is not stop:
+        if isinstance(current, kinds):
+            return True
+        current = parents.get(current)
+    return False
+
+
+def locally_bound(func: cst.FunctionDef) -> set[str]:
+    """Names the function (or a scope inside it) binds, or declares global/nonlocal.
+
+    A builtin in this set may be shadowed, so a rule must not rewrite calls to it.
+    """
+    wrapper = MetadataWrapper(cst.Module(body=[func]), unsafe_skip_copy=True)
+    contexts = wrapper.resolve(ExpressionContextProvider)
+    bound = {
+        node.value
+        for node, context in contexts.items()
+        if isinstance(node, cst.Name)
+        and context in (ExpressionContext.STORE, ExpressionContext.DEL)
+    }
+    bound.update(item.name.value for item in m.findall(func, m.NameItem()))  # type: ignore[union-attr]
+    bound.discard(func.name.value)
+    return bound
+
+
+def has_async_for(comp_for: cst.CompFor | None) -> bool:
+    """Does a `for` clause of the comprehension say `async`? (No plain generator can replace it.)"""
+    while comp_for is not None:
+        if comp_for.asynchronous is not None:
+            return True
+        comp_for = comp_for.inner_for_in
+    return False
+
+
+def sole_argument_to_generator(call: cst.Call, listcomp: cst.ListComp) -> cst.Call:
+    """`f([E for ...])` -> `f(E for ...)`, keeping the whitespace that sat inside the brackets."""
+    generator = cst.GeneratorExp(elt=listcomp.elt, for_in=listcomp.for_in, lpar=[], rpar=[])
+    arg = call.args[0].with_changes(
+        value=generator,
+        comma=cst.MaybeSentinel.DEFAULT,  # `f(x for x in y,)` is a SyntaxError
+        whitespace_after_arg=listcomp.rbracket.whitespace_before,
+    )
+    return call.with_changes(args=[arg], whitespace_before_args=listcomp.lbracket.whitespace_after)
+
+
+def first_argument_to_generator(call: cst.Call, listcomp: cst.ListComp) -> cst.Call:
+    """`f([E for ...], k=v)` -> `f((E for ...), k=v)`: the brackets become parentheses."""
+    generator = cst.GeneratorExp(
+        elt=listcomp.elt,
+        for_in=listcomp.for_in,
+        lpar=[cst.LeftParen(whitespace_after=listcomp.lbracket.whitespace_after)],
+        rpar=[cst.RightParen(whitespace_before=listcomp.rbracket.whitespace_before)],
+    )
+    return call.with_changes(args=[call.args[0].with_changes(value=generator), *call.args[1:]])
+
+
+def base_name(expr: cst.BaseExpression) -> str | None:
+    """`f` for `f`, `self.f`, `a.b.f`; None for anything else (calls, subscripts...)."""
+    while isinstance(expr, cst.Attribute):
+        expr = expr.value
+    return expr.value if isinstance(expr, cst.Name) else None
+
+
+class LocalFacts:
+    """Parents and local bindings of the original function, for the init-then-loop rules."""
+
+    def __init__(
+        self,
+        func: cst.FunctionDef,
+        parents: Parents,
+        locals_: cst.metadata.Assignments,
+    ) -> None:
+        self.func = func
+        self.parents = parents
+        self.locals = locals_
+
+    @classmethod
+    def of(cls, func: cst.FunctionDef) -> LocalFacts:
+        """Resolve the metadata once per function, on a module wrapping it alone."""
+        wrapper = MetadataWrapper(cst.Module(body=[func]), unsafe_skip_copy=True)
+        return cls(
+            func,
+            wrapper.resolve(ParentNodeProvider),
+            wrapper.resolve(ScopeProvider)[func.body].assignments,
+        )
+
+
+def confined_loop_variable(x: str, loop: cst.For, facts: LocalFacts) -> bool:
+    """`x` is bound only by this loop and read only inside it (so the loop may be replaced)."""
+    bindings = list(facts.locals[x])
+    if len(bindings) != 1 or bindings[0].node is not loop.target:
+        return False
+    return all(is_within(ref.node, loop, facts.parents) for ref in bindings[0].references)
+
+
+def next_use(body: Sequence[cst.BaseStatement], i: int, name: str, parents: Parents) -> int | None:
+    """Index of the first statement after `body[i]` that uses `name` (the loop to pair with it)."""
+    return next((j for j in range(i + 1, len(body)) if variable_refs(body[j], name, parents)), None)
+
+
+def block_edits(
+    func: cst.FunctionDef, edits_for: Callable[[cst.IndentedBlock], dict[int, Edit]]
+) -> dict[cst.CSTNode, dict[int, Edit]]:
+    """`edits_for` of every indented block of `func` that has some, keyed by the block."""
+    edits: dict[cst.CSTNode, dict[int, Edit]] = {}
+    for block in m.findall(func, m.IndentedBlock()):
+        assert isinstance(block, cst.IndentedBlock)
+        found = edits_for(block)
+        if found:
+            edits[block] = found
+    return edits
+
+
+class BlockEditor(cst.CSTTransformer):
+    """Applies `Edit`s by statement index to the (original) blocks they were planned on."""
+
+    def __init__(self, edits: dict[cst.CSTNode, dict[int, Edit]]) -> None:
+        super().__init__()
+        self.edits = edits
+
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
+        edits = self.edits.get(original_node)
+        if not edits:
+            return updated_node
+        body: list[cst.BaseStatement] = []
+        for i, stmt in enumerate(updated_node.body):
+            body.extend(edits[i](stmt) if i in edits else [stmt])
+        return updated_node.with_changes(body=body)
