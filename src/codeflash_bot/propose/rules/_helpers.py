@@ -171,7 +171,7 @@ def next_use(body: Sequence[cst.BaseStatement], i: int, name: str, parents: Pare
     return next((j for j in range(i + 1, len(body)) if variable_refs(body[j], name, parents)), None)
 
 
-def block_edits(
+def edits_by_block(
     func: cst.FunctionDef, edits_for: Callable[[cst.IndentedBlock], dict[int, Edit]]
 ) -> dict[cst.CSTNode, dict[int, Edit]]:
     """`edits_for` of every indented block of `func` that has some, keyed by the block."""

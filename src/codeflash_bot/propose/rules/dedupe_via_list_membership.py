@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import MetadataWrapper, ParentNodeProvider, ScopeProvider
 
 from codeflash_bot.models import Domain
 from codeflash_bot.propose.rule import Rule, RuleContext
-
-_Edit = Callable[[cst.BaseStatement], list[cst.BaseStatement]]
+from codeflash_bot.propose.rules._helpers import (
+    BlockEditor,
+    Edit,
+    LocalFacts,
+    confined_loop_variable,
+    edits_by_block,
+    inside,
+    next_use,
+    variable_refs,
+)
 
 
 class DedupeViaListMembership(Rule):
@@ -40,46 +45,24 @@ class DedupeViaListMembership(Rule):
     summary = "if x not in out: out.append(x) -> out = list(dict.fromkeys(xs))"
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
-        wrapper = MetadataWrapper(cst.Module(body=[func]), unsafe_skip_copy=True)
-        facts = _Facts(
-            func,
-            wrapper.resolve(ParentNodeProvider),
-            wrapper.resolve(ScopeProvider)[func.body].assignments,
-        )
+        facts = LocalFacts.of(func)
         if "list" in facts.locals or "dict" in facts.locals:
             return None
-        edits: dict[cst.CSTNode, dict[int, _Edit]] = {}
-        for block in m.findall(func, m.IndentedBlock()):
-            assert isinstance(block, cst.IndentedBlock)
-            block_edits = _block_edits(block, facts)
-            if block_edits:
-                edits[block] = block_edits
+        edits = edits_by_block(func, lambda block: _block_edits(block, facts))
         if not edits:
             return None
-        new = func.visit(_BlockEditor(edits))
+        new = func.visit(BlockEditor(edits))
         return new if isinstance(new, cst.FunctionDef) else None
 
 
-class _Facts:
-    def __init__(
-        self,
-        func: cst.FunctionDef,
-        parents: Mapping[cst.CSTNode, cst.CSTNode],
-        locals_: cst.metadata.Assignments,
-    ) -> None:
-        self.func = func
-        self.parents = parents
-        self.locals = locals_
-
-
-def _block_edits(block: cst.IndentedBlock, facts: _Facts) -> dict[int, _Edit]:
-    edits: dict[int, _Edit] = {}
+def _block_edits(block: cst.IndentedBlock, facts: LocalFacts) -> dict[int, Edit]:
+    edits: dict[int, Edit] = {}
     body = block.body
     for i, stmt in enumerate(body):
         out = _empty_list_init(stmt)
         if out is None or out not in facts.locals or i in edits:
             continue
-        j = next((j for j in range(i + 1, len(body)) if _refs(body[j], out, facts.parents)), None)
+        j = next_use(body, i, out, facts.parents)
         if j is None or j in edits:
             continue
         iterable = _dedupe_loop(body[j], out, facts)
@@ -106,7 +89,7 @@ def _empty_list_init(stmt: cst.BaseStatement) -> str | None:
     return None
 
 
-def _dedupe_loop(stmt: cst.BaseStatement, out: str, facts: _Facts) -> cst.BaseExpression | None:
+def _dedupe_loop(stmt: cst.BaseStatement, out: str, facts: LocalFacts) -> cst.BaseExpression | None:
     """The iterable of `for x in ITER: if x not in out: out.append(x)`, or None."""
     if not isinstance(stmt, cst.For) or stmt.orelse is not None or stmt.asynchronous:
         return None
@@ -136,53 +119,13 @@ def _dedupe_loop(stmt: cst.BaseStatement, out: str, facts: _Facts) -> cst.BaseEx
         m.matches(test.body, m.SimpleStatementSuite([append]))
     ):
         return None
-    if len(_refs(stmt, out, facts.parents)) != 2 or _inside(stmt, cst.Try, facts):
+    if len(variable_refs(stmt, out, facts.parents)) != 2 or inside(
+        stmt, cst.Try, facts.func, facts.parents
+    ):
         return None
-    if not _confined_loop_variable(x, stmt, facts):
+    if not confined_loop_variable(x, stmt, facts):
         return None
     return stmt.iter
-
-
-def _confined_loop_variable(x: str, loop: cst.For, facts: _Facts) -> bool:
-    """`x` is bound only by this loop and read only inside it."""
-    bindings = list(facts.locals[x])
-    if len(bindings) != 1 or bindings[0].node is not loop.target:
-        return False
-    return all(_is_within(ref.node, loop, facts) for ref in bindings[0].references)
-
-
-def _is_within(node: cst.CSTNode, ancestor: cst.CSTNode, facts: _Facts) -> bool:
-    current: cst.CSTNode | None = node
-    while current is not None:
-        if current is ancestor:
-            return True
-        current = facts.parents.get(current)
-    return False
-
-
-def _inside(node: cst.CSTNode, kind: type, facts: _Facts) -> bool:
-    current = facts.parents.get(node)
-    while current is not None and current is not facts.func:
-        if isinstance(current, kind):
-            return True
-        current = facts.parents.get(current)
-    return False
-
-
-def _refs(
-    root: cst.CSTNode, name: str, parents: Mapping[cst.CSTNode, cst.CSTNode]
-) -> list[cst.Name]:
-    """Uses of the variable `name` under `root` (attribute names and keywords excluded)."""
-    found = []
-    for node in m.findall(root, m.Name(name)):
-        parent = parents.get(node)
-        if isinstance(parent, cst.Attribute) and parent.attr is node:
-            continue
-        if isinstance(parent, cst.Arg) and parent.keyword is node:
-            continue
-        assert isinstance(node, cst.Name)
-        found.append(node)
-    return found
 
 
 def _fromkeys_line(
@@ -198,20 +141,3 @@ def _fromkeys_line(
         body=[small.with_changes(value=value)],
         leading_lines=[*loop.leading_lines, *init.leading_lines],
     )
-
-
-class _BlockEditor(cst.CSTTransformer):
-    def __init__(self, edits: dict[cst.CSTNode, dict[int, _Edit]]) -> None:
-        super().__init__()
-        self.edits = edits
-
-    def leave_IndentedBlock(
-        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
-    ) -> cst.IndentedBlock:
-        edits = self.edits.get(original_node)
-        if not edits:
-            return updated_node
-        body: list[cst.BaseStatement] = []
-        for i, stmt in enumerate(updated_node.body):
-            body.extend(edits[i](stmt) if i in edits else [stmt])
-        return updated_node.with_changes(body=body)

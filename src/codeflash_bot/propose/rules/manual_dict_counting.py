@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import MetadataWrapper, ParentNodeProvider, ScopeProvider
 
 from codeflash_bot.models import Domain
 from codeflash_bot.propose.rule import Rule, RuleContext
+from codeflash_bot.propose.rules._helpers import (
+    BlockEditor,
+    Edit,
+    LocalFacts,
+    confined_loop_variable,
+    edits_by_block,
+    inside,
+    next_use,
+    variable_refs,
+)
 
-_Edit = Callable[[cst.BaseStatement], list[cst.BaseStatement]]
 # Expressions that need parentheses to be a generator expression's element or iterable.
 _LOOSE = (cst.Tuple, cst.IfExp, cst.Lambda, cst.NamedExpr, cst.Yield)
 
@@ -46,35 +52,25 @@ class ManualDictCounting(Rule):
     summary = "d[k] = d.get(k, 0) + 1 in a loop -> d = dict(Counter(...))"
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
-        wrapper = MetadataWrapper(cst.Module(body=[func]), unsafe_skip_copy=True)
-        facts = _Facts(
-            func,
-            wrapper.resolve(ParentNodeProvider),
-            wrapper.resolve(ScopeProvider)[func.body].assignments,
-        )
+        facts = LocalFacts.of(func)
         if any(name in facts.locals for name in ("dict", "Counter")):
             return None
-        edits: dict[cst.CSTNode, dict[int, _Edit]] = {}
-        for block in m.findall(func, m.IndentedBlock()):
-            assert isinstance(block, cst.IndentedBlock)
-            block_edits = _block_edits(block, facts)
-            if block_edits:
-                edits[block] = block_edits
+        edits = edits_by_block(func, lambda block: _block_edits(block, facts))
         if not edits:
             return None
         ctx.add_import("collections", "Counter")
-        new = func.visit(_BlockEditor(edits))
+        new = func.visit(BlockEditor(edits))
         return new if isinstance(new, cst.FunctionDef) else None
 
 
-def _block_edits(block: cst.IndentedBlock, facts: _Facts) -> dict[int, _Edit]:
-    edits: dict[int, _Edit] = {}
+def _block_edits(block: cst.IndentedBlock, facts: LocalFacts) -> dict[int, Edit]:
+    edits: dict[int, Edit] = {}
     body = block.body
     for i, stmt in enumerate(body):
         d = _empty_dict_init(stmt)
         if d is None or d not in facts.locals or i in edits:
             continue
-        j = next((j for j in range(i + 1, len(body)) if _refs(body[j], d, facts.parents)), None)
+        j = next_use(body, i, d, facts.parents)
         if j is None or j in edits:
             continue
         counted = _counting_loop(body[j], d, facts)
@@ -99,7 +95,7 @@ def _empty_dict_init(stmt: cst.BaseStatement) -> str | None:
 
 
 def _counting_loop(
-    stmt: cst.BaseStatement, d: str, facts: _Facts
+    stmt: cst.BaseStatement, d: str, facts: LocalFacts
 ) -> tuple[cst.BaseExpression, cst.Name, cst.BaseExpression] | None:
     """(key, loop variable, iterable) of a loop whose whole body counts `key` into `d`."""
     if not isinstance(stmt, cst.For) or stmt.orelse is not None or stmt.asynchronous:
@@ -109,11 +105,15 @@ def _counting_loop(
     if len(stmt.body.body) != 1 or m.findall(stmt, m.Comment()):
         return None
     key = _counted_key(stmt.body.body[0], d)
-    if key is None or _refs(key, d, facts.parents) or _inside(stmt, cst.Try, facts):
+    if (
+        key is None
+        or variable_refs(key, d, facts.parents)
+        or inside(stmt, cst.Try, facts.func, facts.parents)
+    ):
         return None
-    if _refs(stmt.iter, d, facts.parents) or m.findall(key, m.Yield() | m.Await()):
+    if variable_refs(stmt.iter, d, facts.parents) or m.findall(key, m.Yield() | m.Await()):
         return None
-    if not _confined_loop_variable(stmt.target.value, stmt, facts):
+    if not confined_loop_variable(stmt.target.value, stmt, facts):
         return None
     return key, stmt.target, stmt.iter
 
@@ -215,74 +215,3 @@ def _counter_line(
 
 def _parenthesized(node: cst.BaseExpression) -> cst.BaseExpression:
     return node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
-
-
-class _Facts:
-    def __init__(
-        self,
-        func: cst.FunctionDef,
-        parents: Mapping[cst.CSTNode, cst.CSTNode],
-        locals_: cst.metadata.Assignments,
-    ) -> None:
-        self.func = func
-        self.parents = parents
-        self.locals = locals_
-
-
-def _confined_loop_variable(x: str, loop: cst.For, facts: _Facts) -> bool:
-    """`x` is bound only by this loop and read only inside it."""
-    bindings = list(facts.locals[x])
-    if len(bindings) != 1 or bindings[0].node is not loop.target:
-        return False
-    return all(_is_within(ref.node, loop, facts) for ref in bindings[0].references)
-
-
-def _is_within(node: cst.CSTNode, ancestor: cst.CSTNode, facts: _Facts) -> bool:
-    current: cst.CSTNode | None = node
-    while current is not None:
-        if current is ancestor:
-            return True
-        current = facts.parents.get(current)
-    return False
-
-
-def _inside(node: cst.CSTNode, kind: type, facts: _Facts) -> bool:
-    current = facts.parents.get(node)
-    while current is not None and current is not facts.func:
-        if isinstance(current, kind):
-            return True
-        current = facts.parents.get(current)
-    return False
-
-
-def _refs(
-    root: cst.CSTNode, name: str, parents: Mapping[cst.CSTNode, cst.CSTNode]
-) -> list[cst.Name]:
-    """Uses of the variable `name` under `root` (attribute names and keywords excluded)."""
-    found = []
-    for node in m.findall(root, m.Name(name)):
-        parent = parents.get(node)
-        if isinstance(parent, cst.Attribute) and parent.attr is node:
-            continue
-        if isinstance(parent, cst.Arg) and parent.keyword is node:
-            continue
-        assert isinstance(node, cst.Name)
-        found.append(node)
-    return found
-
-
-class _BlockEditor(cst.CSTTransformer):
-    def __init__(self, edits: dict[cst.CSTNode, dict[int, _Edit]]) -> None:
-        super().__init__()
-        self.edits = edits
-
-    def leave_IndentedBlock(
-        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
-    ) -> cst.IndentedBlock:
-        edits = self.edits.get(original_node)
-        if not edits:
-            return updated_node
-        body: list[cst.BaseStatement] = []
-        for i, stmt in enumerate(updated_node.body):
-            body.extend(edits[i](stmt) if i in edits else [stmt])
-        return updated_node.with_changes(body=body)

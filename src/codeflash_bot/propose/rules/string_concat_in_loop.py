@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import MetadataWrapper, ParentNodeProvider, ScopeProvider
 
 from codeflash_bot.models import Domain
 from codeflash_bot.propose.rule import Rule, RuleContext
-
-_Edit = Callable[[cst.BaseStatement], list[cst.BaseStatement]]
-_NESTED_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+from codeflash_bot.propose.rules._helpers import (
+    NESTED_SCOPES,
+    BlockEditor,
+    Edit,
+    LocalFacts,
+    edits_by_block,
+    inside,
+    next_use,
+    variable_refs,
+)
 
 
 class StringConcatInLoop(Rule):
@@ -44,19 +48,9 @@ class StringConcatInLoop(Rule):
     summary = 's = ""; for ...: s += x -> parts.append(x); s = "".join(parts)'
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
-        wrapper = MetadataWrapper(cst.Module(body=[func]), unsafe_skip_copy=True)
-        facts = _Facts(
-            func,
-            wrapper.resolve(ParentNodeProvider),
-            wrapper.resolve(ScopeProvider)[func.body].assignments,
-        )
-        edits: dict[cst.CSTNode, dict[int, _Edit]] = {}
+        facts = LocalFacts.of(func)
         appends: dict[cst.AugAssign, str] = {}
-        for block in m.findall(func, m.IndentedBlock()):
-            assert isinstance(block, cst.IndentedBlock)
-            block_edits = _block_edits(block, facts, ctx, appends)
-            if block_edits:
-                edits[block] = block_edits
+        edits = edits_by_block(func, lambda block: _block_edits(block, facts, ctx, appends))
         if not edits:
             return None
         new = func.visit(_Rewriter(edits, appends))
@@ -64,16 +58,16 @@ class StringConcatInLoop(Rule):
 
 
 def _block_edits(
-    block: cst.IndentedBlock, facts: _Facts, ctx: RuleContext, appends: dict[cst.AugAssign, str]
-) -> dict[int, _Edit]:
-    edits: dict[int, _Edit] = {}
+    block: cst.IndentedBlock, facts: LocalFacts, ctx: RuleContext, appends: dict[cst.AugAssign, str]
+) -> dict[int, Edit]:
+    edits: dict[int, Edit] = {}
     body = block.body
     for i, stmt in enumerate(body):
         found = _empty_str_init(stmt)
         if found is None or found[0] not in facts.locals or i in edits:
             continue
         s, empty = found
-        j = next((j for j in range(i + 1, len(body)) if _refs(body[j], s, facts.parents)), None)
+        j = next_use(body, i, s, facts.parents)
         if j is None or j in edits:
             continue
         pieces = _concat_loop(body[j], s, facts)
@@ -103,36 +97,25 @@ def _empty_str_init(stmt: cst.BaseStatement) -> tuple[str, str] | None:
     return small.targets[0].target.value, small.value.value
 
 
-def _concat_loop(stmt: cst.BaseStatement, s: str, facts: _Facts) -> list[cst.AugAssign]:
+def _concat_loop(stmt: cst.BaseStatement, s: str, facts: LocalFacts) -> list[cst.AugAssign]:
     """The `s += piece` statements of a loop that uses `s` in no other way, or []."""
     if not isinstance(stmt, cst.For) or stmt.orelse is not None or stmt.asynchronous:
         return []
-    if _inside(stmt, cst.Try, facts):
+    if inside(stmt, cst.Try, facts.func, facts.parents):
         return []
     pieces = []
-    for ref in _refs(stmt, s, facts.parents):
+    for ref in variable_refs(stmt, s, facts.parents):
         aug = facts.parents.get(ref)
         if not (
             isinstance(aug, cst.AugAssign)
             and aug.target is ref
             and isinstance(aug.operator, cst.AddAssign)
             and not (isinstance(aug.value, cst.Tuple) and not aug.value.lpar)
-            and not _inside_before(aug, _NESTED_SCOPES, stmt, facts)
+            and not inside(aug, NESTED_SCOPES, stmt, facts.parents)
         ):
             return []
         pieces.append(aug)
     return pieces
-
-
-def _inside_before(
-    node: cst.CSTNode, kinds: tuple[type, ...], stop: cst.CSTNode, facts: _Facts
-) -> bool:
-    current = facts.parents.get(node)
-    while current is not None and current is not stop:
-        if isinstance(current, kinds):
-            return True
-        current = facts.parents.get(current)
-    return False
 
 
 def _parts_init(init: cst.SimpleStatementLine, parts: str) -> cst.SimpleStatementLine:
@@ -144,12 +127,11 @@ def _parts_init(init: cst.SimpleStatementLine, parts: str) -> cst.SimpleStatemen
     return init.with_changes(body=[new])
 
 
-class _Rewriter(cst.CSTTransformer):
+class _Rewriter(BlockEditor):
     def __init__(
-        self, edits: dict[cst.CSTNode, dict[int, _Edit]], appends: dict[cst.AugAssign, str]
+        self, edits: dict[cst.CSTNode, dict[int, Edit]], appends: dict[cst.AugAssign, str]
     ) -> None:
-        super().__init__()
-        self.edits = edits
+        super().__init__(edits)
         self.appends = appends
 
     def leave_AugAssign(
@@ -162,51 +144,3 @@ class _Rewriter(cst.CSTTransformer):
         return cst.Expr(
             cst.Call(append, [cst.Arg(updated_node.value)]), semicolon=updated_node.semicolon
         )
-
-    def leave_IndentedBlock(
-        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
-    ) -> cst.IndentedBlock:
-        edits = self.edits.get(original_node)
-        if not edits:
-            return updated_node
-        body: list[cst.BaseStatement] = []
-        for i, stmt in enumerate(updated_node.body):
-            body.extend(edits[i](stmt) if i in edits else [stmt])
-        return updated_node.with_changes(body=body)
-
-
-class _Facts:
-    def __init__(
-        self,
-        func: cst.FunctionDef,
-        parents: Mapping[cst.CSTNode, cst.CSTNode],
-        locals_: cst.metadata.Assignments,
-    ) -> None:
-        self.func = func
-        self.parents = parents
-        self.locals = locals_
-
-
-def _inside(node: cst.CSTNode, kind: type, facts: _Facts) -> bool:
-    current = facts.parents.get(node)
-    while current is not None and current is not facts.func:
-        if isinstance(current, kind):
-            return True
-        current = facts.parents.get(current)
-    return False
-
-
-def _refs(
-    root: cst.CSTNode, name: str, parents: Mapping[cst.CSTNode, cst.CSTNode]
-) -> list[cst.Name]:
-    """Uses of the variable `name` under `root` (attribute names and keywords excluded)."""
-    found = []
-    for node in m.findall(root, m.Name(name)):
-        parent = parents.get(node)
-        if isinstance(parent, cst.Attribute) and parent.attr is node:
-            continue
-        if isinstance(parent, cst.Arg) and parent.keyword is node:
-            continue
-        assert isinstance(node, cst.Name)
-        found.append(node)
-    return found
