@@ -16,12 +16,12 @@ from libcst.metadata import (
 
 from codeflash_bot.models import Domain
 from codeflash_bot.propose.rule import Rule, RuleContext
+from codeflash_bot.propose.rules._helpers import NESTED_SCOPES, inside, variable_refs
 
 _COUNT_CALL = m.Call(
     func=m.Attribute(value=m.Name(), attr=m.Name("count")),
     args=[m.Arg(keyword=None, star="")],
 )
-_NESTED_SCOPE = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 # Builtins that read an iterable without mutating it (what a loop may do to `seq`).
 _READERS = frozenset(
     {
@@ -130,7 +130,7 @@ class _Facts:
 
     def _bound_to_non_string(self, seq: str) -> bool:
         bound = False
-        for ref in self._refs(self.func, seq):
+        for ref in variable_refs(self.func, seq, self.parents):
             if self.contexts.get(ref) != ExpressionContext.STORE:
                 continue
             bound = True
@@ -149,8 +149,10 @@ class _Facts:
 
     def _invariant(self, seq: str, stmt: cst.CSTNode) -> bool:
         """Does nothing in `stmt` rebind, mutate or hand `seq` to unknown code?"""
-        for ref in self._refs(stmt, seq):
-            if self.contexts.get(ref) != ExpressionContext.LOAD or self._nested(ref, stmt):
+        for ref in variable_refs(stmt, seq, self.parents):
+            if self.contexts.get(ref) != ExpressionContext.LOAD or inside(
+                ref, NESTED_SCOPES, stmt, self.parents
+            ):
                 return False
             if not self._read_only_use(ref):
                 return False
@@ -176,27 +178,6 @@ class _Facts:
         if isinstance(parent, cst.UnaryOperation):
             return isinstance(parent.operator, cst.Not)
         return isinstance(parent, cst.Comparison | cst.ComparisonTarget)
-
-    def _refs(self, root: cst.CSTNode, name: str) -> list[cst.Name]:
-        return [
-            node
-            for node in m.findall(root, m.Name(name))
-            if isinstance(node, cst.Name) and not self._is_label(node)
-        ]
-
-    def _is_label(self, node: cst.Name) -> bool:
-        parent = self.parents.get(node)
-        return (isinstance(parent, cst.Attribute) and parent.attr is node) or (
-            isinstance(parent, cst.Arg) and parent.keyword is node
-        )
-
-    def _nested(self, node: cst.CSTNode, stop: cst.CSTNode) -> bool:
-        parent = self.parents.get(node)
-        while parent is not None and parent is not stop:
-            if isinstance(parent, _NESTED_SCOPE):
-                return True
-            parent = self.parents.get(parent)
-        return False
 
 
 def _plausible_element(call: cst.Call) -> bool:

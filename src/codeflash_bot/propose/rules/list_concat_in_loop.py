@@ -15,6 +15,7 @@ from libcst.metadata import (
 
 from codeflash_bot.models import Domain
 from codeflash_bot.propose.rule import Rule, RuleContext
+from codeflash_bot.propose.rules._helpers import variable_refs
 
 _LITERAL = m.List(lpar=[], elements=[m.AtLeastN(m.Element(), n=1)])
 _CONCAT = m.Assign(
@@ -85,20 +86,10 @@ class _Facts:
 
     def is_private_list(self, name: str) -> bool:
         if name not in self._private:
-            refs = [
-                node
-                for node in m.findall(self.func, m.Name(name))
-                if isinstance(node, cst.Name) and not self._is_label(node)
-            ]
+            refs = variable_refs(self.func, name, self.parents)
             fresh = any(self._fresh_init(ref) for ref in refs)
             self._private[name] = fresh and all(self._harmless(ref) for ref in refs)
         return self._private[name]
-
-    def _is_label(self, node: cst.Name) -> bool:
-        parent = self.parents.get(node)
-        return (isinstance(parent, cst.Attribute) and parent.attr is node) or (
-            isinstance(parent, cst.Arg) and parent.keyword is node
-        )
 
     def _fresh_init(self, ref: cst.Name) -> bool:
         stmt = self._binding_statement(ref)

@@ -15,8 +15,7 @@ from libcst.metadata import (
 
 from codeflash_bot.models import Domain
 from codeflash_bot.propose.rule import Rule, RuleContext
-
-_NESTED_SCOPE = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+from codeflash_bot.propose.rules._helpers import NESTED_SCOPES, is_within
 
 
 class MethodLookupInHotLoop(Rule):
@@ -66,7 +65,7 @@ class _Facts:
         """Is `node` outside every loop and nested scope of the function?"""
         parent = self.parents.get(node)
         while parent is not None and parent is not self.func:
-            if isinstance(parent, (cst.For, cst.While, *_NESTED_SCOPE)):
+            if isinstance(parent, (cst.For, cst.While, *NESTED_SCOPES)):
                 return False
             parent = self.parents.get(parent)
         return True
@@ -88,18 +87,10 @@ class _Facts:
             assert isinstance(ref, cst.Name)
             if self.contexts.get(ref) not in (ExpressionContext.STORE, ExpressionContext.DEL):
                 continue
-            if self._within(ref, loop):
+            if is_within(ref, loop, self.parents):
                 return False
             bound_before = True
         return bound_before
-
-    def _within(self, node: cst.CSTNode, ancestor: cst.CSTNode) -> bool:
-        current: cst.CSTNode | None = node
-        while current is not None:
-            if current is ancestor:
-                return True
-            current = self.parents.get(current)
-        return False
 
 
 class _AppendCalls(cst.CSTVisitor):

@@ -15,6 +15,7 @@ from libcst.metadata import (
 
 from codeflash_bot.models import Domain
 from codeflash_bot.propose.rule import Rule, RuleContext
+from codeflash_bot.propose.rules._helpers import NESTED_SCOPES, inside, variable_refs
 
 _RANGE_LEN = m.Call(
     func=m.Name("range"),
@@ -27,7 +28,6 @@ _RANGE_LEN = m.Call(
     ],
 )
 _BUILTINS = frozenset({"range", "len", "enumerate"})
-_NESTED_SCOPE = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 
 
 class RangeLenIndexing(Rule):
@@ -84,29 +84,6 @@ class _Facts:
         self.bound = (declared | stored) - {func.name.value}
         self.declared = declared
 
-    def refs(self, root: cst.CSTNode, name: str) -> list[cst.Name]:
-        """Every variable `name` under `root` (not `x.name`, not `f(name=...)`)."""
-        return [
-            node
-            for node in m.findall(root, m.Name(name))
-            if isinstance(node, cst.Name) and not self._is_label(node)
-        ]
-
-    def _is_label(self, node: cst.Name) -> bool:
-        parent = self.parents.get(node)
-        return (isinstance(parent, cst.Attribute) and parent.attr is node) or (
-            isinstance(parent, cst.Arg) and parent.keyword is node
-        )
-
-    def nested(self, node: cst.CSTNode, stop: cst.CSTNode) -> bool:
-        """Is `node` inside a lambda/def/class that sits below `stop`?"""
-        parent = self.parents.get(node)
-        while parent is not None and parent is not stop:
-            if isinstance(parent, _NESTED_SCOPE):
-                return True
-            parent = self.parents.get(parent)
-        return False
-
     def is_item_read(self, ref: cst.Name, seq: str) -> bool:
         """Is the index `ref` the whole slice of a `seq[ref]` load?"""
         index = self.parents.get(ref)
@@ -123,8 +100,11 @@ class _Facts:
         """(any `seq[index]` reads?, index needed besides them?) for a rewritable loop, or None."""
         if index == seq or index in self.declared or seq in self.declared:
             return None
-        for ref in self.refs(loop.body, seq):
-            if self.nested(ref, loop) or self.contexts.get(ref) != ExpressionContext.LOAD:
+        for ref in variable_refs(loop.body, seq, self.parents):
+            if (
+                inside(ref, NESTED_SCOPES, loop, self.parents)
+                or self.contexts.get(ref) != ExpressionContext.LOAD
+            ):
                 return None
             parent = self.parents.get(ref)
             if isinstance(parent, cst.Subscript) and parent.value is ref:
@@ -133,11 +113,15 @@ class _Facts:
             elif not (isinstance(parent, cst.Arg) and _is_len_call(self.parents.get(parent))):
                 return None
         reads = 0
-        for ref in self.refs(loop.body, index):
-            if self.nested(ref, loop) or self.contexts.get(ref) != ExpressionContext.LOAD:
+        for ref in variable_refs(loop.body, index, self.parents):
+            if (
+                inside(ref, NESTED_SCOPES, loop, self.parents)
+                or self.contexts.get(ref) != ExpressionContext.LOAD
+            ):
                 return None
             reads += self.is_item_read(ref, seq)
-        others = len(self.refs(self.func, index)) - reads - 1  # minus the loop target
+        uses = len(variable_refs(self.func, index, self.parents))
+        others = uses - reads - 1  # minus the loop target
         return reads > 0, others > 0
 
 

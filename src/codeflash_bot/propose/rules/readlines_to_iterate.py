@@ -15,9 +15,13 @@ from libcst.metadata import (
 
 from codeflash_bot.models import Domain
 from codeflash_bot.propose.rule import Rule, RuleContext
-
-_READLINES = m.Call(func=m.Attribute(attr=m.Name("readlines")), args=[])
-_EARLY_EXIT = m.Break() | m.Return() | m.Raise()
+from codeflash_bot.propose.rules._helpers import (
+    EARLY_EXIT,
+    READLINES,
+    base_name,
+    is_within,
+    variable_refs,
+)
 
 
 class ReadlinesToIterate(Rule):
@@ -63,42 +67,22 @@ class _Facts:
         self.parents: Mapping[cst.CSTNode, cst.CSTNode] = wrapper.resolve(ParentNodeProvider)
         self.contexts = wrapper.resolve(ExpressionContextProvider)
 
-    def refs(self, root: cst.CSTNode, name: str) -> list[cst.Name]:
-        """Every `name` under `root` that is a variable (not `x.name`, not `f(name=...)`)."""
-        return [
-            node
-            for node in m.findall(root, m.Name(name))
-            if isinstance(node, cst.Name) and not self._is_label(node)
-        ]
-
-    def _is_label(self, node: cst.Name) -> bool:
-        parent = self.parents.get(node)
-        return (isinstance(parent, cst.Attribute) and parent.attr is node) or (
-            isinstance(parent, cst.Arg) and parent.keyword is node
-        )
-
-    def within(self, node: cst.CSTNode, ancestor: cst.CSTNode) -> bool:
-        current: cst.CSTNode | None = node
-        while current is not None:
-            if current is ancestor:
-                return True
-            current = self.parents.get(current)
-        return False
-
     def loop_may_stream(self, loop: cst.For, receiver: cst.BaseExpression, read: cst.Call) -> bool:
         """Can `loop` iterate `receiver` lazily instead of the list `read` produced?"""
-        base = _base_name(receiver)
+        base = base_name(receiver)
         if base is None or loop.asynchronous is not None:
             return False
-        if self.refs(loop.body, base) or (loop.orelse and self.refs(loop.orelse, base)):
+        if variable_refs(loop.body, base, self.parents) or (
+            loop.orelse and variable_refs(loop.orelse, base, self.parents)
+        ):
             return False
-        if not m.findall(loop.body, _EARLY_EXIT):
+        if not m.findall(loop.body, EARLY_EXIT):
             return True
         # Stopping early leaves the file mid-way: only fine if nobody else can look at it.
         if not isinstance(receiver, cst.Name):
             return False
-        for ref in self.refs(self.func, base):
-            if self.within(ref, read):
+        for ref in variable_refs(self.func, base, self.parents):
+            if is_within(ref, read, self.parents):
                 continue
             stored = self.contexts.get(ref) == ExpressionContext.STORE
             if not stored or isinstance(self.parents.get(ref), cst.Param):
@@ -113,7 +97,7 @@ class _Rewriter(cst.CSTTransformer):
 
     def leave_For(self, original_node: cst.For, updated_node: cst.For) -> cst.For:
         read = original_node.iter
-        if not isinstance(read, cst.Call) or not m.matches(read, _READLINES):
+        if not isinstance(read, cst.Call) or not m.matches(read, READLINES):
             return updated_node
         assert isinstance(read.func, cst.Attribute)
         if not self.facts.loop_may_stream(original_node, read.func.value, read):
@@ -152,7 +136,7 @@ class _Rewriter(cst.CSTTransformer):
         if not m.matches(
             stmt,
             m.SimpleStatementLine(
-                body=[m.Assign(targets=[m.AssignTarget(target=m.Name())], value=_READLINES)],
+                body=[m.Assign(targets=[m.AssignTarget(target=m.Name())], value=READLINES)],
                 trailing_whitespace=m.TrailingWhitespace(comment=None),
             ),
         ):
@@ -161,20 +145,15 @@ class _Rewriter(cst.CSTTransformer):
         lines = assign.targets[0].target.value
         read = assign.value
         receiver = read.func.value
-        base = _base_name(receiver)
-        if base is None or len(self.facts.refs(self.facts.func, lines)) != 2:
+        base = base_name(receiver)
+        if base is None or len(variable_refs(self.facts.func, lines, self.facts.parents)) != 2:
             return None
         for j in range(i + 1, len(stmts)):
             later = stmts[j]
             if isinstance(later, cst.For) and m.matches(later.iter, m.Name(lines)):
                 return j if self.facts.loop_may_stream(later, receiver, read) else None
-            if self.facts.refs(later, base) or self.facts.refs(later, lines):
+            if variable_refs(later, base, self.facts.parents) or variable_refs(
+                later, lines, self.facts.parents
+            ):
                 return None
         return None
-
-
-def _base_name(expr: cst.BaseExpression) -> str | None:
-    """`f` for `f`, `self.f`, `a.b.f`; None for anything else (calls, subscripts...)."""
-    while isinstance(expr, cst.Attribute):
-        expr = expr.value
-    return expr.value if isinstance(expr, cst.Name) else None

@@ -10,6 +10,7 @@ from libcst.metadata import MetadataWrapper, ParentNodeProvider
 
 from codeflash_bot.models import Domain
 from codeflash_bot.propose.rule import Rule, RuleContext
+from codeflash_bot.propose.rules._helpers import code_for
 
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
 # re.<fn>(pattern, *rest): how many of `rest` the compiled method also takes positionally
@@ -69,7 +70,7 @@ class RegexLiteralInLoop(Rule):
             if split is None:
                 continue
             compile_args, kept = split
-            expression = f"re.compile({', '.join(_code(a) for a in compile_args)})"
+            expression = f"re.compile({', '.join(code_for(a) for a in compile_args)})"
             constant = ctx.add_constant(f"re_{func.name.value.strip('_')}", expression)
             plans[call] = (constant, kept)
         if not plans:
@@ -150,10 +151,6 @@ def _constant_flags(node: cst.BaseExpression) -> bool:
     if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
         return _constant_flags(node.left) and _constant_flags(node.right)
     return m.matches(node, _FLAG)
-
-
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
 
 
 class _Rewriter(cst.CSTTransformer):

@@ -13,6 +13,7 @@ from codeflash_bot.propose.rules._coroutine_scope import (
     names_in,
     parenthesized,
 )
+from codeflash_bot.propose.rules._helpers import code_for
 
 _APPEND = m.Call(
     func=m.Attribute(value=m.Name(), attr=m.Name("append")),
@@ -66,10 +67,6 @@ class SequentialAwaitInLoop(Rule):
         return func.with_changes(body=body)
 
 
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
-
-
 def _count(node: cst.CSTNode, name: str) -> int:
     return len(m.findall(node, m.Name(name)))
 
@@ -80,7 +77,7 @@ def _gather(call: cst.BaseExpression, comp: cst.CompFor) -> cst.Await:
     if not isinstance(iter_, _SAFE_ITER) or (isinstance(iter_, cst.Tuple) and not iter_.lpar):
         iter_ = parenthesized(iter_)
     gen = cst.GeneratorExp(elt=call, for_in=comp.with_changes(iter=iter_))
-    expr = cst.parse_expression(f"asyncio.gather(*{_code(gen)})")
+    expr = cst.parse_expression(f"asyncio.gather(*{code_for(gen)})")
     return cst.Await(expression=expr)
 
 
@@ -103,7 +100,7 @@ class _Rewriter(CoroutineScopeTransformer):
         acc, call = found
         comp = cst.CompFor(target=original_node.target, iter=original_node.iter)
         gathered = _gather(call, comp)
-        stmt = cst.parse_statement(f"{acc}.extend({_code(gathered)})\n")
+        stmt = cst.parse_statement(f"{acc}.extend({code_for(gathered)})\n")
         self.changed = True
         return stmt.with_changes(leading_lines=original_node.leading_lines)
 

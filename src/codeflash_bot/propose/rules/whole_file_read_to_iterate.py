@@ -7,6 +7,7 @@ import libcst.matchers as m
 
 from codeflash_bot.models import Domain
 from codeflash_bot.propose.rule import Rule, RuleContext
+from codeflash_bot.propose.rules._helpers import EARLY_EXIT, READLINES, base_name
 
 _SPLITLINES = m.Call(
     func=m.Attribute(
@@ -15,8 +16,6 @@ _SPLITLINES = m.Call(
     ),
     args=[],
 )
-_READLINES = m.Call(func=m.Attribute(attr=m.Name("readlines")), args=[])
-_EARLY_EXIT = m.Break() | m.Return() | m.Raise()
 
 
 class WholeFileReadToIterate(Rule):
@@ -57,7 +56,7 @@ class _Rewriter(cst.CSTTransformer):
     def leave_For(self, original_node: cst.For, updated_node: cst.For) -> cst.For:
         read = updated_node.iter
         splitlines = m.matches(read, _SPLITLINES)
-        if not (splitlines or m.matches(read, _READLINES)):
+        if not (splitlines or m.matches(read, READLINES)):
             return updated_node
         if updated_node.asynchronous is not None or not isinstance(updated_node.target, cst.Name):
             return updated_node
@@ -66,8 +65,8 @@ class _Rewriter(cst.CSTTransformer):
         if splitlines:
             assert isinstance(file_expr, cst.Call) and isinstance(file_expr.func, cst.Attribute)
             file_expr = file_expr.func.value
-        base = _base_name(file_expr)
-        if base is None or m.findall(updated_node.body, _EARLY_EXIT):
+        base = base_name(file_expr)
+        if base is None or m.findall(updated_node.body, EARLY_EXIT):
             return updated_node
         if m.findall(updated_node.body, m.Name(base)) or (
             updated_node.orelse is not None and m.findall(updated_node.orelse, m.Name(base))
@@ -81,10 +80,3 @@ class _Rewriter(cst.CSTTransformer):
             strip = cst.parse_statement(f'{line} = {line}.rstrip("\\n")\n')
             body = body.with_changes(body=[strip, *body.body])
         return updated_node.with_changes(iter=file_expr, body=body)
-
-
-def _base_name(expr: cst.BaseExpression) -> str | None:
-    """`f` for `f`, `self.f`, `a.b.f`; None for anything else (calls, subscripts...)."""
-    while isinstance(expr, cst.Attribute):
-        expr = expr.value
-    return expr.value if isinstance(expr, cst.Name) else None
