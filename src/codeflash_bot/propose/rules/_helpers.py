@@ -24,6 +24,8 @@ Edit = Callable[[cst.BaseStatement], list[cst.BaseStatement]]
 # Scopes of their own: a name there is not the function's variable, and code there does not
 # run where it is written.
 NESTED_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+# Comprehensions: their `for` clauses repeat what sits in them, like a loop body.
+COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
 # Moving a comprehension's body into a generator changes what these mean (or is a SyntaxError).
 UNSAFE_IN_COMPREHENSION = m.Yield() | m.Await() | m.NamedExpr()
 # `f.readlines()`, and statements that leave a loop early.

@@ -10,9 +10,8 @@ from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvide
 
 from codeflash_bot.models import Domain
 from codeflash_bot.propose.rule import Rule, RuleContext
+from codeflash_bot.propose.rules._helpers import COMPREHENSIONS, NESTED_SCOPES, variable_refs
 
-_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
-_NESTED_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 # Bound to one of these, `x in name` is already fast (or means something else, for str).
 _NOT_A_LIST_CALLS = frozenset(
     {"set", "frozenset", "dict", "str", "bytes", "range", "Counter", "defaultdict", "OrderedDict"}
@@ -140,9 +139,9 @@ def _hoist_points(node: cst.CSTNode, facts: _Facts) -> list[cst.CSTNode]:
     current = facts.parents.get(node)
     while current is not None and current is not facts.func:
         child = path[-1]
-        if isinstance(current, _NESTED_SCOPES):
+        if isinstance(current, NESTED_SCOPES):
             return []
-        if isinstance(current, _COMPREHENSIONS):
+        if isinstance(current, COMPREHENSIONS):
             first_iter = (
                 child is current.for_in and len(path) > 1 and path[-2] is current.for_in.iter
             )
@@ -175,7 +174,7 @@ def _may_be_list(name: str, facts: _Facts) -> bool:
     known to build a list/tuple, and is it never used through a non-list method?"""
     if name in {"self", "cls"}:
         return False
-    for ref in _refs(facts.func, name, facts.parents):
+    for ref in variable_refs(facts.func, name, facts.parents):
         parent = facts.parents.get(ref)
         if isinstance(parent, cst.Attribute) and parent.attr.value not in _LIST_METHODS:
             return False
@@ -236,7 +235,7 @@ def _set_dict_or_str(value: cst.BaseExpression) -> bool:
 
 
 def _only_membership_uses(root: cst.CSTNode, name: str, facts: _Facts) -> bool:
-    for ref in _refs(root, name, facts.parents):
+    for ref in variable_refs(root, name, facts.parents):
         target = facts.parents.get(ref)
         comparison = facts.parents.get(target) if target is not None else None
         if not (
@@ -261,22 +260,6 @@ def _bound_before(anchor: cst.CSTNode, name: str, facts: _Facts) -> bool:
             if (where.line, where.column) < (start.line, start.column):
                 return True
     return False
-
-
-def _refs(
-    root: cst.CSTNode, name: str, parents: Mapping[cst.CSTNode, cst.CSTNode]
-) -> list[cst.Name]:
-    """Uses of the variable `name` under `root` (attribute names and keywords excluded)."""
-    found = []
-    for node in m.findall(root, m.Name(name)):
-        parent = parents.get(node)
-        if isinstance(parent, cst.Attribute) and parent.attr is node:
-            continue
-        if isinstance(parent, cst.Arg) and parent.keyword is node:
-            continue
-        assert isinstance(node, cst.Name)
-        found.append(node)
-    return found
 
 
 class _Hoist(cst.CSTTransformer):

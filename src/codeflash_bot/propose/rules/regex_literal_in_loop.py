@@ -10,9 +10,8 @@ from libcst.metadata import MetadataWrapper, ParentNodeProvider
 
 from codeflash_bot.models import Domain
 from codeflash_bot.propose.rule import Rule, RuleContext
-from codeflash_bot.propose.rules._helpers import code_for
+from codeflash_bot.propose.rules._helpers import COMPREHENSIONS, code_for
 
-_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
 # re.<fn>(pattern, *rest): how many of `rest` the compiled method also takes positionally
 # (the next positional is the module function's `flags`), and its accepted keywords.
 _SIGNATURES: dict[str, tuple[int, frozenset[str]]] = {
@@ -102,7 +101,7 @@ def _in_loop(
             return True
         if isinstance(current, cst.While) and child in (current.body, current.test):
             return True
-        if isinstance(current, _COMPREHENSIONS) and not (
+        if isinstance(current, COMPREHENSIONS) and not (
             child is current.for_in and len(path) > 1 and path[-2] is current.for_in.iter
         ):
             return True
