@@ -6,6 +6,7 @@ The module name starts with `_`, so rule discovery skips it.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
 
 import libcst as cst
 import libcst.matchers as m
@@ -17,6 +18,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
+_T = TypeVar("_T")
 Parents = Mapping[cst.CSTNode, cst.CSTNode]
 # What becomes of the statement at one index of a block: the statements that replace it.
 Edit = Callable[[cst.BaseStatement], list[cst.BaseStatement]]
@@ -203,3 +205,20 @@ class BlockEditor(cst.CSTTransformer):
         for i, stmt in enumerate(updated_node.body):
             body.extend(edits[i](stmt) if i in edits else [stmt])
         return updated_node.with_changes(body=body)
+
+
+# Where an expression needs no parentheses of its own: a statement's value or a call argument.
+BARE_OK = m.Expr() | m.Assign() | m.AnnAssign() | m.Return() | m.Arg()
+
+
+def unparenthesize_made_await(result: _T, made: set[int]) -> _T:
+    """Drop the parentheses put around an `await` we made (ids in `made`) where it stands bare.
+
+    The rewrite parenthesizes every new `await` so it is safe inside a larger expression; as a
+    whole statement value or argument they are noise.
+    """
+    if isinstance(result, cst.CSTNode) and m.matches(result, BARE_OK):
+        value = getattr(result, "value", None)
+        if isinstance(value, cst.Await) and id(value) in made:
+            return result.with_changes(value=value.with_changes(lpar=[], rpar=[]))
+    return result

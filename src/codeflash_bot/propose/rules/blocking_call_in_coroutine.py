@@ -8,6 +8,7 @@ import libcst.matchers as m
 from codeflash_bot.models import Domain
 from codeflash_bot.propose.rule import Rule, RuleContext
 from codeflash_bot.propose.rules._coroutine_scope import CoroutineScopeTransformer, parenthesized
+from codeflash_bot.propose.rules._helpers import unparenthesize_made_await
 
 # Spelled as in the source (`requests.get(...)`); bare names (`urlopen(...)`) are too ambiguous.
 BLOCKING_CALLS = frozenset(
@@ -31,7 +32,6 @@ BLOCKING_CALLS = frozenset(
 # Methods that read or write a whole file (pathlib.Path, or a file object from open()).
 BLOCKING_METHODS = frozenset({"read_text", "read_bytes", "write_text", "write_bytes"})
 FILE_METHODS = frozenset({"read", "readlines"})
-_BARE_OK = m.Expr() | m.Assign() | m.AnnAssign() | m.Return() | m.Arg()
 
 
 class BlockingCallInCoroutine(Rule):
@@ -129,11 +129,7 @@ class _Rewriter(CoroutineScopeTransformer):
         result = super().on_leave(original_node, updated_node)
         if isinstance(original_node, self._COMPREHENSIONS):
             self.comprehensions -= 1
-        if isinstance(result, cst.CSTNode) and m.matches(result, _BARE_OK):
-            value = getattr(result, "value", None)
-            if isinstance(value, cst.Await) and id(value) in self.made:
-                result = result.with_changes(value=value.with_changes(lpar=[], rpar=[]))
-        return result
+        return unparenthesize_made_await(result, self.made)
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         if not self.in_scope or self.awaits or self.comprehensions:

@@ -13,7 +13,7 @@ from codeflash_bot.propose.rules._coroutine_scope import (
     names_in,
     parenthesized,
 )
-from codeflash_bot.propose.rules._helpers import code_for
+from codeflash_bot.propose.rules._helpers import code_for, unparenthesize_made_await
 
 _APPEND = m.Call(
     func=m.Attribute(value=m.Name(), attr=m.Name("append")),
@@ -21,7 +21,6 @@ _APPEND = m.Call(
 )
 _AWAITED_CALL = m.Await(expression=m.Call())
 _SAFE_ITER = (cst.Name, cst.Attribute, cst.Call, cst.Subscript, cst.List, cst.ListComp, cst.Set)
-_BARE_OK = m.Expr() | m.Assign() | m.AnnAssign() | m.Return() | m.Arg()
 
 
 class SequentialAwaitInLoop(Rule):
@@ -172,8 +171,4 @@ class _Rewriter(CoroutineScopeTransformer):
     # A gathered comprehension needs its parentheses only inside a larger expression.
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):  # type: ignore[override]
         result = super().on_leave(original_node, updated_node)
-        if isinstance(result, cst.CSTNode) and m.matches(result, _BARE_OK):
-            value = getattr(result, "value", None)
-            if isinstance(value, cst.Await) and id(value) in self.made:
-                result = result.with_changes(value=value.with_changes(lpar=[], rpar=[]))
-        return result
+        return unparenthesize_made_await(result, self.made)
