@@ -138,6 +138,34 @@ def base_name(expr: cst.BaseExpression) -> str | None:
     return expr.value if isinstance(expr, cst.Name) else None
 
 
+class FunctionFacts:
+    """Parents and load/store contexts of the original function's nodes, resolved once."""
+
+    def __init__(self, func: cst.FunctionDef) -> None:
+        wrapper = MetadataWrapper(cst.Module(body=[func]), unsafe_skip_copy=True)
+        self.func = func
+        self.parents: Parents = wrapper.resolve(ParentNodeProvider)
+        self.contexts = wrapper.resolve(ExpressionContextProvider)
+
+
+def declared_names(func: cst.FunctionDef) -> set[str]:
+    """Names declared `global`/`nonlocal` anywhere in `func`: binding them is seen outside."""
+    return {item.name.value for item in m.findall(func, m.NameItem())}  # type: ignore[union-attr]
+
+
+class SkipNestedScopes:
+    """Mixin for a visitor or transformer that must not look into nested defs, classes, lambdas."""
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+
 class LocalFacts:
     """Parents and local bindings of the original function, for the init-then-loop rules."""
 

@@ -7,16 +7,18 @@ from collections.abc import Mapping, Sequence
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import (
-    ExpressionContext,
-    ExpressionContextProvider,
-    MetadataWrapper,
-    ParentNodeProvider,
-)
+from libcst.metadata import ExpressionContext
 
 from codeflash_bot.models import Domain
 from codeflash_bot.propose.rule import Rule, RuleContext
-from codeflash_bot.propose.rules._helpers import NESTED_SCOPES, inside, variable_refs
+from codeflash_bot.propose.rules._helpers import (
+    NESTED_SCOPES,
+    FunctionFacts,
+    SkipNestedScopes,
+    declared_names,
+    inside,
+    variable_refs,
+)
 
 _COUNT_CALL = m.Call(
     func=m.Attribute(value=m.Name(), attr=m.Name("count")),
@@ -90,16 +92,10 @@ class CountInLoop(Rule):
         return new if isinstance(new, cst.FunctionDef) else None
 
 
-class _Facts:
+class _Facts(FunctionFacts):
     def __init__(self, func: cst.FunctionDef) -> None:
-        wrapper = MetadataWrapper(cst.Module(body=[func]), unsafe_skip_copy=True)
-        self.func = func
-        self.parents: Mapping[cst.CSTNode, cst.CSTNode] = wrapper.resolve(ParentNodeProvider)
-        self.contexts = wrapper.resolve(ExpressionContextProvider)
-        self.declared = {
-            item.name.value  # type: ignore[union-attr]
-            for item in m.findall(func, m.NameItem())
-        }
+        super().__init__(func)
+        self.declared = declared_names(func)
         self._countable: dict[str, bool] = {}
 
     def hoists(
@@ -191,7 +187,7 @@ def _plausible_element(call: cst.Call) -> bool:
     return not m.matches(value, _STRING_LITERAL)
 
 
-class _RepeatedCounts(cst.CSTVisitor):
+class _RepeatedCounts(SkipNestedScopes, cst.CSTVisitor):
     """`NAME.count(x)` calls that a loop or comprehension inside the statement repeats."""
 
     def __init__(self, parents: Mapping[cst.CSTNode, cst.CSTNode]) -> None:
@@ -243,15 +239,6 @@ class _RepeatedCounts(cst.CSTVisitor):
             or (isinstance(call.func, cst.Name) and call.func.value in _EAGER)
         ):
             return self._comprehension([node.elt], node.for_in)
-        return False
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
         return False
 
     def visit_Call(self, node: cst.Call) -> None:

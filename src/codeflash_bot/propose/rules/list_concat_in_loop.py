@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import (
-    ExpressionContext,
-    ExpressionContextProvider,
-    MetadataWrapper,
-    ParentNodeProvider,
-)
+from libcst.metadata import ExpressionContext
 
 from codeflash_bot.models import Domain
 from codeflash_bot.propose.rule import Rule, RuleContext
-from codeflash_bot.propose.rules._helpers import variable_refs
+from codeflash_bot.propose.rules._helpers import FunctionFacts, variable_refs
 
 _LITERAL = m.List(lpar=[], elements=[m.AtLeastN(m.Element(), n=1)])
 _CONCAT = m.Assign(
@@ -63,14 +56,11 @@ class ListConcatInLoop(Rule):
         return new if isinstance(new, cst.FunctionDef) else None
 
 
-class _Facts:
+class _Facts(FunctionFacts):
     """What the original function says about each candidate accumulator."""
 
     def __init__(self, func: cst.FunctionDef) -> None:
-        wrapper = MetadataWrapper(cst.Module(body=[func]), unsafe_skip_copy=True)
-        self.func = func
-        self.parents: Mapping[cst.CSTNode, cst.CSTNode] = wrapper.resolve(ParentNodeProvider)
-        self.contexts = wrapper.resolve(ExpressionContextProvider)
+        super().__init__(func)
         self._private: dict[str, bool] = {}
 
     def in_loop_body(self, node: cst.CSTNode) -> bool:

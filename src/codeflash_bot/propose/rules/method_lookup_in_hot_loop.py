@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import (
-    ExpressionContext,
-    ExpressionContextProvider,
-    MetadataWrapper,
-    ParentNodeProvider,
-)
+from libcst.metadata import ExpressionContext
 
 from codeflash_bot.models import Domain
 from codeflash_bot.propose.rule import Rule, RuleContext
-from codeflash_bot.propose.rules._helpers import NESTED_SCOPES, is_within
+from codeflash_bot.propose.rules._helpers import (
+    NESTED_SCOPES,
+    FunctionFacts,
+    SkipNestedScopes,
+    declared_names,
+    is_within,
+)
 
 
 class MethodLookupInHotLoop(Rule):
@@ -50,16 +49,10 @@ class MethodLookupInHotLoop(Rule):
         return new if isinstance(new, cst.FunctionDef) else None
 
 
-class _Facts:
+class _Facts(FunctionFacts):
     def __init__(self, func: cst.FunctionDef) -> None:
-        wrapper = MetadataWrapper(cst.Module(body=[func]), unsafe_skip_copy=True)
-        self.func = func
-        self.parents: Mapping[cst.CSTNode, cst.CSTNode] = wrapper.resolve(ParentNodeProvider)
-        self.contexts = wrapper.resolve(ExpressionContextProvider)
-        self.declared = {
-            item.name.value  # type: ignore[union-attr]
-            for item in m.findall(func, m.NameItem())
-        }
+        super().__init__(func)
+        self.declared = declared_names(func)
 
     def at_top_level(self, node: cst.CSTNode) -> bool:
         """Is `node` outside every loop and nested scope of the function?"""
@@ -93,19 +86,10 @@ class _Facts:
         return bound_before
 
 
-class _AppendCalls(cst.CSTVisitor):
+class _AppendCalls(SkipNestedScopes, cst.CSTVisitor):
     def __init__(self) -> None:
         super().__init__()
         self.calls: list[cst.Call] = []
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
 
     def visit_Call(self, node: cst.Call) -> None:
         if m.matches(node.func, m.Attribute(value=m.Name(), attr=m.Name("append"))):
@@ -118,21 +102,12 @@ def _append_calls(node: cst.CSTNode) -> list[cst.Call]:
     return visitor.calls
 
 
-class _UseBound(cst.CSTTransformer):
+class _UseBound(SkipNestedScopes, cst.CSTTransformer):
     """`NAME.append(...)` -> `_append(...)` outside nested scopes."""
 
     def __init__(self, bound: dict[str, str]) -> None:
         super().__init__()
         self.bound = bound
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
         func = updated_node.func

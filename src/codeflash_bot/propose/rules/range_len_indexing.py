@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import (
-    ExpressionContext,
-    ExpressionContextProvider,
-    MetadataWrapper,
-    ParentNodeProvider,
-)
+from libcst.metadata import ExpressionContext
 
 from codeflash_bot.models import Domain
 from codeflash_bot.propose.rule import Rule, RuleContext
-from codeflash_bot.propose.rules._helpers import NESTED_SCOPES, inside, variable_refs
+from codeflash_bot.propose.rules._helpers import (
+    NESTED_SCOPES,
+    FunctionFacts,
+    SkipNestedScopes,
+    declared_names,
+    inside,
+    variable_refs,
+)
 
 _RANGE_LEN = m.Call(
     func=m.Name("range"),
@@ -66,16 +66,10 @@ class RangeLenIndexing(Rule):
         return new if isinstance(new, cst.FunctionDef) else None
 
 
-class _Facts:
+class _Facts(FunctionFacts):
     def __init__(self, func: cst.FunctionDef) -> None:
-        wrapper = MetadataWrapper(cst.Module(body=[func]), unsafe_skip_copy=True)
-        self.func = func
-        self.parents: Mapping[cst.CSTNode, cst.CSTNode] = wrapper.resolve(ParentNodeProvider)
-        self.contexts = wrapper.resolve(ExpressionContextProvider)
-        declared = {
-            item.name.value  # type: ignore[union-attr]
-            for item in m.findall(func, m.NameItem())
-        }
+        super().__init__(func)
+        declared = declared_names(func)
         stored = {
             node.value
             for node, context in self.contexts.items()
@@ -129,7 +123,7 @@ def _is_len_call(node: cst.CSTNode | None) -> bool:
     return isinstance(node, cst.Call) and m.matches(node.func, m.Name("len"))
 
 
-class _ReplaceReads(cst.CSTTransformer):
+class _ReplaceReads(SkipNestedScopes, cst.CSTTransformer):
     """`seq[index]` -> `item`, outside nested scopes."""
 
     def __init__(self, seq: str, index: str, item: str) -> None:
@@ -138,15 +132,6 @@ class _ReplaceReads(cst.CSTTransformer):
             value=m.Name(seq), slice=[m.SubscriptElement(slice=m.Index(value=m.Name(index)))]
         )
         self.item = item
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
 
     def leave_Subscript(
         self, original_node: cst.Subscript, updated_node: cst.Subscript

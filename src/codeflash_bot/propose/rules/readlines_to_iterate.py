@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import (
-    ExpressionContext,
-    ExpressionContextProvider,
-    MetadataWrapper,
-    ParentNodeProvider,
-)
+from libcst.metadata import ExpressionContext
 
 from codeflash_bot.models import Domain
 from codeflash_bot.propose.rule import Rule, RuleContext
 from codeflash_bot.propose.rules._helpers import (
     EARLY_EXIT,
     READLINES,
+    FunctionFacts,
     base_name,
     is_within,
     variable_refs,
@@ -58,15 +54,7 @@ class ReadlinesToIterate(Rule):
         return new if isinstance(new, cst.FunctionDef) else None
 
 
-class _Facts:
-    """Parents and load/store contexts of the original function's nodes."""
-
-    def __init__(self, func: cst.FunctionDef) -> None:
-        wrapper = MetadataWrapper(cst.Module(body=[func]), unsafe_skip_copy=True)
-        self.func = func
-        self.parents: Mapping[cst.CSTNode, cst.CSTNode] = wrapper.resolve(ParentNodeProvider)
-        self.contexts = wrapper.resolve(ExpressionContextProvider)
-
+class _Facts(FunctionFacts):
     def loop_may_stream(self, loop: cst.For, receiver: cst.BaseExpression, read: cst.Call) -> bool:
         """Can `loop` iterate `receiver` lazily instead of the list `read` produced?"""
         base = base_name(receiver)
