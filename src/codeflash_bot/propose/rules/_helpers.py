@@ -6,7 +6,7 @@ The module name starts with `_`, so rule discovery skips it.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TypeVar
+from typing import TypeGuard, TypeVar
 
 import libcst as cst
 import libcst.matchers as m
@@ -107,6 +107,19 @@ def has_async_for(comp_for: cst.CompFor | None) -> bool:
             return True
         comp_for = comp_for.inner_for_in
     return False
+
+
+def generator_ready(node: cst.BaseExpression) -> TypeGuard[cst.ListComp]:
+    """Is `node` a list comprehension that can become a generator expression as it stands?
+
+    Not parenthesized, no `async for`, no `yield`/`await`/`:=` (whose meaning would change).
+    """
+    return (
+        isinstance(node, cst.ListComp)
+        and not node.lpar
+        and not has_async_for(node.for_in)
+        and not m.findall(node, UNSAFE_IN_COMPREHENSION)
+    )
 
 
 def sole_argument_to_generator(call: cst.Call, listcomp: cst.ListComp) -> cst.Call:

@@ -8,8 +8,7 @@ import libcst.matchers as m
 from codeflash_bot.models import Domain
 from codeflash_bot.propose.rule import Rule, RuleContext
 from codeflash_bot.propose.rules._helpers import (
-    UNSAFE_IN_COMPREHENSION,
-    has_async_for,
+    generator_ready,
     locally_bound,
     sole_argument_to_generator,
 )
@@ -67,6 +66,6 @@ class _Rewriter(cst.CSTTransformer):
             return updated_node
         listcomp = updated_node.args[0].value
         assert isinstance(listcomp, cst.ListComp)
-        if has_async_for(listcomp.for_in) or m.findall(listcomp, UNSAFE_IN_COMPREHENSION):
+        if not generator_ready(listcomp):
             return updated_node
         return sole_argument_to_generator(updated_node, listcomp)

@@ -10,7 +10,7 @@ from libcst.metadata import MetadataWrapper, ParentNodeProvider
 
 from codeflash_bot.models import Domain
 from codeflash_bot.propose.rule import Rule, RuleContext
-from codeflash_bot.propose.rules._helpers import UNSAFE_IN_COMPREHENSION, has_async_for
+from codeflash_bot.propose.rules._helpers import generator_ready
 
 _ASSIGN_LISTCOMP = m.SimpleStatementLine(
     body=[m.Assign(targets=[m.AssignTarget(target=m.Name())], value=m.ListComp())]
@@ -76,9 +76,7 @@ def _streamable(
     assign = stmt.body[0]  # type: ignore[attr-defined]
     name = assign.targets[0].target.value
     listcomp = assign.value
-    if listcomp.lpar or has_async_for(listcomp.for_in):
-        return None
-    if m.findall(listcomp, UNSAFE_IN_COMPREHENSION):
+    if not generator_ready(listcomp):
         return None
     if len(_refs(func, name, parents)) != 2:
         return None

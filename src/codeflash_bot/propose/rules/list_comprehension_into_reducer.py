@@ -8,9 +8,8 @@ import libcst.matchers as m
 from codeflash_bot.models import Domain
 from codeflash_bot.propose.rule import Rule, RuleContext
 from codeflash_bot.propose.rules._helpers import (
-    UNSAFE_IN_COMPREHENSION,
     first_argument_to_generator,
-    has_async_for,
+    generator_ready,
     locally_bound,
     sole_argument_to_generator,
 )
@@ -77,9 +76,7 @@ class _Rewriter(cst.CSTTransformer):
         if not _is_reducer_call(updated_node, self.shadowed):
             return updated_node
         listcomp = updated_node.args[0].value
-        if not isinstance(listcomp, cst.ListComp) or listcomp.lpar:
-            return updated_node
-        if has_async_for(listcomp.for_in) or m.findall(listcomp, UNSAFE_IN_COMPREHENSION):
+        if not generator_ready(listcomp):
             return updated_node
         if len(updated_node.args) == 1:
             return sole_argument_to_generator(updated_node, listcomp)
