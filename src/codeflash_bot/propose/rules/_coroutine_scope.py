@@ -21,6 +21,7 @@ class CoroutineScopeTransformer(cst.CSTTransformer):
     def __init__(self) -> None:
         super().__init__()
         self.depth = 0
+        self.changed = False
 
     @property
     def in_scope(self) -> bool:

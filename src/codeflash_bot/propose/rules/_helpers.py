@@ -18,6 +18,9 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
+from codeflash_bot.propose.rule import RuleContext
+from codeflash_bot.propose.rules._coroutine_scope import CoroutineScopeTransformer
+
 _T = TypeVar("_T")
 Parents = Mapping[cst.CSTNode, cst.CSTNode]
 # What becomes of the statement at one index of a block: the statements that replace it.
@@ -263,3 +266,19 @@ def unparenthesize_made_await(result: _T, made: set[int]) -> _T:
         if isinstance(value, cst.Await) and id(value) in made:
             return result.with_changes(value=value.with_changes(lpar=[], rpar=[]))
     return result
+
+
+def rewrite_coroutine_body(
+    func: cst.FunctionDef,
+    ctx: RuleContext,
+    make_rewriter: Callable[[], CoroutineScopeTransformer],
+) -> cst.FunctionDef | None:
+    """The ASY rules' `transform`: rewrite an `async def`'s body; import asyncio if changed."""
+    if func.asynchronous is None:
+        return None
+    rewriter = make_rewriter()
+    body = func.body.visit(rewriter)
+    if not rewriter.changed:
+        return None
+    ctx.add_import("asyncio")
+    return func.with_changes(body=body)

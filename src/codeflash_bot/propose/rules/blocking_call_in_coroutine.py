@@ -8,7 +8,7 @@ import libcst.matchers as m
 from codeflash_bot.models import Domain
 from codeflash_bot.propose.rule import Rule, RuleContext
 from codeflash_bot.propose.rules._coroutine_scope import CoroutineScopeTransformer, parenthesized
-from codeflash_bot.propose.rules._helpers import unparenthesize_made_await
+from codeflash_bot.propose.rules._helpers import rewrite_coroutine_body, unparenthesize_made_await
 
 # Spelled as in the source (`requests.get(...)`); bare names (`urlopen(...)`) are too ambiguous.
 BLOCKING_CALLS = frozenset(
@@ -66,14 +66,7 @@ class BlockingCallInCoroutine(Rule):
     summary = "requests.get(...) / subprocess.run(...) in async def -> await asyncio.to_thread(...)"
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
-        if func.asynchronous is None:
-            return None
-        rewriter = _Rewriter()
-        body = func.body.visit(rewriter)
-        if not rewriter.changed:
-            return None
-        ctx.add_import("asyncio")
-        return func.with_changes(body=body)
+        return rewrite_coroutine_body(func, ctx, _Rewriter)
 
 
 def dotted(expr: cst.BaseExpression) -> str | None:
@@ -107,7 +100,6 @@ class _Rewriter(CoroutineScopeTransformer):
 
     def __init__(self) -> None:
         super().__init__()
-        self.changed = False
         self.made: set[int] = set()
         self.awaits = 0
         self.comprehensions = 0

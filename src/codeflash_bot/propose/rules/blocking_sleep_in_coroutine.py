@@ -8,6 +8,7 @@ import libcst.matchers as m
 from codeflash_bot.models import Domain
 from codeflash_bot.propose.rule import Rule, RuleContext
 from codeflash_bot.propose.rules._coroutine_scope import CoroutineScopeTransformer
+from codeflash_bot.propose.rules._helpers import rewrite_coroutine_body
 
 _TIME_SLEEP = m.Call(
     func=m.Attribute(value=m.Name("time"), attr=m.Name("sleep")),
@@ -42,20 +43,12 @@ class BlockingSleepInCoroutine(Rule):
     summary = "time.sleep(s) in async def -> await asyncio.sleep(s)"
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
-        if func.asynchronous is None:
-            return None
-        rewriter = _Rewriter()
-        body = func.body.visit(rewriter)
-        if not rewriter.changed:
-            return None
-        ctx.add_import("asyncio")
-        return func.with_changes(body=body)
+        return rewrite_coroutine_body(func, ctx, _Rewriter)
 
 
 class _Rewriter(CoroutineScopeTransformer):
     def __init__(self) -> None:
         super().__init__()
-        self.changed = False
 
     def leave_Expr(self, original_node: cst.Expr, updated_node: cst.Expr) -> cst.Expr:
         if not self.in_scope or not m.matches(updated_node.value, _TIME_SLEEP):

@@ -13,7 +13,11 @@ from codeflash_bot.propose.rules._coroutine_scope import (
     names_in,
     parenthesized,
 )
-from codeflash_bot.propose.rules._helpers import code_for, unparenthesize_made_await
+from codeflash_bot.propose.rules._helpers import (
+    code_for,
+    rewrite_coroutine_body,
+    unparenthesize_made_await,
+)
 
 _APPEND = m.Call(
     func=m.Attribute(value=m.Name(), attr=m.Name("append")),
@@ -56,14 +60,7 @@ class SequentialAwaitInLoop(Rule):
     summary = "for x in xs: out.append(await f(x)) -> out.extend(await asyncio.gather(...))"
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
-        if func.asynchronous is None:
-            return None
-        rewriter = _Rewriter(func)
-        body = func.body.visit(rewriter)
-        if not rewriter.changed:
-            return None
-        ctx.add_import("asyncio")
-        return func.with_changes(body=body)
+        return rewrite_coroutine_body(func, ctx, lambda: _Rewriter(func))
 
 
 def _count(node: cst.CSTNode, name: str) -> int:
@@ -84,7 +81,6 @@ class _Rewriter(CoroutineScopeTransformer):
     def __init__(self, func: cst.FunctionDef) -> None:
         super().__init__()
         self.func = func
-        self.changed = False
         self.made: set[int] = set()
 
     # -- for x in xs: out.append(await f(x))
