@@ -47,9 +47,6 @@ class BlockingSleepInCoroutine(Rule):
 
 
 class _Rewriter(CoroutineScopeTransformer):
-    def __init__(self) -> None:
-        super().__init__()
-
     def leave_Expr(self, original_node: cst.Expr, updated_node: cst.Expr) -> cst.Expr:
         if not self.in_scope or not m.matches(updated_node.value, _TIME_SLEEP):
             return updated_node
