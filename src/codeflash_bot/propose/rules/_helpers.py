@@ -5,7 +5,7 @@ The module name starts with `_`, so rule discovery skips it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TypeGuard, TypeVar
 
 import libcst as cst
@@ -217,6 +217,28 @@ def confined_loop_variable(x: str, loop: cst.For, facts: LocalFacts) -> bool:
 def next_use(body: Sequence[cst.BaseStatement], i: int, name: str, parents: Parents) -> int | None:
     """Index of the first statement after `body[i]` that uses `name` (the loop to pair with it)."""
     return next((j for j in range(i + 1, len(body)) if variable_refs(body[j], name, parents)), None)
+
+
+def init_then_use(
+    block: cst.IndentedBlock,
+    edits: Mapping[int, Edit],
+    facts: LocalFacts,
+    init_name: Callable[[cst.BaseStatement], str | None],
+) -> Iterator[tuple[int, int, str]]:
+    """(i, j, name): `block.body[i]` initializes local `name` and `body[j]` is its next use.
+
+    The pairs the accumulator rules try to fuse; statements already in `edits` (checked as the
+    caller fills it) are skipped.
+    """
+    body = block.body
+    for i, stmt in enumerate(body):
+        name = init_name(stmt)
+        if name is None or name not in facts.locals or i in edits:
+            continue
+        j = next_use(body, i, name, facts.parents)
+        if j is None or j in edits:
+            continue
+        yield i, j, name
 
 
 def edits_by_block(

@@ -13,8 +13,8 @@ from codeflash_bot.propose.rules._helpers import (
     LocalFacts,
     confined_loop_variable,
     edits_by_block,
+    init_then_use,
     inside,
-    next_use,
     variable_refs,
 )
 
@@ -58,17 +58,11 @@ class DedupeViaListMembership(Rule):
 def _block_edits(block: cst.IndentedBlock, facts: LocalFacts) -> dict[int, Edit]:
     edits: dict[int, Edit] = {}
     body = block.body
-    for i, stmt in enumerate(body):
-        out = _empty_list_init(stmt)
-        if out is None or out not in facts.locals or i in edits:
-            continue
-        j = next_use(body, i, out, facts.parents)
-        if j is None or j in edits:
-            continue
+    for i, j, out in init_then_use(block, edits, facts, _empty_list_init):
         iterable = _dedupe_loop(body[j], out, facts)
         if iterable is None:
             continue
-        init = stmt
+        init = body[i]
         assert isinstance(init, cst.SimpleStatementLine)
         edits[i] = lambda _stmt: []
         edits[j] = lambda loop, init=init, iterable=iterable: [_fromkeys_line(init, loop, iterable)]

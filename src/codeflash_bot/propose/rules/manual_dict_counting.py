@@ -13,8 +13,8 @@ from codeflash_bot.propose.rules._helpers import (
     LocalFacts,
     confined_loop_variable,
     edits_by_block,
+    init_then_use,
     inside,
-    next_use,
     variable_refs,
 )
 
@@ -66,17 +66,11 @@ class ManualDictCounting(Rule):
 def _block_edits(block: cst.IndentedBlock, facts: LocalFacts) -> dict[int, Edit]:
     edits: dict[int, Edit] = {}
     body = block.body
-    for i, stmt in enumerate(body):
-        d = _empty_dict_init(stmt)
-        if d is None or d not in facts.locals or i in edits:
-            continue
-        j = next_use(body, i, d, facts.parents)
-        if j is None or j in edits:
-            continue
+    for i, j, d in init_then_use(block, edits, facts, _empty_dict_init):
         counted = _counting_loop(body[j], d, facts)
         if counted is None:
             continue
-        init = stmt
+        init = body[i]
         assert isinstance(init, cst.SimpleStatementLine)
         edits[i] = lambda _stmt: []
         edits[j] = lambda loop, init=init, counted=counted: [_counter_line(init, loop, *counted)]
