@@ -268,7 +268,7 @@ def _experiments(run: Run, request: Request) -> str:
     for index, target in enumerate(run.targets):
         run.reporter.target(target, index, len(run.targets))
         tried = {rule_of(r) for r in ws.mirror.results() if r.target == target.ref}
-        for proposer in _wanting(run, target):
+        for proposer in run.proposers if explicit else _wanting(run, target):
             while True:
                 if reason := run.out_of_budget():
                     return reason
@@ -282,7 +282,10 @@ def _experiments(run: Run, request: Request) -> str:
 
 
 def _wanting(run: Run, target: Target) -> list[Proposer]:
-    """The proposers that want this target (an LLM is not asked about every function)."""
+    """The proposers that want this target (an LLM is not asked about every function).
+
+    A target the user named with --target is offered to every proposer instead.
+    """
     try:
         module = cst.parse_module((run.ws.project / target.file).read_text(encoding="utf-8"))
     except (OSError, cst.ParserSyntaxError):
