@@ -51,7 +51,25 @@ def test_traps_are_discarded(memory_run) -> None:
     # Smaller but slower: sum(genexpr) over cheap ints loses the time check.
     assert rows["total_squares"].status is Status.DISCARD
     assert "slower than the time tolerance" in rows["total_squares"].description
-    assert [r.target for r in summary.kept] == ["slowdemo.memory:column_total"]
+    # A slot breaks `flag_outliers` (it sets `.outlier` on Samples): the repo's tests catch it.
+    assert rows["Sample.__init__"].status is Status.DISCARD
+    assert "repository tests fail" in rows["Sample.__init__"].description
+    # Built once per `deposit_all`: too few instances for __slots__ to be worth measuring.
+    assert rows["Ledger.__init__"].status is Status.DISCARD
+    assert [r.target for r in summary.kept] == [
+        "slowdemo.memory:column_total",
+        "slowdemo.memory:Reading.__init__",
+    ]
+
+
+def test_slots_case_is_kept_with_the_peak_of_many_instances(memory_run) -> None:
+    repo, _, _, rows = memory_run
+    row = rows["Reading.__init__"]
+    assert row.status is Status.KEEP and row.description.startswith("MEM206")
+    assert row.metric == "peak_bytes"
+    assert row.candidate < row.baseline * 0.8  # no per-instance dict
+    source = git(repo, "show", f"{row.commit}:src/slowdemo/memory.py")
+    assert '__slots__ = ("minute", "sensor", "value")' in source
 
 
 def test_no_op_candidate_is_never_kept(tmp_path: Path) -> None:

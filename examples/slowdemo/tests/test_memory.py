@@ -28,3 +28,17 @@ def test_all_valid_accepts_good_records() -> None:
     errors: list[str] = []
     assert memory.all_valid([{"id": 1, "qty": 2}], errors) is True
     assert errors == []
+
+
+def test_load_readings_keeps_every_reading() -> None:
+    rows = [(f"s{n % 7}", n % 1440, 32.0 + n % 90) for n in range(5_000)]
+    readings = memory.load_readings(rows)
+    assert len(readings) == 5_000
+    assert (readings[9].sensor, readings[9].minute, readings[9].value) == ("s2", 9, 41.0)
+    assert readings[9].celsius() == 5.0
+
+
+def test_flag_outliers_marks_every_sample() -> None:
+    samples = [memory.Sample(f"p{n}", float(n % 10)) for n in range(200)]
+    assert memory.flag_outliers(samples, 7.5) == [f"p{n}" for n in range(200) if n % 10 > 7]
+    assert [s.outlier for s in samples[:10]] == [False] * 8 + [True] * 2

@@ -11,6 +11,12 @@
   noise cannot let a no-op through) must drop by at least `min-improvement` % and by
   `MIN_SAVED_BYTES`, and time (the CPU engine's interleaved timing) must not get slower than
   `memory-time-tolerance` % (a slowdown over it is re-measured once; the smaller one counts).
+- `__slots__` (MEM206, target `Class.__init__`): replaying `__init__` proves nothing, so
+  `cf_memslots.py` builds the candidate CLASS and compares construction + no-argument methods
+  on the captured constructor calls, then measures the peak of SLOTS_INSTANCES live instances
+  and the time to build them (same A/B/A' scheme). Only classes the tests/workload build at
+  least SLOTS_MIN_CONSTRUCTIONS times are measured; outside uses (`obj.extra = ...`) are left
+  to the repository's tests, which the loop runs on every kept candidate.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from pathlib import Path
 
 import libcst as cst
 
-from codeflash_bot.capture import corpus_dir
+from codeflash_bot.capture import corpus_dir, count_inputs
 from codeflash_bot.domains.base import Engine, EngineContext
 from codeflash_bot.domains.cpu import capture_for, crash_verdict, replay_gate, workable
 from codeflash_bot.errors import BotError
@@ -45,6 +51,11 @@ from codeflash_bot.session.setup import ensure_tools
 from codeflash_bot.verify.scope import scope_problem
 
 MEMORY_ROUNDS = 3
+SLOTS_INSTANCES = 20_000  # instances kept alive when measuring a `__slots__` candidate
+# `__slots__` pays only for classes built many times: the tests/workload must construct the class
+# at least this often (counted by capture, which stops recording at MAX_CALLS) or MEM206 is not
+# measured at all; the synthetic SLOTS_INSTANCES figure would flatter a one-off object.
+SLOTS_MIN_CONSTRUCTIONS = 100
 MIN_SAVED_BYTES = 4096  # a smaller saving is real (tracemalloc is exact) but not worth a commit
 SLOTS_RULE = "MEM206"
 
@@ -114,6 +125,34 @@ def measure_peak(
         inputs=[InputSize(pickled_bytes=b, shape=s) for b, s in pairs],
         metric="peak_bytes",
     )
+
+
+def measure_slots(ctx: EngineContext, candidate: Candidate, inputs: list[Path]) -> dict:
+    """cf_memslots.py's result for a `__slots__` candidate. Raises HarnessError."""
+    with tempfile.TemporaryDirectory(prefix="codeflash-memslots-") as tmp:
+        cand = Path(tmp) / "candidate.py"
+        cand.write_text(candidate.source, encoding="utf-8")
+        return run_harness(
+            "cf_memslots.py",
+            {
+                "module": candidate.target.module,
+                "qualname": candidate.target.qualname,
+                "candidate_file": str(cand),
+                "inputs": [str(p) for p in inputs],
+                "rounds": MEMORY_ROUNDS,
+                "instances": SLOTS_INSTANCES,
+            },
+            python=ctx.setup.python,
+            cwd=ctx.project,
+            env=ctx.setup.env(ctx.project),
+            timeout=ctx.config.candidate_timeout,
+            memory_mb=ctx.config.memory_limit_mb,
+        )
+
+
+def _slots_slowdown(out: dict) -> float:
+    base = float(out.get("seconds_baseline") or 0.0)
+    return float(out["seconds_candidate"]) / base - 1.0 if base > 0 else 0.0
 
 
 def peak_reduction(m: Measurement) -> float:
@@ -186,6 +225,8 @@ class MemoryEngine(Engine):
         return scope_problem(original, source, candidate.target)
 
     def evaluate(self, ctx: EngineContext, candidate: Candidate) -> Verdict:
+        if candidate.rule == SLOTS_RULE:
+            return self._evaluate_slots(ctx, candidate)
         try:
             failed, mutates = replay_gate(ctx, candidate)
             if failed is not None:
@@ -223,6 +264,68 @@ class MemoryEngine(Engine):
             return crash_verdict(exc)
         except MemoryError:  # pragma: no cover - the harness reports it as HarnessError
             return Verdict(status=Status.CRASH, reason=Reason.HARNESS, detail="out of memory")
+
+    def _evaluate_slots(self, ctx: EngineContext, candidate: Candidate) -> Verdict:
+        """MEM206: the candidate CLASS against the original on the captured constructor calls
+        (behaviour, then the peak of SLOTS_INSTANCES live instances and the time to build
+        them, `cf_memslots.py`); a slowdown over the tolerance is re-measured once."""
+        corpus = corpus_dir(ctx.corpus_root, candidate.target)
+        built = count_inputs(corpus)
+        if built == 0:
+            return Verdict(status=Status.DISCARD, reason=Reason.NO_INPUTS)
+        if built < SLOTS_MIN_CONSTRUCTIONS:
+            detail = (
+                f"built {built} times by the tests/workload: too few instances for __slots__"
+                f" to matter (needs >= {SLOTS_MIN_CONSTRUCTIONS})"
+            )
+            return Verdict(status=Status.DISCARD, reason=Reason.NOT_FASTER, detail=detail)
+        inputs = select_inputs(corpus)
+        try:
+            out = measure_slots(ctx, candidate, inputs)
+            if out.get("behaviour"):
+                detail = str(out["behaviour"])
+                return Verdict(status=Status.DISCARD, reason=Reason.BEHAVIOUR, detail=detail)
+            if "baseline" not in out:
+                detail = "no captured construction succeeds"
+                return Verdict(status=Status.DISCARD, reason=Reason.NO_INPUTS, detail=detail)
+            if _slots_slowdown(out) * 100 > ctx.config.memory_time_tolerance:
+                again = measure_slots(ctx, candidate, inputs)
+                if "baseline" in again and _slots_slowdown(again) < _slots_slowdown(out):
+                    out = again
+        except HarnessError as exc:
+            return crash_verdict(exc)
+        peak = Measurement(
+            baseline=float(out["baseline"]),
+            candidate=float(out["candidate"]),
+            aa_ratio=float(out["aa_ratio"]),
+            rounds=int(out["rounds"]),
+            loops=int(out["instances"]),
+            per_call=float(out["seconds_candidate"]) / int(out["instances"]),
+            inputs=[
+                InputSize(pickled_bytes=b, shape=s)
+                for b, s in zip(out["sizes"], out["shapes"], strict=True)
+            ],
+            metric="peak_bytes",
+        )
+        slower = _slots_slowdown(out)
+        time_noise = abs(float(out["seconds_aa_ratio"]) - 1.0)
+        summary = (
+            f"{out['instances']} live instances: peak {human_bytes(peak.baseline)} ->"
+            f" {human_bytes(peak.candidate)} ({-peak_reduction(peak) * 100:+.1f}%,"
+            f" A/A {peak.aa_ratio:.3f}); construction time {slower * 100:+.1f}%"
+            f" (tolerance +{ctx.config.memory_time_tolerance:g}%,"
+            f" A/A noise {time_noise * 100:.1f}%)"
+        )
+        problem = decide_peak(peak, ctx.config.min_improvement)
+        if problem is not None:
+            return Verdict(
+                status=Status.DISCARD, reason=Reason.NOT_FASTER, detail=problem, measurements=[peak]
+            )
+        if slower * 100 > ctx.config.memory_time_tolerance:
+            return Verdict(
+                status=Status.DISCARD, reason=Reason.TOO_SLOW, detail=summary, measurements=[peak]
+            )
+        return Verdict(status=Status.KEEP, reason=Reason.KEPT, detail=summary, measurements=[peak])
 
     def _time(
         self, ctx: EngineContext, candidate: Candidate, inputs: list[Path], mutates: bool

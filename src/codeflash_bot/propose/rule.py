@@ -76,6 +76,16 @@ class Rule(ABC):
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
         """Return the rewritten function, or None when the rule does not apply (or is unsure)."""
 
+    def transform_class(
+        self, cls: cst.ClassDef, method: str, ctx: RuleContext
+    ) -> cst.ClassDef | None:
+        """Optional: rewrite the class owning the target method `method` (None: no change).
+
+        Only called for `Class.method` targets of rules that override it; such a rule's
+        `transform` is then unused for those targets.
+        """
+        return None
+
 
 def find_function(module: cst.Module, qualname: str) -> cst.FunctionDef | None:
     """The FunctionDef named by `qualname` (`f` or `Class.method`; nested defs unsupported)."""
@@ -110,8 +120,36 @@ def applies(
         return False
     taken = set(names if names is not None else module_names(module))
     ctx = RuleContext(taken_names=taken)
+    if _class_hook(rule, qualname):
+        cls = _owning_class(module, qualname)
+        new_cls = _safe_transform_class(rule, cls, qualname, ctx) if cls is not None else None
+        return new_cls is not None and not new_cls.deep_equals(cls)
     new_func = _safe_transform(rule, func, ctx)
     return new_func is not None and not new_func.deep_equals(func)
+
+
+def _class_hook(rule: Rule, qualname: str) -> bool:
+    """Whether `rule` rewrites the owning class of a `Class.method` target."""
+    return qualname.count(".") == 1 and type(rule).transform_class is not Rule.transform_class
+
+
+def _owning_class(module: cst.Module, qualname: str) -> cst.ClassDef | None:
+    owner = qualname.split(".")[0]
+    found = None
+    for stmt in module.body:
+        if _named(stmt, owner, cst.ClassDef):
+            found = stmt
+    return found
+
+
+def _safe_transform_class(
+    rule: Rule, cls: cst.ClassDef, qualname: str, ctx: RuleContext
+) -> cst.ClassDef | None:
+    try:
+        return rule.transform_class(cls, qualname.split(".")[1], ctx)
+    except Exception as exc:
+        warnings.warn(f"rule {rule.code} failed on {qualname}: {exc!r}", stacklevel=2)
+        return None
 
 
 def _safe_transform(rule: Rule, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
@@ -137,10 +175,19 @@ def apply_rule(rule: Rule, source: str, qualname: str) -> str | None:
     if func is None:
         return None
     ctx = RuleContext(taken_names={n.value for n in _all_names(module)})
-    new_func = _safe_transform(rule, func, ctx)
-    if new_func is None or new_func.deep_equals(func):
-        return None
-    module = module.deep_replace(func, new_func)
+    if _class_hook(rule, qualname):
+        cls = _owning_class(module, qualname)
+        if cls is None:
+            return None
+        new_cls = _safe_transform_class(rule, cls, qualname, ctx)
+        if new_cls is None or new_cls.deep_equals(cls):
+            return None
+        module = module.deep_replace(cls, new_cls)
+    else:
+        new_func = _safe_transform(rule, func, ctx)
+        if new_func is None or new_func.deep_equals(func):
+            return None
+        module = module.deep_replace(func, new_func)
     module = _insert_constants(module, ctx.constants)
     if ctx.imports:
         context = CodemodContext()
