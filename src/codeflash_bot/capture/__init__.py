@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import shlex
 import shutil
 import tempfile
 from pathlib import Path
 
 from codeflash_bot.models import Target
-from codeflash_bot.profile.cpu import pytest_args
+from codeflash_bot.profile.cpu import pytest_args, workload_argv
 from codeflash_bot.sandbox import HARNESS_DIR, run_command
 from codeflash_bot.session.setup import SetupInfo
 
@@ -60,9 +59,7 @@ def capture_inputs(
         env["PYTHONPATH"] = os.pathsep.join([env["PYTHONPATH"], str(HARNESS_DIR)])
         env["CODEFLASH_CAPTURE_SPEC"] = str(spec_path)
         if workload:
-            argv = shlex.split(workload)
-            if argv and Path(argv[0]).name.startswith("python"):
-                argv = argv[1:]
+            argv = workload_argv(root, workload)
             cmd = [setup.python, str(HARNESS_DIR / "cf_capture_plugin.py"), *argv]
         else:
             cmd = [setup.python, "-m", "pytest", "-p", "cf_capture_plugin", *pytest_args()]

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import ast
 import os
-import shlex
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,11 +25,10 @@ import libcst as cst
 from codeflash_bot.capture import corpus_dir
 from codeflash_bot.domains.base import Engine, EngineContext
 from codeflash_bot.domains.cpu import capture_for, crash_verdict, replay_gate, workable
-from codeflash_bot.errors import BotError
 from codeflash_bot.measure.decide import judge
 from codeflash_bot.measure.timing import select_inputs
 from codeflash_bot.models import Candidate, Domain, InputSize, Measurement, Target, Verdict
-from codeflash_bot.profile.cpu import own_functions, pytest_args
+from codeflash_bot.profile.cpu import own_functions, run_mode
 from codeflash_bot.propose import Proposer, RulesProposer
 from codeflash_bot.propose.rules.blocking_call_in_coroutine import BLOCKING_CALLS
 from codeflash_bot.sandbox import HarnessError, run_harness
@@ -142,15 +140,7 @@ def profile_async(ctx: EngineContext, facts: list[CoroutineFacts]) -> None:
         "coroutines": [{"module": f.target.module, "qualname": f.target.qualname} for f in facts],
     }
     workload = ctx.config.workload
-    if workload:
-        argv = shlex.split(workload)
-        if argv and Path(argv[0]).name.startswith("python"):
-            argv = argv[1:]
-        if not argv or not (ctx.project / argv[0]).is_file():
-            raise BotError(f"--workload must name a Python script in the repo: {workload!r}")
-        spec |= {"mode": "workload", "workload": [str(ctx.project / argv[0]), *argv[1:]]}
-    else:
-        spec |= {"mode": "pytest", "pytest_args": pytest_args()}
+    spec |= run_mode(ctx.project, workload)
     try:
         result = run_harness(
             "cf_async_profile.py",

@@ -21,7 +21,6 @@
 
 from __future__ import annotations
 
-import shlex
 import tempfile
 from pathlib import Path
 
@@ -42,7 +41,7 @@ from codeflash_bot.models import (
     Target,
     Verdict,
 )
-from codeflash_bot.profile.cpu import pytest_args, rank
+from codeflash_bot.profile.cpu import rank, run_mode
 from codeflash_bot.propose import Proposer
 from codeflash_bot.propose.rule import applies
 from codeflash_bot.propose.rules import rules_for
@@ -64,15 +63,7 @@ def profile_memory(ctx: EngineContext, method: str) -> tuple[list[Target], dict[
     """Own functions ranked by bytes attributed at the peak; (targets, bytes per ref, run peak)."""
     spec: dict = {"root": str(ctx.project), "method": method}
     workload = ctx.config.workload
-    if workload:
-        argv = shlex.split(workload)
-        if argv and Path(argv[0]).name.startswith("python"):
-            argv = argv[1:]
-        if not argv or not (ctx.project / argv[0]).is_file():
-            raise BotError(f"--workload must name a Python script in the repo: {workload!r}")
-        spec |= {"mode": "workload", "workload": [str(ctx.project / argv[0]), *argv[1:]]}
-    else:
-        spec |= {"mode": "pytest", "pytest_args": pytest_args()}
+    spec |= run_mode(ctx.project, workload)
     try:
         out = run_harness(
             "cf_memprofile.py",

@@ -72,6 +72,23 @@ def pytest_args(tests: list[str] | None = None) -> list[str]:
     return ["-q", "-p", "no:cacheprovider", "--ignore=.codeflash", *(tests or [])]
 
 
+def workload_argv(root: Path, workload: str) -> list[str]:
+    """`--workload "python bench.py -n 3"` -> [absolute script, args...]; it must be in the repo."""
+    argv = shlex.split(workload)
+    if argv and Path(argv[0]).name.startswith("python"):
+        argv = argv[1:]
+    if not argv or not (root / argv[0]).is_file():
+        raise BotError(f"--workload must name a Python script in the repo: {workload!r}")
+    return [str(root / argv[0]), *argv[1:]]
+
+
+def run_mode(root: Path, workload: str | None) -> dict:
+    """The harness spec part saying what to run: the workload script, or the repo's tests."""
+    if workload:
+        return {"mode": "workload", "workload": workload_argv(root, workload)}
+    return {"mode": "pytest", "pytest_args": pytest_args()}
+
+
 def profile_cpu(
     setup: SetupInfo,
     root: Path,
@@ -83,15 +100,7 @@ def profile_cpu(
 ) -> list[Target]:
     """Run the profile and return the repo's own functions, hottest (own + child time) first."""
     spec: dict = {"root": str(root), "interval": 0.0001}
-    if workload:
-        argv = shlex.split(workload)
-        if argv and Path(argv[0]).name.startswith("python"):
-            argv = argv[1:]
-        if not argv or not (root / argv[0]).is_file():
-            raise BotError(f"--workload must name a Python script in the repo: {workload!r}")
-        spec |= {"mode": "workload", "workload": [str(root / argv[0]), *argv[1:]]}
-    else:
-        spec |= {"mode": "pytest", "pytest_args": pytest_args()}
+    spec |= run_mode(root, workload)
     try:
         result = run_harness(
             "cf_profile.py",
