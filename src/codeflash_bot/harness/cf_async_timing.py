@@ -25,7 +25,13 @@ import pickle
 import sys
 import time
 
-from cf_harness_common import load_candidate, load_original, read_spec, shape, write_result
+from cf_harness_common import (
+    load_sides,
+    read_inputs,
+    read_spec,
+    shape,
+    write_result,
+)
 
 
 def _loop_time(loop, side, batches) -> float:
@@ -72,15 +78,8 @@ def _blocking(loop, side, batches) -> dict:
 
 def main() -> int:
     spec = read_spec()
-    module, original = load_original(spec["module"], spec["qualname"])
-    with open(spec["candidate_file"], encoding="utf-8") as fh:
-        candidate = load_candidate(module, spec["qualname"], fh.read())
-    blobs = []
-    for path in spec["inputs"]:
-        with open(path, "rb") as fh:
-            blobs.append(fh.read())
-    decoded = [pickle.loads(b) for b in blobs]
-    base_calls = [(tuple(d["args"]), dict(d["kwargs"])) for d in decoded]
+    _, original, candidate = load_sides(spec)
+    blobs, base_calls = read_inputs(spec["inputs"])
     fresh = bool(spec.get("fresh_args"))
     sides = {"A": original, "B": candidate, "C": original}
     concurrency = max(1, int(spec.get("concurrency", 8)))

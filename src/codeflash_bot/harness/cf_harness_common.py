@@ -87,6 +87,27 @@ def load_candidate(module, qualname: str, candidate_source: str):
     return _unwrap_descriptor(namespace[parts[-1]])
 
 
+def load_sides(spec: dict):
+    """(module, original, candidate) for a spec naming `module`, `qualname`, `candidate_file`."""
+    module, original = load_original(spec["module"], spec["qualname"])
+    with open(spec["candidate_file"], encoding="utf-8") as fh:
+        candidate = load_candidate(module, spec["qualname"], fh.read())
+    return module, original, candidate
+
+
+def read_inputs(paths: list) -> tuple:
+    """(raw pickles, decoded (args, kwargs) calls) of captured inputs, in order."""
+    blobs = []
+    for path in paths:
+        with open(path, "rb") as fh:
+            blobs.append(fh.read())
+    calls = []
+    for blob in blobs:
+        data = pickle.loads(blob)
+        calls.append((tuple(data["args"]), dict(data["kwargs"])))
+    return blobs, calls
+
+
 def _method_from(patch: list, parts: list):
     node = None
     body = patch

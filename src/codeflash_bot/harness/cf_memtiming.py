@@ -30,8 +30,8 @@ import tracemalloc
 
 from cf_harness_common import (
     is_generator_function,
-    load_candidate,
-    load_original,
+    load_sides,
+    read_inputs,
     read_spec,
     shape,
     write_result,
@@ -56,15 +56,9 @@ def _consume(func, args: tuple, kwargs: dict) -> None:
 def child(side: str, spec_path: str) -> int:
     with open(spec_path, encoding="utf-8") as fh:
         spec = json.load(fh)
-    module, original = load_original(spec["module"], spec["qualname"])
-    with open(spec["candidate_file"], encoding="utf-8") as fh:
-        candidate = load_candidate(module, spec["qualname"], fh.read())
+    _, original, candidate = load_sides(spec)
     func = candidate if side == "B" else original
-    calls = []
-    for path in spec["inputs"]:
-        with open(path, "rb") as fh:
-            data = pickle.load(fh)
-        calls.append((tuple(data["args"]), dict(data["kwargs"])))
+    _, calls = read_inputs(spec["inputs"])
     gc.collect()
     tracemalloc.start()
     base = tracemalloc.get_traced_memory()[0]

@@ -21,8 +21,7 @@ from cf_harness_common import (
     describe,
     equal,
     list_inputs,
-    load_candidate,
-    load_original,
+    load_sides,
     read_spec,
     run_call,
     write_result,
@@ -84,9 +83,7 @@ def _same(a: tuple, b: tuple) -> str | None:
 
 def main() -> int:
     spec = read_spec()
-    module, original = load_original(spec["module"], spec["qualname"])
-    with open(spec["candidate_file"], encoding="utf-8") as fh:
-        candidate = load_candidate(module, spec["qualname"], fh.read())
+    _, original, candidate = load_sides(spec)
     inputs = list_inputs(spec["corpus"])[: spec.get("max_inputs", 256)]
     blobs = []
     for path in inputs:

@@ -19,8 +19,8 @@ import time
 
 from cf_harness_common import (
     is_generator_function,
-    load_candidate,
-    load_original,
+    load_sides,
+    read_inputs,
     read_spec,
     shape,
     write_result,
@@ -55,15 +55,8 @@ def _timed(func, calls: list[tuple]) -> float:
 
 def main() -> int:
     spec = read_spec()
-    module, original = load_original(spec["module"], spec["qualname"])
-    with open(spec["candidate_file"], encoding="utf-8") as fh:
-        candidate = load_candidate(module, spec["qualname"], fh.read())
-    blobs = []
-    for path in spec["inputs"]:
-        with open(path, "rb") as fh:
-            blobs.append(fh.read())
-    decoded = [pickle.loads(b) for b in blobs]
-    base_calls = [(tuple(d["args"]), dict(d["kwargs"])) for d in decoded]
+    _, original, candidate = load_sides(spec)
+    blobs, base_calls = read_inputs(spec["inputs"])
     fresh = bool(spec.get("fresh_args"))
     sides = {"A": _consumer(original), "B": _consumer(candidate), "C": _consumer(original)}
 
