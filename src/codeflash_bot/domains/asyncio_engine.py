@@ -31,7 +31,7 @@ from codeflash_bot.models import Candidate, Domain, InputSize, Measurement, Targ
 from codeflash_bot.profile.cpu import own_functions, run_mode
 from codeflash_bot.propose import Proposer, RulesProposer
 from codeflash_bot.propose.rules.blocking_call_in_coroutine import BLOCKING_CALLS
-from codeflash_bot.sandbox import HarnessError, run_harness
+from codeflash_bot.sandbox import HarnessError
 
 SLOW_CALLBACK = 0.001  # seconds: asyncio's slow_callback_duration during the profile
 CONCURRENCY = 8
@@ -142,14 +142,10 @@ def profile_async(ctx: EngineContext, facts: list[CoroutineFacts]) -> None:
     workload = ctx.config.workload
     spec |= run_mode(ctx.project, workload)
     try:
-        result = run_harness(
+        result = ctx.harness(
             "cf_async_profile.py",
             spec,
-            python=ctx.setup.python,
-            cwd=ctx.project,
-            env=ctx.setup.env(ctx.project),
             timeout=ctx.config.test_timeout,
-            memory_mb=ctx.config.memory_limit_mb,
         )
     except HarnessError as exc:
         ctx.reporter.note(f"async profile failed ({exc}); ranking by static checks only")
@@ -300,14 +296,10 @@ def measure_latency(
             "min_round": MIN_ROUND_SECONDS,
             "concurrency": CONCURRENCY,
         }
-        return run_harness(
+        return ctx.harness(
             "cf_async_timing.py",
             spec,
-            python=ctx.setup.python,
-            cwd=ctx.project,
-            env=ctx.setup.env(ctx.project),
             timeout=ctx.config.candidate_timeout,
-            memory_mb=ctx.config.memory_limit_mb,
         )
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from codeflash_bot.config import Config
 from codeflash_bot.models import Candidate, Domain, Target, Verdict
 from codeflash_bot.progress import Reporter
 from codeflash_bot.propose import Proposer
+from codeflash_bot.sandbox import run_harness
 from codeflash_bot.session.setup import SetupInfo
 from codeflash_bot.verify.scope import scope_problem
 
@@ -30,6 +31,18 @@ class EngineContext:
     config: Config
     corpus_root: Path
     reporter: Reporter
+
+    def harness(self, script: str, spec: dict[str, Any], *, timeout: float) -> dict[str, Any]:
+        """Run a harness script in the project's interpreter, with this run's memory limit."""
+        return run_harness(
+            script,
+            spec,
+            python=self.setup.python,
+            cwd=self.project,
+            env=self.setup.env(self.project),
+            timeout=timeout,
+            memory_mb=self.config.memory_limit_mb,
+        )
 
 
 class Engine(ABC):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import libcst as cst
@@ -100,6 +101,26 @@ def replay_gate(ctx: EngineContext, candidate: Candidate) -> tuple[Verdict | Non
     return None, result.mutates_args
 
 
+def timing_once(
+    ctx: EngineContext, candidate: Candidate, inputs: list[Path], mutates: bool
+) -> Callable[[], Measurement]:
+    """One interleaved original/candidate timing in a fresh process, ready for `judge`."""
+
+    def once() -> Measurement:
+        return measure(
+            ctx.setup,
+            ctx.project,
+            candidate.target,
+            candidate.source,
+            inputs,
+            fresh_args=mutates,
+            timeout=ctx.config.candidate_timeout,
+            memory_mb=ctx.config.memory_limit_mb,
+        )
+
+    return once
+
+
 def crash_verdict(exc: HarnessError) -> Verdict:
     reason = Reason.TIMEOUT if exc.timed_out else Reason.HARNESS
     return Verdict(status=Status.CRASH, reason=reason, detail=str(exc))
@@ -148,19 +169,7 @@ class CpuEngine(Engine):
             if failed is not None:
                 return failed
             inputs = select_inputs(corpus_dir(ctx.corpus_root, candidate.target))
-
-            def once() -> Measurement:
-                return measure(
-                    ctx.setup,
-                    ctx.project,
-                    candidate.target,
-                    candidate.source,
-                    inputs,
-                    fresh_args=mutates,
-                    timeout=ctx.config.candidate_timeout,
-                    memory_mb=ctx.config.memory_limit_mb,
-                )
-
+            once = timing_once(ctx, candidate, inputs, mutates)
             return judge(once, ctx.config.min_improvement, ctx.config.max_aa_noise)
         except HarnessError as exc:
             return crash_verdict(exc)

@@ -28,9 +28,9 @@ import libcst as cst
 
 from codeflash_bot.capture import corpus_dir, count_inputs
 from codeflash_bot.domains.base import Engine, EngineContext
-from codeflash_bot.domains.cpu import capture_for, crash_verdict, replay_gate, workable
+from codeflash_bot.domains.cpu import capture_for, crash_verdict, replay_gate, timing_once, workable
 from codeflash_bot.errors import BotError
-from codeflash_bot.measure.timing import measure, select_inputs
+from codeflash_bot.measure.timing import select_inputs
 from codeflash_bot.models import (
     Candidate,
     Domain,
@@ -45,7 +45,7 @@ from codeflash_bot.profile.cpu import rank, run_mode
 from codeflash_bot.propose import Proposer
 from codeflash_bot.propose.rule import applies
 from codeflash_bot.propose.rules import rules_for
-from codeflash_bot.sandbox import HarnessError, run_harness
+from codeflash_bot.sandbox import HarnessError
 from codeflash_bot.session.setup import ensure_tools
 from codeflash_bot.verify.scope import scope_problem
 
@@ -65,14 +65,10 @@ def profile_memory(ctx: EngineContext, method: str) -> tuple[list[Target], dict[
     workload = ctx.config.workload
     spec |= run_mode(ctx.project, workload)
     try:
-        out = run_harness(
+        out = ctx.harness(
             "cf_memprofile.py",
             spec,
-            python=ctx.setup.python,
-            cwd=ctx.project,
-            env=ctx.setup.env(ctx.project),
             timeout=ctx.config.test_timeout,
-            memory_mb=ctx.config.memory_limit_mb,
         )
     except HarnessError as exc:
         raise BotError(f"memory profiling failed: {exc}") from exc
@@ -90,7 +86,7 @@ def measure_peak(
     with tempfile.TemporaryDirectory(prefix="codeflash-memcand-") as tmp:
         cand = Path(tmp) / "candidate.py"
         cand.write_text(candidate_source, encoding="utf-8")
-        out = run_harness(
+        out = ctx.harness(
             "cf_memtiming.py",
             {
                 "module": target.module,
@@ -99,11 +95,7 @@ def measure_peak(
                 "inputs": [str(p) for p in inputs],
                 "rounds": MEMORY_ROUNDS,
             },
-            python=ctx.setup.python,
-            cwd=ctx.project,
-            env=ctx.setup.env(ctx.project),
             timeout=ctx.config.candidate_timeout,
-            memory_mb=ctx.config.memory_limit_mb,
         )
     pairs = zip(out["sizes"], out["shapes"], strict=True)
     return Measurement(
@@ -123,7 +115,7 @@ def measure_slots(ctx: EngineContext, candidate: Candidate, inputs: list[Path]) 
     with tempfile.TemporaryDirectory(prefix="codeflash-memslots-") as tmp:
         cand = Path(tmp) / "candidate.py"
         cand.write_text(candidate.source, encoding="utf-8")
-        return run_harness(
+        return ctx.harness(
             "cf_memslots.py",
             {
                 "module": candidate.target.module,
@@ -133,11 +125,7 @@ def measure_slots(ctx: EngineContext, candidate: Candidate, inputs: list[Path]) 
                 "rounds": MEMORY_ROUNDS,
                 "instances": SLOTS_INSTANCES,
             },
-            python=ctx.setup.python,
-            cwd=ctx.project,
-            env=ctx.setup.env(ctx.project),
             timeout=ctx.config.candidate_timeout,
-            memory_mb=ctx.config.memory_limit_mb,
         )
 
 
@@ -325,17 +313,7 @@ class MemoryEngine(Engine):
         (up to 3 times, the quietest counts); a slowdown over the tolerance is re-measured once
         and the smaller slowdown counts, so one noisy run neither keeps nor discards alone."""
 
-        def once() -> Measurement:
-            return measure(
-                ctx.setup,
-                ctx.project,
-                candidate.target,
-                candidate.source,
-                inputs,
-                fresh_args=mutates,
-                timeout=ctx.config.candidate_timeout,
-                memory_mb=ctx.config.memory_limit_mb,
-            )
+        once = timing_once(ctx, candidate, inputs, mutates)
 
         tries = [once()]
         while len(tries) < 3 and tries[-1].aa_noise * 100 > ctx.config.max_aa_noise:
