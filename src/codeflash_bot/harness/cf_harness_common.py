@@ -17,6 +17,7 @@ import json
 import math
 import os
 import pickle
+import subprocess
 import sys
 import types
 
@@ -106,6 +107,26 @@ def read_inputs(paths: list) -> tuple:
         data = pickle.loads(blob)
         calls.append((tuple(data["args"]), dict(data["kwargs"])))
     return blobs, calls
+
+
+def run_side(script: str, side: str, spec_path: str, env: dict) -> dict:
+    """Run `script --child SIDE SPEC` in a fresh interpreter; its JSON stdout.
+
+    A child that hit the memory limit raises MemoryError (a crash, not a measurement).
+    """
+    proc = subprocess.run(
+        [sys.executable, os.path.abspath(script), "--child", side, spec_path],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        lines = proc.stderr.strip().splitlines()
+        if any("MemoryError" in line for line in lines[-3:]):
+            raise MemoryError(f"side {side} ran out of memory")
+        raise RuntimeError(f"side {side}: " + (lines[-1] if lines else f"exit {proc.returncode}"))
+    return json.loads(proc.stdout)
 
 
 def _method_from(patch: list, parts: list):

@@ -26,7 +26,6 @@ import inspect
 import json
 import os
 import pickle
-import subprocess
 import sys
 import time
 import tracemalloc
@@ -36,8 +35,10 @@ from cf_harness_common import (
     describe,
     equal,
     load_original,
+    read_inputs,
     read_spec,
     run_call,
+    run_side,
     shape,
     write_result,
 )
@@ -68,12 +69,8 @@ def load_classes(spec: dict) -> tuple[type, type]:
 
 
 def load_calls(paths: list[str]) -> list[tuple[tuple, dict]]:
-    calls = []
-    for path in paths:
-        with open(path, "rb") as fh:
-            data = pickle.load(fh)
-        calls.append((tuple(data["args"])[1:], dict(data["kwargs"])))
-    return calls
+    """Captured `__init__` calls as constructor calls (the recorded `self` dropped)."""
+    return [(args[1:], kwargs) for args, kwargs in read_inputs(paths)[1]]
 
 
 def _same(a: object, b: object, orig: type, cand: type) -> bool:
@@ -177,22 +174,6 @@ def child(side: str, spec_path: str) -> int:
     return 0
 
 
-def _measure_side(side: str, spec_path: str, env: dict) -> dict:
-    proc = subprocess.run(
-        [sys.executable, os.path.abspath(__file__), "--child", side, spec_path],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if proc.returncode != 0:
-        lines = proc.stderr.strip().splitlines()
-        if any("MemoryError" in line for line in lines[-3:]):
-            raise MemoryError(f"side {side} ran out of memory")
-        raise RuntimeError(f"side {side}: " + (lines[-1] if lines else f"exit {proc.returncode}"))
-    return json.loads(proc.stdout)
-
-
 def main() -> int:
     spec = read_spec()
     spec_path = sys.argv[1]
@@ -216,7 +197,7 @@ def main() -> int:
     taken: dict[str, list[dict]] = {k: [] for k in order}
     for r in range(rounds):
         for side in order[r % 3 :] + order[: r % 3]:
-            taken[side].append(_measure_side("A" if side == "C" else side, spec_path, env))
+            taken[side].append(run_side(__file__, "A" if side == "C" else side, spec_path, env))
     peak = {k: min(x["peak"] for x in v) for k, v in taken.items()}
     secs = {k: min(x["seconds"] for x in v) for k, v in taken.items()}
     a, b, c = peak["A"], peak["B"], peak["C"]

@@ -24,7 +24,6 @@ import inspect
 import json
 import os
 import pickle
-import subprocess
 import sys
 import tracemalloc
 
@@ -33,6 +32,7 @@ from cf_harness_common import (
     load_sides,
     read_inputs,
     read_spec,
+    run_side,
     shape,
     write_result,
 )
@@ -76,22 +76,6 @@ def child(side: str, spec_path: str) -> int:
     return 0
 
 
-def _measure_side(side: str, spec_path: str, env: dict) -> dict:
-    proc = subprocess.run(
-        [sys.executable, os.path.abspath(__file__), "--child", side, spec_path],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if proc.returncode != 0:
-        lines = proc.stderr.strip().splitlines()
-        if any("MemoryError" in line for line in lines[-3:]):
-            raise MemoryError(f"side {side} ran out of memory")
-        raise RuntimeError(f"side {side}: " + (lines[-1] if lines else f"exit {proc.returncode}"))
-    return json.loads(proc.stdout)
-
-
 def main() -> int:
     spec = read_spec()
     spec_path = sys.argv[1]
@@ -101,7 +85,7 @@ def main() -> int:
     taken: dict[str, list[dict]] = {k: [] for k in order}
     for r in range(rounds):
         for side in order[r % 3 :] + order[: r % 3]:
-            taken[side].append(_measure_side("A" if side == "C" else side, spec_path, env))
+            taken[side].append(run_side(__file__, "A" if side == "C" else side, spec_path, env))
     best = {k: min(v, key=lambda x: x["peak"]) for k, v in taken.items()}
     spread = {k: max(x["peak"] for x in v) - min(x["peak"] for x in v) for k, v in taken.items()}
     sizes, shapes = [], []
