@@ -54,6 +54,8 @@ class BaselineGate(Frozen):
         """The `## Baseline tests` section of setup.md."""
         b = self.baseline
         lines = ["", "## Baseline tests", "", f"- Ran: `{plan.describe()}` ({plan.runner})"]
+        if plan.config:
+            lines.append(f"- pytest config: {plan.config}")
         if plan.note:
             lines.append(f"- Note: {plan.note}")
         if b.counted:

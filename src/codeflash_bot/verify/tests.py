@@ -13,6 +13,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from pydantic import Field
+
 from codeflash_bot.models import Frozen
 from codeflash_bot.profile.cpu import pytest_args
 from codeflash_bot.sandbox import CommandResult, run_command
@@ -46,6 +48,7 @@ class TestPlan(Frozen):
     argv: tuple[str, ...]
     junit: bool
     note: str = ""
+    config: str = Field("", description="the project's pytest config, as setup.md shows it")
 
     def describe(self) -> str:
         shown = [a for a in self.argv if JUNIT not in a]
@@ -59,7 +62,8 @@ def plan_tests(setup: SetupInfo, root: Path) -> TestPlan:
     command = list(setup.test_command)
     ini = read_pytest_ini(root)
     if _is_pytest(command) and not _is_default(command, setup):
-        return TestPlan(runner="pytest", argv=(*command, f"--junitxml={JUNIT}"), junit=True)
+        argv = (*command, f"--junitxml={JUNIT}")
+        return TestPlan(runner="pytest", argv=argv, junit=True, config=ini.describe())
     if not _is_pytest(command):
         argv = [
             setup.python if a in ("python", "python3") and i == 0 else a
@@ -75,7 +79,8 @@ def plan_tests(setup: SetupInfo, root: Path) -> TestPlan:
         return TestPlan(runner="unittest", argv=tuple(argv), junit=False, note=note)
     extra = ["--continue-on-collection-errors", f"--junitxml={JUNIT}"]
     extra += _addopts_neutralizers(ini, setup.python)
-    return TestPlan(runner="pytest", argv=(*command, *pytest_args(), *extra), junit=True)
+    argv = (*command, *pytest_args(), *extra)
+    return TestPlan(runner="pytest", argv=argv, junit=True, config=ini.describe())
 
 
 def run_tests(setup: SetupInfo, root: Path, *, timeout: float, memory_mb: int) -> TestRun:
