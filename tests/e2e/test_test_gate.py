@@ -189,3 +189,66 @@ def test_setup_cfg_testpaths_and_addopts_are_respected(tmp_path: Path) -> None:
         assert line in setup, setup
     assert "Collection errors" not in setup
     assert snapshot(repo) == before
+
+
+BREAKS_IMPORT = {
+    "pyproject.toml": """
+        [project]
+        name = "small"
+        version = "0"
+        [tool.pytest.ini_options]
+        pythonpath = ["src"]
+    """,
+    "src/small/__init__.py": "",
+    "src/small/core.py": """
+        def work(n):
+            total = 0
+            for i in range(n):
+                total += i * i
+            return total
+
+
+        OFFSET = 0
+    """,
+    "tests/test_core.py": """
+        from small.core import work
+
+        def test_work():
+            assert work(20000) == sum(i * i for i in range(20000))
+
+        def test_already_failing():
+            assert work(1) == 1
+    """,
+    # a module that fails to import at baseline already: it gates nothing, the rest still does
+    "tests/test_extra.py": "import foo_not_installed\n",
+}
+
+
+def test_candidate_that_breaks_import_is_discarded(tmp_path: Path) -> None:
+    """The rewrite reads OFFSET as a default argument: replay (which compiles the candidate on
+    top of the fully imported module) passes, but importing the module raises NameError, so
+    the tests that used to run are collection errors now — not "the same failures"."""
+    from codeflash_bot.config import Config
+    from codeflash_bot.loop import optimize
+    from codeflash_bot.models import Request
+    from codeflash_bot.session.state import parse_results
+
+    from .test_verification import Ideas
+
+    repo = make_repo(tmp_path / "r", BREAKS_IMPORT)
+    before = snapshot(repo)
+    old = "def work(n):\n    total = 0\n    for i in range(n):\n        total += i * i\n"
+    old += "    return total"
+    new = "def work(n, offset=OFFSET):\n    return (n - 1) * n * (2 * n - 1) // 6 + offset"
+    idea = ("T010", lambda s: s.replace(old, new))
+    config = Config(python=PYTHON, candidate_timeout=10)
+    optimize(Request(repo=repo, target="small.core:work"), config, proposers=[Ideas([idea])])
+    rows = parse_results(branch_file(repo, "results.tsv") + "\n")
+    assert [r.status.value for r in rows] == ["discard"], rows
+    assert "repository tests fail" in rows[0].description
+    assert "collection error tests/test_core.py: NameError" in rows[0].description
+    setup = branch_file(repo, "setup.md")
+    assert "- Passed: 1" in setup and "- Failed: 1" in setup
+    assert "tests/test_extra.py: ModuleNotFoundError" in setup
+    assert "fail to import at baseline and gate nothing" in setup
+    assert snapshot(repo) == before

@@ -77,7 +77,7 @@ def plan_tests(setup: SetupInfo, root: Path) -> TestPlan:
             argv += ["-t", "."]
         note = "pytest is not in the target's environment: ran unittest discovery"
         return TestPlan(runner="unittest", argv=tuple(argv), junit=False, note=note)
-    extra = ["--continue-on-collection-errors", f"--junitxml={JUNIT}"]
+    extra = [f"--junitxml={JUNIT}"]
     extra += _addopts_neutralizers(ini, setup.python)
     argv = (*command, *pytest_args(), *extra)
     return TestPlan(runner="pytest", argv=argv, junit=True, config=ini.describe())
