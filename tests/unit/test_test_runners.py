@@ -171,3 +171,43 @@ def test_project_addopts_keep_their_place_and_ours_come_after(tmp_path: Path) ->
     run = run_tests(setup, root, timeout=60, memory_mb=1024)
     # the doctest from addopts ran, and -x did not cut the run short
     assert (run.collected, run.passed, run.failed) == (3, 2, 1)
+
+
+def test_doctests_added_by_load_tests_run_under_pytest_too(tmp_path: Path) -> None:
+    """pytest ignores unittest's load_tests protocol; the modules it names are doctested."""
+    root = write(
+        tmp_path / "proj",
+        {
+            "pkg/__init__.py": "",
+            "pkg/mod.py": '''
+                def double(x):
+                    """Twice x.
+
+                    >>> double(3)
+                    6
+                    """
+                    return 2 * x
+            ''',
+            "tests/test_mod.py": """
+                import unittest
+                from doctest import DocTestSuite
+
+                from pkg.mod import double
+
+
+                def load_tests(loader, tests, ignore):
+                    tests.addTests(DocTestSuite('pkg.mod'))
+                    return tests
+
+
+                class DoubleTest(unittest.TestCase):
+                    def test_double(self):
+                        self.assertEqual(double(2), 4)
+            """,
+        },
+    )
+    setup = setup_for(PYTHON, root)
+    plan = plan_tests(setup, root)
+    assert plan.argv[-3:] == ("--doctest-modules", "tests", "pkg/mod.py")
+    run = run_tests(setup, root, timeout=60, memory_mb=1024)
+    assert (run.collected, run.passed) == (2, 2)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from pathlib import Path
 
 from codeflash_bot.verify.pytest_config import PytestIni, read_pytest_ini
@@ -17,6 +18,7 @@ from codeflash_bot.verify.pytest_config import PytestIni, read_pytest_ini
 SKIP_DIRS = {".git", ".venv", "venv", "env", ".tox", ".nox", "node_modules", "build", "dist"}
 TEST_DIRS = ("tests", "test", "testing")
 UNITTEST_PATTERN = "test*.py"
+DOCTEST_SUITE = re.compile(r"DocTestSuite\(\s*['\"]([\w.]+)['\"]")
 
 
 def find_tests(root: Path, ini: PytestIni | None = None) -> list[str]:
@@ -70,3 +72,29 @@ def _inside(path: Path, root: Path) -> bool:
     except ValueError:
         return False
     return True
+
+
+def load_tests_doctests(root: Path, tests: list[str], source_dirs: list[str]) -> list[str]:
+    """Module files whose doctests the project runs through unittest's `load_tests`
+    (`DocTestSuite('pkg.mod')`): pytest ignores `load_tests`, so they are named explicitly."""
+    found: set[str] = set()
+    for rel in tests:
+        try:
+            text = (root / rel).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        for dotted in DOCTEST_SUITE.findall(text):
+            path = _module_file(root, dotted, source_dirs)
+            if path is not None:
+                found.add(path)
+    return sorted(found)
+
+
+def _module_file(root: Path, dotted: str, source_dirs: list[str]) -> str | None:
+    stem = dotted.replace(".", "/")
+    for base in source_dirs:
+        for candidate in (f"{stem}.py", f"{stem}/__init__.py"):
+            path = root / base / candidate
+            if path.is_file() and _inside(path, root):
+                return path.resolve().relative_to(root.resolve()).as_posix()
+    return None

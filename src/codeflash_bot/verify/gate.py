@@ -87,7 +87,10 @@ class BaselineGate(Frozen):
                 f" {self.relied_on} checked each change"
             )
         text = "the tests gate every change (no new failures, no fewer tests than baseline)"
-        return f"{text}; {self.partial}" if self.partial else text
+        if self.partial:
+            count = len(self.baseline.collection_errors)
+            return f"{text}; the {count} test module(s) that fail to import gate nothing"
+        return text
 
 
 def baseline_gate(baseline: TestRun, *, guard: str | None, workload: str | None) -> BaselineGate:

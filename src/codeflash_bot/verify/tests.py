@@ -19,7 +19,7 @@ from codeflash_bot.models import Frozen
 from codeflash_bot.profile.cpu import pytest_args
 from codeflash_bot.sandbox import CommandResult, run_command
 from codeflash_bot.session.setup import SetupInfo
-from codeflash_bot.verify.discover import unittest_start_dir
+from codeflash_bot.verify.discover import load_tests_doctests, search_roots, unittest_start_dir
 from codeflash_bot.verify.outcome import (
     PYTEST_FAILED,
     PYTEST_NO_TESTS,
@@ -79,8 +79,17 @@ def plan_tests(setup: SetupInfo, root: Path) -> TestPlan:
         return TestPlan(runner="unittest", argv=tuple(argv), junit=False, note=note)
     extra = [f"--junitxml={JUNIT}"]
     extra += _addopts_neutralizers(ini, setup.python)
+    note = ""
+    doctests = load_tests_doctests(root, setup.tests_found, setup.pythonpath)
+    if doctests and not ini.doctest_modules:
+        # paths on the command line replace testpaths, so name the test locations too
+        places = [p for p in search_roots(root, ini) if p != root] or _top_levels(
+            setup.tests_found, root
+        )
+        extra += ["--doctest-modules", *_rel(places, root), *doctests]
+        note = f"doctests the tests add via load_tests also run: {', '.join(doctests)}"
     argv = (*command, *pytest_args(), *extra)
-    return TestPlan(runner="pytest", argv=argv, junit=True, config=ini.describe())
+    return TestPlan(runner="pytest", argv=argv, junit=True, config=ini.describe(), note=note)
 
 
 def run_tests(setup: SetupInfo, root: Path, *, timeout: float, memory_mb: int) -> TestRun:
@@ -145,6 +154,15 @@ def _is_pytest(command: list[str]) -> bool:
 
 def _is_default(command: list[str], setup: SetupInfo) -> bool:
     return command == [setup.python, "-m", "pytest"]
+
+
+def _top_levels(tests: list[str], root: Path) -> list[Path]:
+    """`tests/test_a.py`, `tests/sub/test_b.py`, `test_c.py` -> `tests`, `test_c.py`."""
+    return sorted({root / Path(t).parts[0] for t in tests})
+
+
+def _rel(paths: list[Path], root: Path) -> list[str]:
+    return [p.relative_to(root).as_posix() for p in paths]
 
 
 def _addopts_neutralizers(ini: PytestIni, python: str) -> list[str]:
