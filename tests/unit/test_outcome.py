@@ -129,3 +129,15 @@ def test_gate_stops_without_guard_and_goes_on_with_one() -> None:
     assert guarded.stop is None and not guarded.gating
     assert "did not run" in guarded.handoff_md().lower()
     assert "check.py" in guarded.notes[0]
+
+
+def test_usage_error_from_addopts_names_the_unrecognized_options() -> None:
+    from codeflash_bot.sandbox import CommandResult
+    from codeflash_bot.verify.tests import outcome_of
+
+    stderr = (OUT / "pytest_usage_error.txt").read_text()
+    run = outcome_of("pytest", CommandResult(4, "", stderr, False), None)
+    assert baseline_problem(run) == (
+        "pytest stopped with a usage error: unrecognized arguments: -n --cov=small"
+        " (the project's addopts need a pytest plugin missing from its environment)"
+    )

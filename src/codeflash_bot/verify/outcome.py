@@ -38,6 +38,7 @@ PYTEST_SUMMARY = re.compile(
 )
 PYTEST_COUNT = re.compile(r"(\d+) (passed|failed|errors?|skipped|xfailed|xpassed|deselected)")
 ERROR_LINE = re.compile(r"^E\s+(.+)$", re.M)
+USAGE_LINE = re.compile(r"^.*?(?:pytest|py\.test|__main__\.py): error: (.+)$", re.M)
 EXCEPTION_LINE = re.compile(
     r"^\s*([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning)(?::.*)?)$", re.M
 )
@@ -133,7 +134,10 @@ def baseline_problem(run: TestRun) -> str | None:
         return f"collection error in {run.collection_errors[0]}"
     if run.runner == "pytest" and run.exit_code in (PYTEST_USAGE, PYTEST_INTERNAL):
         kind = "usage error" if run.exit_code == PYTEST_USAGE else "internal error"
-        return f"pytest stopped with a {kind}: {run.first_error or run.tail}"
+        hint = ""
+        if "unrecognized arguments" in run.first_error:
+            hint = " (the project's addopts need a pytest plugin missing from its environment)"
+        return f"pytest stopped with a {kind}: {run.first_error or run.tail}{hint}"
     if run.runner == "pytest" and run.exit_code == PYTEST_INTERRUPTED and not run.passed:
         return f"pytest was interrupted: {run.first_error or run.tail}"
     if not run.counted:
@@ -284,7 +288,7 @@ def first_error_line(output: str) -> str:
 
 
 def _first_error_line(output: str) -> str:
-    match = ERROR_LINE.search(output)
+    match = USAGE_LINE.search(output) or ERROR_LINE.search(output)
     if match:
         return match.group(1).strip()
     return _first_exception(output)
