@@ -141,3 +141,13 @@ def test_usage_error_from_addopts_names_the_unrecognized_options() -> None:
         "pytest stopped with a usage error: unrecognized arguments: -n --cov=small"
         " (the project's addopts need a pytest plugin missing from its environment)"
     )
+
+
+def test_pytest_terminal_output_names_collection_errors() -> None:
+    """A user's own `pytest` command without junit: the terminal report is all there is."""
+    run = parse_pytest_terminal((OUT / "pytest_terminal_interrupted.txt").read_text())
+    assert run is not None
+    assert (run.collected, run.passed, run.errors) == (0, 0, 0)
+    assert baseline_problem(run) == (
+        "collection error in tests/test_b.py: ModuleNotFoundError: No module named 'foo_missing'"
+    )

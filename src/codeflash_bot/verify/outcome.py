@@ -38,6 +38,8 @@ PYTEST_SUMMARY = re.compile(
 )
 PYTEST_COUNT = re.compile(r"(\d+) (passed|failed|errors?|skipped|xfailed|xpassed|deselected)")
 ERROR_LINE = re.compile(r"^E\s+(.+)$", re.M)
+COLLECTING = re.compile(r"^_+ ERROR collecting (\S+) _+$", re.M)
+SECTION = re.compile(r"^(?:_{3,} |={3,} )", re.M)
 USAGE_LINE = re.compile(r"^.*?(?:pytest|py\.test|__main__\.py): error: (.+)$", re.M)
 EXCEPTION_LINE = re.compile(
     r"^\s*([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning)(?::.*)?)$", re.M
@@ -268,9 +270,10 @@ def parse_pytest_terminal(output: str) -> TestRun | None:
     counts: dict[str, int] = {}
     for number, kind in PYTEST_COUNT.findall(matches[-1]):
         counts[kind.rstrip("s") if kind.startswith("error") else kind] = int(number)
-    passed = counts.get("passed", 0) + counts.get("xfailed", 0) + counts.get("xpassed", 0)
-    failed, errors = counts.get("failed", 0), counts.get("error", 0)
-    skipped = counts.get("skipped", 0)
+    passed = counts.get("passed", 0) + counts.get("xpassed", 0)
+    skipped = counts.get("skipped", 0) + counts.get("xfailed", 0)  # as junit counts them
+    collection = _terminal_collection_errors(output)
+    failed, errors = counts.get("failed", 0), max(counts.get("error", 0) - len(collection), 0)
     return TestRun(
         exit_code=0,
         collected=passed + failed + errors + skipped,
@@ -278,8 +281,22 @@ def parse_pytest_terminal(output: str) -> TestRun | None:
         failed=failed,
         errors=errors,
         skipped=skipped,
-        first_error=_first_error_line(output),
+        collection_errors=collection,
+        first_error=collection[0].line if collection else _first_error_line(output),
     )
+
+
+def _terminal_collection_errors(output: str) -> tuple[CollectionError, ...]:
+    """`____ ERROR collecting tests/test_x.py ____` sections of pytest's terminal report."""
+    found = []
+    headers = list(COLLECTING.finditer(output))
+    for match in headers:
+        end = SECTION.search(output, match.end())
+        body = output[match.end() : end.start() if end else len(output)]
+        lines = [line.strip() for line in ERROR_LINE.findall(body)]
+        named = [line for line in lines if EXCEPTION_LINE.match(line)]
+        found.append(CollectionError(where=match.group(1), line=(named or lines or [""])[-1]))
+    return tuple(found)
 
 
 def first_error_line(output: str) -> str:
