@@ -37,11 +37,9 @@ from codeflash_bot.verify.pytest_config import PytestIni, read_pytest_ini
 
 __all__ = ["CollectionError", "TestPlan", "TestRun", "plan_tests", "run_guard", "run_tests"]
 
-JUNIT = "{junit}"
+JUNIT = "{junit}"  # placeholder in a plan's argv, replaced by a fresh path per run
 DOCTEST_PLUGIN = "cf_doctest_only"
-DOCTEST_ENV = (
-    "CODEFLASH_DOCTEST_ONLY"  # placeholder in a plan's argv, replaced by a fresh path per run
-)
+DOCTEST_ENV = "CODEFLASH_DOCTEST_ONLY"
 
 
 class TestPlan(Frozen):
