@@ -43,6 +43,7 @@ def workable(ctx: EngineContext, profiled: list[Target], proposers: list[Propose
     seen = {t.ref for t in profiled}
     ordered = [t for t in profiled[: 4 * limit] if wanted(t)][:limit]
     if len(ordered) >= limit:
+        _count(ctx, profiled, ordered, 0)
         return ordered
     # Static matches fill the remaining slots; rules can be slow on big trees, so this pass is
     # bounded in time (files of profiled functions first: that is where the tests go).
@@ -52,16 +53,24 @@ def workable(ctx: EngineContext, profiled: list[Target], proposers: list[Propose
         key=lambda t: (t.file not in hot_files, t.file.as_posix(), t.lineno),
     )
     deadline = time.monotonic() + STATIC_SCAN_SECONDS
+    from_profile = len(ordered)
     for target in static:
         if len(ordered) >= limit or time.monotonic() > deadline:
             break
         if target.ref not in seen and wanted(target):
             ordered.append(target)
+    _count(ctx, profiled, ordered, len(ordered) - from_profile)
     return ordered
 
 
+def _count(ctx: EngineContext, profiled: list[Target], ordered: list[Target], static: int) -> None:
+    ctx.funnel.profiled = len(profiled)
+    ctx.funnel.wanted = len(ordered)
+    ctx.funnel.from_static = static
+
+
 def capture_for(ctx: EngineContext, targets: list[Target]) -> list[Target]:
-    """Record inputs while the tests run; drop (and say so) targets the tests never call."""
+    """Record inputs while the tests (or workload) run; drop (and say so) targets never called."""
     counts = capture_inputs(
         ctx.setup,
         ctx.project,
@@ -73,8 +82,11 @@ def capture_for(ctx: EngineContext, targets: list[Target]) -> list[Target]:
     )
     silent = [t.ref for t in targets if counts.get(t.ref, 0) == 0]
     if silent:
-        ctx.reporter.note(f"no inputs captured for {', '.join(silent)}: not called by the tests")
-    return [t for t in targets if counts.get(t.ref, 0) > 0]
+        names = ", ".join(silent)
+        ctx.reporter.note(f"no inputs captured for {names}: not called by {ctx.input_source()}")
+    ready = [t for t in targets if counts.get(t.ref, 0) > 0]
+    ctx.funnel.ready = len(ready)
+    return ready
 
 
 def replay_gate(ctx: EngineContext, candidate: Candidate) -> tuple[Verdict | None, bool]:
