@@ -47,6 +47,7 @@ from codeflash_bot.session.state import (
     SETUP,
     parse_scope_excludes,
 )
+from codeflash_bot.session.test_deps import install_missing_test_deps
 from codeflash_bot.session.workspace import (
     Workspace,
     open_workspace,
@@ -187,6 +188,9 @@ def _run(
 ) -> RunSummary:
     sync_mirror_from_branch(ws, STATE_FILES)
     setup = ensure_tools(detect_setup(ws.project, config), list(engine.tools))
+    setup = install_missing_test_deps(
+        setup, ws.project, timeout=config.test_timeout, memory_mb=config.memory_limit_mb
+    )
     ws.mirror.write(SETUP, render_setup_md(setup, ws.project))
     # conventions.md is maintainer input (review feedback lands on the branch): the branch wins.
     committed = ws.state.read(CONVENTIONS)
