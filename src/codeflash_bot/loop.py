@@ -55,7 +55,8 @@ from codeflash_bot.session.workspace import (
     require_clean,
     sync_mirror_from_branch,
 )
-from codeflash_bot.verify.tests import TestRun, run_guard, run_tests
+from codeflash_bot.verify.gate import BaselineGate, baseline_gate
+from codeflash_bot.verify.tests import TestRun, plan_tests, run_guard, run_tests
 
 STATE_FILES = (RESULTS, HANDOFF, LEARNINGS, SETUP, CONVENTIONS, EXPLANATIONS)
 
@@ -73,6 +74,7 @@ class Run:
     reporter: Reporter
     baseline: TestRun
     guard: str | None
+    gate: BaselineGate
     started: float = field(default_factory=time.monotonic)
     experiments: int = 0
     discards_in_a_row: int = 0
@@ -205,18 +207,24 @@ def _run(
         reporter.note(f"conventions.md keeps the bot away from: {', '.join(excluded)}")
     if request.target:
         resolve_target(request.target, ws.project, setup)  # fail before touching anything
-    if not setup.tests_found and not config.workload:
+    if not setup.tests_found and not config.workload and not config.test_command:
         raise BotError(
-            f"no tests found in {ws.project_rel.as_posix() or '.'} (looked for test_*.py and"
-            " *_test.py); add tests or pass --workload"
+            f"no tests found in {ws.project_rel.as_posix() or '.'} (looked in the pytest"
+            " testpaths, tests/, test/ and for test_*.py, *_test.py); add tests, set"
+            " test-command or pass --workload"
         )
     reporter.stage("baseline", "running the tests once")
     limits = {"timeout": config.test_timeout, "memory_mb": config.memory_limit_mb}
+    plan = plan_tests(setup, ws.project)
     baseline = run_tests(setup, ws.project, **limits)
-    if baseline.no_tests and not config.workload:
-        raise BotError("no tests found: pytest collected nothing")
     if baseline.timed_out:
         raise BotError(f"the tests time out at baseline (test-timeout {config.test_timeout:g} s)")
+    gate = baseline_gate(baseline, guard=guard, workload=config.workload)
+    ws.mirror.write(SETUP, render_setup_md(setup, ws.project) + gate.setup_md(plan))
+    if gate.stop:
+        raise BotError(gate.stop)
+    for line in gate.notes:
+        reporter.note(line)
     if guard:
         ok, tail = run_guard(guard, setup, ws.project, **limits)
         if not ok:
@@ -234,7 +242,9 @@ def _run(
                 pythonpath=setup.pythonpath,
                 env=env,
             )
-    run = Run(ws, config, setup, engine, ctx, why, reporter, baseline, guard, proposers=proposers)
+    run = Run(
+        ws, config, setup, engine, ctx, why, reporter, baseline, guard, gate, proposers=proposers
+    )
     if request.target:
         run.targets = [resolve_target(request.target, ws.project, setup)]
     stopped = "finished"
@@ -399,6 +409,9 @@ def _evaluate(run: Run, candidate: Candidate, original: str) -> Verdict:
             return Verdict(
                 status=Status.DISCARD, reason=Reason.GUARD, detail=tail, measurements=measurements
             )
+    if not run.gate.gating:
+        detail = "; ".join(d for d in (verdict.detail, run.gate.keep_caveat) if d)
+        return verdict.model_copy(update={"detail": detail})
     return verdict
 
 
@@ -450,7 +463,8 @@ def _write_reports(run: Run, stopped: str) -> None:
             pending=pending,
             stopped=stopped,
             funnel=run.ctx.funnel.line(),
-        ),
+        )
+        + run.gate.handoff_md(),
     )
     ws.mirror.write(LEARNINGS, render_learnings(ws.mirror.read(LEARNINGS), run.targets, records))
 

@@ -86,14 +86,10 @@ def detect_package_manager(root: Path) -> tuple[str, str]:
 
 
 def find_tests(root: Path) -> list[str]:
-    """Test files under `root` (pytest's default naming), repo-relative, sorted."""
-    found: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".")]
-        for name in filenames:
-            if name.endswith(".py") and (name.startswith("test_") or name.endswith("_test.py")):
-                found.append(str((Path(dirpath) / name).relative_to(root)))
-    return sorted(found)
+    """Test files where the project puts them (verify.discover: testpaths, test dirs, names)."""
+    from codeflash_bot.verify.discover import find_tests as discover
+
+    return discover(root)
 
 
 def source_dirs(root: Path) -> list[str]:
