@@ -1,4 +1,4 @@
-"""Which Python builds the bot's venv for a project: the bot's own, unless `requires-python` says no.
+"""Which Python builds the bot's venv: the bot's own, unless the project's requires-python says no.
 
 The constraint is read from pyproject `[project] requires-python`, setup.cfg
 `[options] python_requires` or a literal `python_requires=` in setup.py. When the bot's Python
@@ -109,7 +109,7 @@ def find_interpreters(home: Path | None = None) -> list[Interpreter]:
 
 
 def _version_of_running() -> str:
-    return "%d.%d.%d" % sys.version_info[:3]
+    return ".".join(str(n) for n in sys.version_info[:3])
 
 
 def _version_of(python: str) -> str:

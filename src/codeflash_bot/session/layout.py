@@ -21,6 +21,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+from pydantic import Field
+
 from codeflash_bot.models import Frozen
 
 # Directory names a broken distribution sometimes installs as top-level packages; a repo's own
@@ -56,7 +58,7 @@ class ImportLayout(Frozen):
     """Roots for PYTHONPATH (repo-relative, first wins) and what setup.md should say about them."""
 
     roots: list[str]
-    notes: list[str] = []
+    notes: list[str] = Field(default_factory=list)
 
 
 class ModuleNames(Frozen):
@@ -79,7 +81,7 @@ def probe_names(python: str) -> ModuleNames:
 def detect_layout(root: Path, names: ModuleNames, project_name: str = "") -> ImportLayout:
     """Roots in the order the project's own config implies, without any that shadow."""
     roots: list[str] = []
-    notes: list[str] = []
+    notes: list[str] = Field(default_factory=list)
     for rel, why in candidate_roots(root):
         if rel in roots or not (root / rel).is_dir():
             continue
