@@ -81,7 +81,7 @@ def probe_names(python: str) -> ModuleNames:
 def detect_layout(root: Path, names: ModuleNames, project_name: str = "") -> ImportLayout:
     """Roots in the order the project's own config implies, without any that shadow."""
     roots: list[str] = []
-    notes: list[str] = Field(default_factory=list)
+    notes: list[str] = []
     for rel, why in candidate_roots(root):
         if rel in roots or not (root / rel).is_dir():
             continue
