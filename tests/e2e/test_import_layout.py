@@ -7,7 +7,6 @@ itself the top-level package, the tests import `src.algorithms.string`, and `src
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -127,7 +126,3 @@ def test_pytest_pythonpath_onto_a_shadowing_src_is_reported(tmp_path: Path) -> N
     setup_md = git(repo, "show", f"{branch}:.codeflash/setup.md")
     assert "not putting src/ on the path (the packaging metadata)" in setup_md
     assert "math/, signal/, statistics/ would shadow the standard library" in setup_md
-
-
-if sys.version_info < (3, 11):  # pragma: no cover - the bot itself needs 3.11
-    pytest.skip("needs 3.11", allow_module_level=True)
