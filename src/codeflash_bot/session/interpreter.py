@@ -12,7 +12,6 @@ from __future__ import annotations
 import ast
 import configparser
 import os
-import shutil
 import subprocess
 import sys
 import tomllib
@@ -87,10 +86,13 @@ def find_interpreters(home: Path | None = None) -> list[Interpreter]:
     """Pythons on this machine (PATH python3.X, pyenv, uv), each asked for its version."""
     home = home or Path.home()
     paths: list[tuple[str, str]] = []
-    for minor in MINORS:
-        exe = shutil.which(f"python3.{minor}")
-        if exe and "/shims/" not in exe:  # pyenv shims are listed via the versions below
-            paths.append((exe, "PATH"))
+    for directory in os.environ.get("PATH", "").split(os.pathsep):
+        if not directory or directory.rstrip("/").endswith("shims"):  # pyenv's: listed below
+            continue
+        for minor in MINORS:
+            exe = Path(directory) / f"python3.{minor}"
+            if exe.is_file() and os.access(exe, os.X_OK):
+                paths.append((str(exe), "PATH"))
     pyenv = Path(os.environ.get("PYENV_ROOT", home / ".pyenv")) / "versions"
     paths += [(str(p), "pyenv") for p in sorted(pyenv.glob("*/bin/python"))]
     uv = home / ".local" / "share" / "uv" / "python"
