@@ -107,3 +107,23 @@ def test_probe_reads_the_target_interpreters_names() -> None:
     names = probe_names(sys.executable)
     assert {"math", "signal", "statistics"} <= names.stdlib
     assert names.installed.get("pytest", "").lower() == "pytest"
+
+
+def test_setuptools_dependencies_are_read_without_running_setup_py(tmp_path: Path) -> None:
+    from codeflash_bot.session.setup import _requirements
+
+    tree(
+        tmp_path,
+        {
+            "setup.py": """
+                from setuptools import setup
+                setup(
+                    install_requires=["numpy>=1.15"],
+                    extras_require={"test": ["hypothesis"], "docs": ["sphinx"]},
+                    tests_require=["tox"],
+                )
+            """,
+            "setup.cfg": "[options]\ninstall_requires =\n    attrs\n",
+        },
+    )
+    assert _requirements(tmp_path) == ["attrs", "numpy>=1.15", "hypothesis"]

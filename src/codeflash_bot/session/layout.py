@@ -218,7 +218,7 @@ def project_name(root: Path) -> str:
     parser = _ini(root / "setup.cfg")
     if parser is not None and parser.has_option("metadata", "name"):
         return parser.get("metadata", "name")
-    for call in _setup_calls(root):
+    for call in setup_py_calls(root):
         for kw in call.keywords:
             if kw.arg == "name" and isinstance(_const(kw.value), str):
                 return str(_const(kw.value))
@@ -246,7 +246,7 @@ def _setup_cfg_roots(root: Path) -> list[str]:
 def _setup_py_roots(root: Path) -> list[str]:
     """Literal `package_dir={"": "src"}` / `find_packages(where="src")` in setup.py."""
     out = []
-    for node in _setup_calls(root):
+    for node in setup_py_calls(root):
         for kw in node.keywords:
             if kw.arg == "package_dir" and isinstance(kw.value, ast.Dict):
                 for k, v in zip(kw.value.keys, kw.value.values, strict=True):
@@ -257,7 +257,7 @@ def _setup_py_roots(root: Path) -> list[str]:
     return out
 
 
-def _setup_calls(root: Path) -> list[ast.Call]:
+def setup_py_calls(root: Path) -> list[ast.Call]:
     """Every call in setup.py (literal keyword arguments are read, nothing is run)."""
     path = root / "setup.py"
     if not path.is_file():

@@ -11,6 +11,8 @@ same interpreter runs the user's tree, the bot's worktree or a compare worktree.
 
 from __future__ import annotations
 
+import ast
+import configparser
 import hashlib
 import json
 import os
@@ -26,7 +28,7 @@ from codeflash_bot.config import Config
 from codeflash_bot.errors import BotError
 from codeflash_bot.models import Frozen
 from codeflash_bot.session.interpreter import Interpreter, choose_interpreter
-from codeflash_bot.session.layout import detect_layout, probe_names, project_name
+from codeflash_bot.session.layout import detect_layout, probe_names, project_name, setup_py_calls
 
 MODULE_OF_TOOL = {
     "pytest": "pytest",
@@ -223,10 +225,43 @@ def _requirements(root: Path) -> list[str]:
     for name in TEST_EXTRAS:
         reqs += extras.get(name, [])
         reqs += [r for r in groups.get(name, []) if isinstance(r, str)]
+    reqs += _setuptools_requirements(root)
     for fname in REQUIREMENT_FILES:
         if (root / fname).exists():
             reqs += ["-r", str(root / fname)]
     return reqs
+
+
+def _setuptools_requirements(root: Path) -> list[str]:
+    """install_requires + test extras of setup.cfg, and literal ones in setup.py (never run).
+
+    `tests_require` is left out: it is deprecated and mostly names runners (tox, nose).
+    """
+    reqs: list[str] = []
+    cfg = root / "setup.cfg"
+    if cfg.is_file():
+        parser = configparser.ConfigParser(interpolation=None)
+        try:
+            parser.read(cfg, encoding="utf-8")
+        except (configparser.Error, UnicodeDecodeError):
+            parser = configparser.ConfigParser()
+        reqs += parser.get("options", "install_requires", fallback="").split("\n")
+        for name in TEST_EXTRAS:
+            reqs += parser.get("options.extras_require", name, fallback="").split("\n")
+    for call in setup_py_calls(root):
+        for kw in call.keywords:
+            try:
+                value = ast.literal_eval(kw.value)
+            except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                continue
+            if kw.arg == "install_requires" and isinstance(value, list | tuple):
+                reqs += [r for r in value if isinstance(r, str)]
+            elif kw.arg == "extras_require" and isinstance(value, dict):
+                for name in TEST_EXTRAS:
+                    extra = value.get(name, [])
+                    if isinstance(extra, list | tuple):
+                        reqs += [r for r in extra if isinstance(r, str)]
+    return [r.strip() for r in reqs if r.strip() and not r.strip().startswith("#")]
 
 
 def _bot_venv(root: Path, base: Interpreter) -> str:
