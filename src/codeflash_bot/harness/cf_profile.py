@@ -1,9 +1,9 @@
 """Run the repo's tests (or a workload script) under a sampling profiler; write per-function times.
 
 Spec: {"root", "mode": "pytest"|"workload", "pytest_args": [...], "workload": [argv...],
-"interval": float, "budget": seconds, "out"}. Output: {"functions": [{"file", "function",
-"line", "total", "self"}], "exit_code", "wall", "sampler", "samples", "tests": {...coverage}}
-for frames whose file lies under root (the bot filters further).
+"interval": float, "budget": seconds, "sampler": "auto"|"thread", "out"}. Output:
+{"functions": [{"file", "function", "line", "total", "self"}], "exit_code", "wall", "sampler",
+"samples", "tests": {coverage}} for frames whose file lies under root (the bot filters further).
 
 Memory stays bounded whatever the suite's size: samples are folded into per-function sums as
 they arrive (cf_sampler). Time is bounded by the budget: the tests run in a spread order and
@@ -29,7 +29,8 @@ def main() -> int:
     root = os.path.abspath(spec["root"])
     budget = Budget(spec.get("budget"))
     aggregator = Aggregator(root)
-    sampler = Sampler(aggregator, float(spec.get("interval", 0.001)))
+    interval = float(spec.get("interval", 0.001))
+    sampler = Sampler(aggregator, interval, prefer_thread=spec.get("sampler") == "thread")
     start = time.perf_counter()
 
     def result(exit_code: int, cut: bool) -> dict:

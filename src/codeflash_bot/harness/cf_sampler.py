@@ -101,9 +101,10 @@ class Aggregator:
 class Sampler:
     """Start/stop sampling of the calling thread into an Aggregator."""
 
-    def __init__(self, aggregator: Aggregator, interval: float) -> None:
+    def __init__(self, aggregator: Aggregator, interval: float, prefer_thread: bool = False):
         self.aggregator = aggregator
         self.interval = interval
+        self.prefer_thread = prefer_thread
         self.kind = ""
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -111,6 +112,8 @@ class Sampler:
     def start(self) -> None:
         os.environ.setdefault("PYINSTRUMENT_IGNORE_OVERHEAD_WARNING", "1")
         try:
+            if self.prefer_thread:
+                raise ImportError("thread sampler requested")
             from pyinstrument.stack_sampler import get_stack_sampler
 
             get_stack_sampler().subscribe(

@@ -3,11 +3,12 @@
 Spec keys read here: "mode": "pytest"|"workload", "pytest_args", "workload", and "budget"
 (seconds; absent or 0 = no budget).
 
-Budget. The tests are collected, then run in a *spread* order: each test file is cut into
-SPREAD_ROUNDS contiguous chunks, and round k runs chunk k of every file (files in bit-reversed
-index order, so any prefix of a round is spread across the suite). When the budget is used up
-the run stops after the current test, so what ran is a sample of the whole suite rather than its
-first files; `Budget.coverage()` says how much ran, for the report.
+Budget. The tests are collected, then run in a *spread* order: first the first test of every
+file, then the rest of each file cut into SPREAD_ROUNDS contiguous chunks, round k running chunk
+k of every file (files in bit-reversed index order, so any prefix of a round is spread across
+the suite; module and class fixtures are set up at most SPREAD_ROUNDS + 1 times per file).
+When the budget is used up the run stops after the current test, so what ran is a sample of the
+whole suite rather than its first files; `Budget.coverage()` says how much ran, for the report.
 
 Robustness to what real suites configure (only in these profiling runs, never the test gate):
 - pytest-xdist would move the tests to worker processes the profiler never sees: `-n`/`--dist`
@@ -59,11 +60,11 @@ def spread(items: list) -> list:
     for item in items:
         files.setdefault(_file_of(item), []).append(item)
     groups = [files[name] for name in _bit_reversed(list(files))]
-    out = []
+    out = [group[0] for group in groups]
     for k in range(SPREAD_ROUNDS):
         for group in groups:
-            n = len(group)
-            out.extend(group[-(-k * n // SPREAD_ROUNDS) : -(-(k + 1) * n // SPREAD_ROUNDS)])
+            n = len(group) - 1
+            out.extend(group[1 + -(-k * n // SPREAD_ROUNDS) : 1 + -(-(k + 1) * n // SPREAD_ROUNDS)])
     return out
 
 
