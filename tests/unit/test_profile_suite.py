@@ -223,6 +223,23 @@ def test_capture_within_budget_still_records_the_hot_function(tmp_path: Path) ->
     assert cov.stopped and 1 <= cov.ran < cov.collected == 120
 
 
+def test_capture_of_a_hostile_suite_records_inputs(tmp_path: Path) -> None:
+    root = write(tmp_path, HOSTILE)
+    target = Target(module="hot", qualname="lowest", file=Path("hot.py"), lineno=1)
+    counts, cov = capture_inputs(
+        setup_for(root),
+        root,
+        [target],
+        tmp_path / "corpus",
+        workload=None,
+        timeout=300,
+        memory_mb=2048,
+        budget=600,
+    )
+    assert counts["hot:lowest"] >= 2  # data() lists, [3, 1, 2] from the doctest, xs of 2000
+    assert cov.ran == cov.collected == 6 and not cov.stopped
+
+
 def test_xdist_and_randomly_in_addopts_are_neutralised(tmp_path: Path) -> None:
     pytest.importorskip("xdist")
     pytest.importorskip("pytest_randomly")

@@ -8,7 +8,8 @@ and each sample is folded into per-function sums at once. When that pyinstrument
 
 Times are wall seconds of the profiled (main) thread. For a function under `root`: `self` is the
 time it was the innermost frame, `total` the time it was anywhere on the stack, counted once per
-sample (recursion is not double-counted).
+sample (recursion is not double-counted). Threads a test starts are not sampled: their work
+shows as the main thread's wait (e.g. in `join`), which is not the repo's own code.
 """
 
 from __future__ import annotations
