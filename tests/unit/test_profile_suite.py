@@ -269,5 +269,5 @@ def test_every_prefix_of_the_spread_order_samples_every_file() -> None:
 
 def test_coverage_of_a_cut_workload_is_described() -> None:
     cov = SuiteCoverage(stopped=True, budget=30)
-    assert "stopped after 30 s budget" in (cov.describe("CPU profile") or "")
+    assert "stopped at the 30 s budget" in (cov.describe("CPU profile") or "")
     assert cov.suffix() == ""

@@ -58,8 +58,8 @@ class SuiteCoverage(Frozen):
         budget = f"{self.budget:g} s" if self.budget else "its"
         if self.collected == 0:
             return (
-                f"{what}: stopped after {budget} budget (profile-budget-seconds); "
-                "the figures cover the part that ran"
+                f"{what}: stopped at the {budget} budget (profile-budget-seconds); "
+                "only the part that ran is covered"
             )
         return (
             f"{what}: the whole suite would exceed the {budget} budget "
