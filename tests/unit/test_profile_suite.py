@@ -2,7 +2,7 @@
 
 Each test generates a small suite in a temp directory and runs the actual harness (cf_profile,
 cf_capture_plugin) in a child interpreter. Budgets are set in the spec, never left to timing:
-a 1 ms budget is always used up by collection plus the first test.
+a 1 ms budget is always used up by the first test (5 sorts of 200 000 items).
 """
 
 from __future__ import annotations

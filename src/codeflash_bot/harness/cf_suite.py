@@ -7,8 +7,9 @@ Budget. The tests are collected, then run in a *spread* order: first the first t
 file, then the rest of each file cut into SPREAD_ROUNDS contiguous chunks, round k running chunk
 k of every file (files in bit-reversed index order, so any prefix of a round is spread across
 the suite; module and class fixtures are set up at most SPREAD_ROUNDS + 1 times per file).
-When the budget is used up the run stops after the current test, so what ran is a sample of the
-whole suite rather than its first files; `Budget.coverage()` says how much ran, for the report.
+When the budget (counted from the end of collection) is used up the run stops after the current
+test, so what ran is a sample of the whole suite rather than its first files; `Budget.coverage()`
+says how much ran, for the report.
 
 Robustness to what real suites configure (only in these profiling runs, never the test gate):
 - pytest-xdist would move the tests to worker processes the profiler never sees: `-n`/`--dist`
@@ -110,6 +111,12 @@ class Budget:
         self.files_collected = len({_file_of(item) for item in items})
         if self.seconds:
             items[:] = spread(items)
+
+    def pytest_collection_finish(self, session) -> None:
+        # The budget is for running tests: on a loaded machine, collecting (and importing) a
+        # big suite can take most of it, which would leave a sample of one test. Collection
+        # itself is bounded by the harness's hard stop.
+        self.started = time.monotonic()
 
     def pytest_runtest_logfinish(self, nodeid: str, location) -> None:
         self.ran += 1
