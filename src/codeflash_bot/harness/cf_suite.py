@@ -121,7 +121,8 @@ class Budget:
     def pytest_runtest_logfinish(self, nodeid: str, location) -> None:
         self.ran += 1
         self.files_ran.add(location[0] if location else nodeid.split("::", 1)[0])
-        if self.over() and not self.stopped and self.session is not None:
+        more = self.ran < self.collected  # not after the last test: nothing was left out
+        if more and self.over() and not self.stopped and self.session is not None:
             self.stopped = True
             self.session.shouldstop = "codeflash: profile budget used"
 
@@ -147,13 +148,13 @@ class Budget:
         }
 
 
-def run(spec: dict, budget: Budget, extra_plugins: tuple = ()) -> int:
+def run(spec: dict, budget: Budget) -> int:
     """Run what the spec names; the exit code (pytest's, or the workload's SystemExit)."""
     if spec["mode"] == "pytest":
         import pytest
 
         args = [*ROBUST_ARGS, *spec["pytest_args"]]
-        return int(pytest.main(args, plugins=[budget, *extra_plugins]))
+        return int(pytest.main(args, plugins=[budget]))
     argv = spec["workload"]
     sys.argv = list(argv)
     try:
