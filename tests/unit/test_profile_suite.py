@@ -193,6 +193,25 @@ def test_unraisable_warnings_as_errors_subtests_doctests_and_timeouts_still_prof
     assert hot.total_seconds > 0
 
 
+def test_a_hanging_test_is_cut_at_the_hard_stop_with_what_was_sampled(tmp_path: Path) -> None:
+    root = write(tmp_path, {"hot.py": HOT})
+    hangs = "from hot import data, lowest\n\ndef test_hangs():\n"
+    hangs += (
+        "    for _ in range(5):\n        lowest(data())\n    import time\n    time.sleep(600)\n"
+    )
+    write(root, {"tests/test_hangs.py": hangs})
+    spec = {"root": str(root), "interval": 0.001, "budget": TINY_BUDGET, "grace": 3.0}
+    spec |= run_mode(root, None)
+    setup = setup_for(root)
+    out = run_harness(
+        "cf_profile.py", spec, python=setup.python, cwd=root, env=setup.env(root), timeout=300
+    )
+    # The test never ends; the harness wrote what it had sampled 3 s after the tests started
+    # and exited, long before the 300 s timeout.
+    assert out["tests"]["stopped"] and out["tests"]["ran"] == 0
+    assert any(r["function"] == "lowest" and r["total"] > 0 for r in out["functions"])
+
+
 def test_thread_sampler_fallback_finds_the_hot_function(tmp_path: Path) -> None:
     root = big_suite(tmp_path, files=2, tests=5)
     spec = {"root": str(root), "interval": 0.001, "sampler": "thread", "budget": 600}

@@ -1,14 +1,15 @@
 """Run the repo's tests (or a workload script) under a sampling profiler; write per-function times.
 
 Spec: {"root", "mode": "pytest"|"workload", "pytest_args": [...], "workload": [argv...],
-"interval": float, "budget": seconds, "sampler": "auto"|"thread", "out"}. Output:
+"interval": float, "budget": seconds, "grace": seconds, "sampler": "auto"|"thread", "out"}.
+Output:
 {"functions": [{"file", "function", "line", "total", "self"}], "exit_code", "wall", "sampler",
 "samples", "tests": {coverage}} for frames whose file lies under root (the bot filters further).
 
 Memory stays bounded whatever the suite's size: samples are folded into per-function sums as
 they arrive (cf_sampler). Time is bounded by the budget: the tests run in a spread order and
-stop once it is used (cf_suite); a test still running at twice the budget (plus a grace) is not
-waited for: what was sampled so far is written and the process ends.
+stop once it is used (cf_suite); a test still running at twice the budget (plus a grace) after
+collection is not waited for: what was sampled so far is written and the process ends.
 """
 
 from __future__ import annotations
@@ -27,11 +28,11 @@ GRACE_SECONDS = 30.0
 def main() -> int:
     spec = read_spec()
     root = os.path.abspath(spec["root"])
-    budget = Budget(spec.get("budget"))
     aggregator = Aggregator(root)
     interval = float(spec.get("interval", 0.001))
     sampler = Sampler(aggregator, interval, prefer_thread=spec.get("sampler") == "thread")
     start = time.perf_counter()
+    watchdog = []
 
     def result(exit_code: int, cut: bool) -> dict:
         tests = budget.coverage()
@@ -45,17 +46,22 @@ def main() -> int:
             "tests": tests,
         }
 
-    watchdog = None
-    if budget.seconds:
-        deadline = 2 * budget.seconds + GRACE_SECONDS
-        watchdog = hard_stop(deadline, lambda: write_result(spec, result(0, True)))
+    def arm() -> None:
+        """Start the hard stop: when the tests start running (or the workload starts)."""
+        if budget.seconds and not watchdog:
+            deadline = 2 * budget.seconds + float(spec.get("grace", GRACE_SECONDS))
+            watchdog.append(hard_stop(deadline, lambda: write_result(spec, result(0, True))))
+
+    budget = Budget(spec.get("budget"), on_collected=arm)
+    if spec["mode"] != "pytest":
+        arm()
     sampler.start()
     try:
         exit_code = run(spec, budget)
     finally:
         sampler.stop()
-        if watchdog is not None:
-            watchdog.cancel()
+        for timer in watchdog:
+            timer.cancel()
     write_result(spec, result(exit_code, False))
     return 0
 

@@ -84,10 +84,15 @@ class Budget:
     """pytest plugin: spread order, stop when the budget is used, plugins made harmless."""
 
     def __init__(
-        self, seconds: float | None, started: float | None = None, report_path: str = ""
+        self,
+        seconds: float | None,
+        started: float | None = None,
+        report_path: str = "",
+        on_collected=None,
     ) -> None:
         self.seconds = seconds or None
         self.report_path = report_path  # where to write coverage() at session end, if anywhere
+        self.on_collected = on_collected  # called when the tests start running
         self.started = time.monotonic() if started is None else started
         self.session = None
         self.collected = 0
@@ -115,8 +120,10 @@ class Budget:
     def pytest_collection_finish(self, session) -> None:
         # The budget is for running tests: on a loaded machine, collecting (and importing) a
         # big suite can take most of it, which would leave a sample of one test. Collection
-        # itself is bounded by the harness's hard stop.
+        # itself is bounded by the harness's timeout.
         self.started = time.monotonic()
+        if self.on_collected is not None:
+            self.on_collected()
 
     def pytest_runtest_logfinish(self, nodeid: str, location) -> None:
         self.ran += 1
