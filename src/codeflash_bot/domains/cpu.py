@@ -13,7 +13,8 @@ from codeflash_bot.domains.base import Engine, EngineContext
 from codeflash_bot.measure.decide import judge
 from codeflash_bot.measure.timing import measure, select_inputs
 from codeflash_bot.models import Candidate, Domain, Measurement, Reason, Status, Target, Verdict
-from codeflash_bot.profile.cpu import own_functions, profile_cpu
+from codeflash_bot.profile.budget import harness_timeout, profile_budget
+from codeflash_bot.profile.cpu import CpuProfile, own_functions, profile_cpu
 from codeflash_bot.propose import Proposer, RulesProposer
 from codeflash_bot.sandbox import HarnessError
 from codeflash_bot.verify.replay import replay
@@ -71,19 +72,23 @@ def _count(ctx: EngineContext, profiled: list[Target], ordered: list[Target], st
 
 def capture_for(ctx: EngineContext, targets: list[Target]) -> list[Target]:
     """Record inputs while the tests (or workload) run; drop (and say so) targets never called."""
-    counts = capture_inputs(
+    counts, coverage = capture_inputs(
         ctx.setup,
         ctx.project,
         targets,
         ctx.corpus_root,
         workload=ctx.config.workload,
-        timeout=ctx.config.test_timeout,
+        timeout=harness_timeout(ctx.config),
         memory_mb=ctx.config.memory_limit_mb,
+        budget=profile_budget(ctx.config),
     )
+    if line := coverage.describe("capture"):
+        ctx.reporter.note(line)
     silent = [t.ref for t in targets if counts.get(t.ref, 0) == 0]
     if silent:
         names = ", ".join(silent)
-        ctx.reporter.note(f"no inputs captured for {names}: not called by {ctx.input_source()}")
+        source = ctx.input_source() + (" (the sample that ran)" if coverage.stopped else "")
+        ctx.reporter.note(f"no inputs captured for {names}: not called by {source}")
     ready = [t for t in targets if counts.get(t.ref, 0) > 0]
     ctx.funnel.ready = len(ready)
     return ready
@@ -133,6 +138,19 @@ def timing_once(
     return once
 
 
+def run_profile(ctx: EngineContext) -> CpuProfile:
+    """The CPU profile of the tests (or workload), within the run's profile budget."""
+    return profile_cpu(
+        ctx.setup,
+        ctx.project,
+        workload=ctx.config.workload,
+        exclude=ctx.config.exclude,
+        timeout=harness_timeout(ctx.config),
+        memory_mb=ctx.config.memory_limit_mb,
+        budget=profile_budget(ctx.config),
+    )
+
+
 def crash_verdict(exc: HarnessError) -> Verdict:
     reason = Reason.TIMEOUT if exc.timed_out else Reason.HARNESS
     return Verdict(status=Status.CRASH, reason=reason, detail=str(exc))
@@ -144,36 +162,26 @@ class CpuEngine(Engine):
     tools = ("pytest", "pyinstrument")
 
     def find_targets(self, ctx: EngineContext, proposers: list[Proposer]) -> list[Target]:
-        profiled = profile_cpu(
-            ctx.setup,
-            ctx.project,
-            workload=ctx.config.workload,
-            exclude=ctx.config.exclude,
-            timeout=ctx.config.test_timeout,
-            memory_mb=ctx.config.memory_limit_mb,
-        )
-        return workable(ctx, profiled, proposers)
+        profile = run_profile(ctx)
+        if line := profile.coverage.describe("CPU profile"):
+            ctx.reporter.note(line)
+        return workable(ctx, profile.targets, proposers)
 
     def prepare(self, ctx: EngineContext, targets: list[Target]) -> list[Target]:
         return capture_for(ctx, targets)
 
     def score(self, ctx: EngineContext) -> tuple[float, str]:
         """Share of own-code self time in functions a CPU rule can rewrite (0..1)."""
-        profiled = profile_cpu(
-            ctx.setup,
-            ctx.project,
-            workload=ctx.config.workload,
-            exclude=ctx.config.exclude,
-            timeout=ctx.config.test_timeout,
-            memory_mb=ctx.config.memory_limit_mb,
-        )
+        profile = run_profile(ctx)
+        profiled = profile.targets
         total = sum(t.self_seconds for t in profiled)
         if total <= 0:
             return 0.0, "cpu: no own-code time in the profile"
         wanted = {t.ref for t in workable(ctx, profiled, [RulesProposer(Domain.CPU)])}
         hit = sum(t.self_seconds for t in profiled if t.ref in wanted)
         share = hit / total
-        return share, f"cpu: {share:.0%} of own-code time is in {len(wanted)} rewritable functions"
+        line = f"cpu: {share:.0%} of own-code time is in {len(wanted)} rewritable functions"
+        return share, line + profile.coverage.suffix()
 
     def evaluate(self, ctx: EngineContext, candidate: Candidate) -> Verdict:
         try:
