@@ -47,6 +47,7 @@ from codeflash_bot.session.state import (
     SETUP,
     parse_scope_excludes,
 )
+from codeflash_bot.session.test_deps import install_missing_test_deps
 from codeflash_bot.session.workspace import (
     Workspace,
     open_workspace,
@@ -189,6 +190,9 @@ def _run(
 ) -> RunSummary:
     sync_mirror_from_branch(ws, STATE_FILES)
     setup = ensure_tools(detect_setup(ws.project, config), list(engine.tools))
+    setup = install_missing_test_deps(
+        setup, ws.project, timeout=config.test_timeout, memory_mb=config.memory_limit_mb
+    )
     ws.mirror.write(SETUP, render_setup_md(setup, ws.project))
     # conventions.md is maintainer input (review feedback lands on the branch): the branch wins.
     committed = ws.state.read(CONVENTIONS)
@@ -267,28 +271,54 @@ def _experiments(run: Run, request: Request) -> str:
     run.reporter.stage("profile", f"{run.domain.value} profile")
     if not run.targets:
         run.targets = run.engine.find_targets(run.ctx, run.proposers)
+        run.reporter.note(run.ctx.funnel.line())
     if not run.targets:
-        return "the profile found nothing in the repository's own code to work on"
+        return _nothing_to_rewrite(run.ctx)
     run.reporter.stage("prepare", f"{len(run.targets)} targets")
     explicit = bool(request.target)
+    wanted = len(run.targets)
     ready = run.engine.prepare(run.ctx, run.targets)
+    source = run.ctx.input_source()
     if explicit and not ready:
-        raise BotError(f"the tests never call {request.target}; no inputs to verify a rewrite")
+        raise BotError(f"{source} never call {request.target}; no inputs to verify a rewrite")
     run.targets = ready
+    if not ready:
+        return f"{source} never call the {_plural(wanted, 'function')} a rule can rewrite"
+    tried_before = 0
     for index, target in enumerate(run.targets):
         run.reporter.target(target, index, len(run.targets))
         tried = {rule_of(r) for r in ws.mirror.results() if r.target == target.ref}
+        tried_before += len(tried)
         for proposer in run.proposers if explicit else _wanting(run, target):
             while True:
                 if reason := run.out_of_budget():
                     return reason
-                source = (ws.project / target.file).read_text(encoding="utf-8")
-                candidate = proposer.next_candidate(target, source, tried)
+                source_text = (ws.project / target.file).read_text(encoding="utf-8")
+                candidate = proposer.next_candidate(target, source_text, tried)
                 if candidate is None:
                     break
                 tried.add(candidate.rule)
-                _record(run, candidate, source)
-    return "every applicable rule was tried on the top targets"
+                _record(run, candidate, source_text)
+    targets = _plural(len(run.targets), "target")
+    if run.experiments:
+        return f"every applicable rule was tried on the {targets} ({_plural(run.experiments)})"
+    if tried_before:
+        return f"no new experiment: every applicable rule was tried on the {targets} before"
+    return f"no experiment ran: the rules matching the {targets} produced no rewrite"
+
+
+def _nothing_to_rewrite(ctx: EngineContext) -> str:
+    """Why the profile gave no target, in the words of what the run saw."""
+    profiled = ctx.funnel.profiled
+    if profiled is None:
+        return "the profile found nothing in the repository's own code to work on"
+    if profiled == 0:
+        source = ctx.input_source()
+        return f"the profile saw none of the repository's own functions run under {source}"
+    return (
+        f"no rule applies to the {_plural(profiled, 'own function')} in the profile"
+        " (nor to any function found by the static scan)"
+    )
 
 
 def _wanting(run: Run, target: Target) -> list[Proposer]:
@@ -432,6 +462,7 @@ def _write_reports(run: Run, stopped: str) -> None:
             records=records,
             pending=pending,
             stopped=stopped,
+            funnel=run.ctx.funnel.line(),
         )
         + run.gate.handoff_md(),
     )
@@ -457,8 +488,8 @@ def _pending(run: Run, records: list[ExperimentRecord]) -> list[str]:
     return out
 
 
-def _plural(n: int) -> str:
-    return f"{n} experiment" if n == 1 else f"{n} experiments"
+def _plural(n: int, noun: str = "experiment") -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _conventions(guard: str | None) -> str:
