@@ -57,7 +57,8 @@ class TestPlan(Frozen):
     def environment(self, setup: SetupInfo, root: Path) -> dict[str, str]:
         env = setup.env(root)
         if DOCTEST_ENV in self.env:  # our plugin must be importable
-            env["PYTHONPATH"] = os.pathsep.join([env["PYTHONPATH"], str(HARNESS_DIR)])
+            paths = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+            env["PYTHONPATH"] = os.pathsep.join([*paths, str(HARNESS_DIR)])
         return {**env, **self.env}
 
     def describe(self) -> str:
