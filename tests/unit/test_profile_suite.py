@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from codeflash_bot.capture import capture_inputs
+from codeflash_bot.config import Config
 from codeflash_bot.models import Target
-from codeflash_bot.profile.budget import SuiteCoverage
+from codeflash_bot.profile.budget import SuiteCoverage, profile_budget
 from codeflash_bot.profile.cpu import profile_cpu, run_mode
 from codeflash_bot.sandbox import HARNESS_DIR, run_harness
 from codeflash_bot.session.setup import SetupInfo
@@ -290,3 +291,10 @@ def test_coverage_of_a_cut_workload_is_described() -> None:
     cov = SuiteCoverage(stopped=True, budget=30)
     assert "stopped at the 30 s budget" in (cov.describe("CPU profile") or "")
     assert cov.suffix() == ""
+
+
+def test_the_profile_budget_fits_the_run_and_the_test_timeout() -> None:
+    assert profile_budget(Config()) == 120
+    assert profile_budget(Config(**{"budget-minutes": 3})) == 45
+    assert profile_budget(Config(**{"profile-budget-seconds": 0.001})) == 0.001
+    assert profile_budget(Config(**{"test-timeout": 60})) == 20

@@ -22,7 +22,8 @@ MIN_BUDGET = 10.0  # seconds; below this a profile says too little to be worth t
 def profile_budget(config: Config) -> float:
     """Seconds one run of the suite under a profiler or capture may take."""
     share = max(MIN_BUDGET, config.budget_minutes * 60 * BUDGET_SHARE)
-    return min(config.profile_budget_seconds, share)
+    # a third of test-timeout leaves room for collection and the 2x hard stop before the kill
+    return min(config.profile_budget_seconds, share, config.test_timeout / 3)
 
 
 def harness_timeout(config: Config) -> float:
