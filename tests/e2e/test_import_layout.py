@@ -126,3 +126,59 @@ def test_pytest_pythonpath_onto_a_shadowing_src_is_reported(tmp_path: Path) -> N
     setup_md = git(repo, "show", f"{branch}:.codeflash/setup.md")
     assert "not putting src/ on the path (the packaging metadata)" in setup_md
     assert "math/, signal/, statistics/ would shadow the standard library" in setup_md
+
+
+TEST_HELPER_CLASSES = {
+    "pyproject.toml": """
+        [project]
+        name = "small"
+        version = "0"
+        [tool.pytest.ini_options]
+        pythonpath = ["src"]
+    """,
+    "src/small/__init__.py": "",
+    "src/small/core.py": """
+        def names(items):
+            seen = []
+            for item in items:
+                if item.name not in seen:
+                    seen.append(item.name)
+            return seen
+    """,
+    # jmespath-style: no tests/__init__.py, so pytest puts tests/ on sys.path and the tests
+    # import their helpers top-level; the captured inputs are instances of a test-side class
+    "tests/fakes.py": """
+        class Item:
+            def __init__(self, name):
+                self.name = name
+    """,
+    "tests/test_core.py": """
+        from fakes import Item
+        from small.core import names
+
+        def test_names():
+            items = [Item(f"n{i % 700}") for i in range(3000)]
+            assert len(names(items)) == 700
+    """,
+}
+
+
+def test_inputs_built_from_test_side_classes_replay(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "r", TEST_HELPER_CLASSES)
+    before = snapshot(repo)
+    proc = run_bot(
+        "optimize",
+        str(repo),
+        "--python",
+        PYTHON,
+        "--domain",
+        "cpu",
+        "--target",
+        "small.core:names",
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    branch = git(repo, "for-each-ref", "--format=%(refname:short)", "refs/heads/codeflash/")
+    rows = git(repo, "show", f"{branch}:.codeflash/results.tsv").splitlines()[1:]
+    assert rows and not any("No module named" in row for row in rows), rows
+    assert any("\tkeep\t" in row for row in rows), rows
+    assert snapshot(repo) == before

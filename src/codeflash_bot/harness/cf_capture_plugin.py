@@ -26,9 +26,17 @@ import sys
 import threading
 
 _state = threading.local()
+SYS_PATH_FILE = "sys_path.json"
 
 
 _RECORDS: dict = {}  # target dir -> (seen digests, counters), shared by every module copy
+
+
+def _write_sys_path(directory: str) -> None:
+    """The import path as the tests had it (pytest adds test dirs): replay needs it to unpickle
+    inputs built from test-module classes (jmespath's tests import each other top-level)."""
+    with open(os.path.join(directory, SYS_PATH_FILE), "w", encoding="utf-8") as fh:
+        json.dump([p for p in sys.path if p], fh)
 
 
 def _recorder(func, target: dict, limits: dict):
@@ -51,6 +59,8 @@ def _recorder(func, target: dict, limits: dict):
         if digest in seen:
             return
         seen.add(digest)
+        if counters["n"] == 0:
+            _write_sys_path(directory)
         path = os.path.join(directory, f"{counters['n']:04d}.pkl")
         with open(path, "wb") as fh:
             fh.write(blob)

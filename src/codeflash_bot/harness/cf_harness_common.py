@@ -177,8 +177,34 @@ def load_sides(spec: dict):
     return module, original, candidate
 
 
+SYS_PATH_FILE = "sys_path.json"  # written by cf_capture_plugin next to the inputs
+
+
+def extend_sys_path(corpus_dir: str) -> None:
+    """Append the project directories the tests had on sys.path when the inputs were captured.
+
+    Only directories inside the project (the harness runs with the project as cwd) that exist
+    and are not on the path yet; appended, so they never shadow anything already importable.
+    """
+    try:
+        with open(os.path.join(corpus_dir, SYS_PATH_FILE), encoding="utf-8") as fh:
+            recorded = json.load(fh)
+    except (OSError, ValueError):
+        return
+    root = os.path.realpath(os.getcwd())
+    present = {os.path.realpath(p) for p in sys.path if p}
+    for entry in recorded:
+        real = os.path.realpath(entry)
+        inside = real == root or real.startswith(root + os.sep)
+        if inside and real not in present and os.path.isdir(real):
+            sys.path.append(real)
+            present.add(real)
+
+
 def read_inputs(paths: list) -> tuple:
     """(raw pickles, decoded (args, kwargs) calls) of captured inputs, in order."""
+    for directory in dict.fromkeys(os.path.dirname(p) for p in paths):
+        extend_sys_path(directory)
     blobs = []
     for path in paths:
         with open(path, "rb") as fh:
@@ -231,12 +257,15 @@ def _is_staticmethod(decorator: ast.expr) -> bool:
 
 
 def list_inputs(corpus_dir: str) -> list[str]:
+    """The captured inputs of a corpus, with the import path they need to unpickle."""
     if not os.path.isdir(corpus_dir):
         return []
+    extend_sys_path(corpus_dir)
     return sorted(os.path.join(corpus_dir, n) for n in os.listdir(corpus_dir) if n.endswith(".pkl"))
 
 
 def load_input(path: str) -> tuple[tuple, dict]:
+    extend_sys_path(os.path.dirname(path))
     with open(path, "rb") as fh:
         data = pickle.load(fh)
     return tuple(data["args"]), dict(data["kwargs"])
