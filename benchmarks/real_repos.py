@@ -165,10 +165,9 @@ def head_suite(repo: Path, branch: str) -> str:
         result = run_tests(setup, repo, timeout=900, memory_mb=4096)
     finally:
         git(repo, "checkout", "-q", "main")
-    summary = getattr(result, "summary", None)
-    if callable(summary):
-        return summary()
-    return f"exit {result.exit_code}, {len(result.failures)} failing"
+    if result.timed_out:
+        return "timed out"
+    return f"{result.passed} passed, {result.failed} failed, {result.errors} errors"
 
 
 def run_one(pkg: Package, workdir: Path, flags: list[str]) -> Row:
@@ -182,7 +181,8 @@ def run_one(pkg: Package, workdir: Path, flags: list[str]) -> Row:
         return row
     setup_md = state_file(repo, branch, "setup.md")
     handoff = state_file(repo, branch, "HANDOFF.md")
-    row.tests = field(setup_md, "Baseline tests")
+    counts = [field(setup_md, label) for label in ("Tests collected", "Passed", "Failed")]
+    row.tests = "{} collected, {} passed, {} failed".format(*counts)
     row.profiled = field(handoff, "Funnel")
     row.experiments = field(handoff, "Experiments")
     kept = re.search(r"kept (\d+)", row.experiments)
