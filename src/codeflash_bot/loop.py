@@ -17,11 +17,13 @@ import libcst as cst
 
 from codeflash_bot.config import Config
 from codeflash_bot.domains import Engine, EngineContext, available_domains, engine_for
+from codeflash_bot.domains.choice import decide
 from codeflash_bot.errors import BotError
 from codeflash_bot.git import Git, open_repo
 from codeflash_bot.models import (
     Candidate,
     Domain,
+    DomainScore,
     ExperimentRecord,
     Reason,
     Request,
@@ -143,8 +145,9 @@ def choose_domain(
 ) -> tuple[Domain, str]:
     """`--domain auto`: a short profile of each kind on a throwaway worktree of HEAD.
 
-    The user's tree is never used for this (tests may write files); ties and failures fall back
-    to CPU. Returns (domain, why) — the why lists every engine's estimate for HANDOFF.md.
+    The user's tree is never used for this (tests may write files). The numbers go to the pure
+    `domains.choice.decide` (margin + fixed preference, so load does not flip the choice);
+    returns (domain, why), the why holding every engine's numbers for HANDOFF.md.
     """
     domains = available_domains()
     if domains == [Domain.CPU]:
@@ -152,7 +155,7 @@ def choose_domain(
     reporter.stage("auto", "short profile of each domain")
     tmp = Path(tempfile.mkdtemp(prefix="codeflash-auto-"))
     worktree = tmp / "wt"
-    scores: list[tuple[float, Domain, str]] = []
+    scores: list[DomainScore] = []
     try:
         user_git.add_detached_worktree(worktree, "HEAD")
         project = worktree / project_rel
@@ -162,18 +165,17 @@ def choose_domain(
             try:
                 ensured = ensure_tools(setup, list(engine.tools))
                 ctx = EngineContext(project, ensured, config, tmp / "corpus", reporter)
-                value, line = engine.score(ctx)
+                score = engine.score(ctx)
             except (BotError, HarnessError, OSError) as exc:
-                value, line = 0.0, f"{domain.value}: could not estimate ({exc})"
-            scores.append((max(0.0, min(1.0, value)), domain, line))
+                detail = f"{domain.value}: could not estimate ({exc})"
+                score = DomainScore(domain=domain, detail=detail)
+            scores.append(score)
     finally:
         user_git.remove_worktree(worktree)
         shutil.rmtree(tmp, ignore_errors=True)
-    best_value, best, _ = max(scores, key=lambda s: (s[0], s[1] is Domain.CPU))
-    if best_value <= 0:
-        best = Domain.CPU
-    lines = "; ".join(line for _, _, line in scores)
-    return best, f"auto picked {best.value}: {lines}"
+    decision = decide(scores, config.auto_margin)
+    reporter.note(f"domain {decision.domain.value}: {decision.reason}")
+    return decision.domain, decision.why
 
 
 def _run(

@@ -166,6 +166,21 @@ class ExperimentRecord(Frozen):
     description: str
 
 
+class DomainScore(Frozen):
+    """One engine's estimate for `--domain auto` (recorded in HANDOFF.md).
+
+    `matches`: hot targets (seen by the domain's profile) that one of its rules can rewrite;
+    a count, so load barely moves it. `share` (0..1): the part of the domain's measured cost
+    (time, peak bytes, awaited time, import time) in those targets; a timing ratio, so load
+    moves it, which is why the decision compares shares only with a margin.
+    """
+
+    domain: Domain
+    share: float = Field(0.0, ge=0, le=1)
+    matches: int = Field(0, ge=0)
+    detail: str = ""
+
+
 class RunSummary(Frozen):
     """What `optimize` hands back to its caller (CLI, GitHub layer)."""
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from codeflash_bot.config import Config
-from codeflash_bot.models import Candidate, Domain, Target, Verdict
+from codeflash_bot.models import Candidate, Domain, DomainScore, Target, Verdict
 from codeflash_bot.progress import Reporter
 from codeflash_bot.propose import Proposer
 from codeflash_bot.sandbox import run_harness
@@ -72,11 +72,11 @@ class Engine(ABC):
     def evaluate(self, ctx: EngineContext, candidate: Candidate) -> Verdict:
         """Behaviour and metric with the ORIGINAL still on disk; KEEP means "go on to tests"."""
 
-    def score(self, ctx: EngineContext) -> tuple[float, str]:
-        """For `--domain auto`: the share (0..1) of the measured cost this engine could attack.
+    def score(self, ctx: EngineContext) -> DomainScore:
+        """For `--domain auto`: how many hot targets this engine's rules match, and their share.
 
         Engines measure different costs (time, peak bytes, import time), so each reports the
-        fraction of its own cost that lies in code its proposers can rewrite; the loop picks the
-        largest fraction and writes every engine's line into HANDOFF.md.
+        fraction of its own cost that lies in code its rules can rewrite; `domains.choice`
+        decides from these numbers and they are written into HANDOFF.md.
         """
-        return 0.0, f"{self.domain.value}: no estimate"
+        return DomainScore(domain=self.domain, detail=f"{self.domain.value}: no estimate")

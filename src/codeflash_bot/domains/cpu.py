@@ -12,7 +12,16 @@ from codeflash_bot.capture import capture_inputs, corpus_dir, count_inputs
 from codeflash_bot.domains.base import Engine, EngineContext
 from codeflash_bot.measure.decide import judge
 from codeflash_bot.measure.timing import measure, select_inputs
-from codeflash_bot.models import Candidate, Domain, Measurement, Reason, Status, Target, Verdict
+from codeflash_bot.models import (
+    Candidate,
+    Domain,
+    DomainScore,
+    Measurement,
+    Reason,
+    Status,
+    Target,
+    Verdict,
+)
 from codeflash_bot.profile.cpu import own_functions, profile_cpu
 from codeflash_bot.propose import Proposer, RulesProposer
 from codeflash_bot.sandbox import HarnessError
@@ -145,8 +154,8 @@ class CpuEngine(Engine):
     def prepare(self, ctx: EngineContext, targets: list[Target]) -> list[Target]:
         return capture_for(ctx, targets)
 
-    def score(self, ctx: EngineContext) -> tuple[float, str]:
-        """Share of own-code self time in functions a CPU rule can rewrite (0..1)."""
+    def score(self, ctx: EngineContext) -> DomainScore:
+        """Profiled functions a CPU rule can rewrite, and their share of own-code self time."""
         profiled = profile_cpu(
             ctx.setup,
             ctx.project,
@@ -157,11 +166,16 @@ class CpuEngine(Engine):
         )
         total = sum(t.self_seconds for t in profiled)
         if total <= 0:
-            return 0.0, "cpu: no own-code time in the profile"
+            return DomainScore(domain=self.domain, detail="cpu: no own-code time in the profile")
         wanted = {t.ref for t in workable(ctx, profiled, [RulesProposer(Domain.CPU)])}
-        hit = sum(t.self_seconds for t in profiled if t.ref in wanted)
-        share = hit / total
-        return share, f"cpu: {share:.0%} of own-code time is in {len(wanted)} rewritable functions"
+        hot = [t for t in profiled if t.ref in wanted]
+        share = min(1.0, sum(t.self_seconds for t in hot) / total)
+        return DomainScore(
+            domain=self.domain,
+            share=share,
+            matches=len(hot),
+            detail=f"cpu: {share:.0%} of own-code time is in {len(hot)} rewritable hot functions",
+        )
 
     def evaluate(self, ctx: EngineContext, candidate: Candidate) -> Verdict:
         try:

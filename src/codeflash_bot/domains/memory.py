@@ -34,6 +34,7 @@ from codeflash_bot.measure.timing import select_inputs
 from codeflash_bot.models import (
     Candidate,
     Domain,
+    DomainScore,
     InputSize,
     Measurement,
     Reason,
@@ -323,7 +324,7 @@ class MemoryEngine(Engine):
             return quietest
         return min(quietest, once(), key=slowdown)
 
-    def score(self, ctx: EngineContext) -> tuple[float, str]:
+    def score(self, ctx: EngineContext) -> DomainScore:
         """Share of the run's peak held by own functions a MEM rule applies to, in [0, 1].
 
         Profiles the tests once (memray or tracemalloc); the inclusive bytes of the workable
@@ -334,9 +335,9 @@ class MemoryEngine(Engine):
         try:
             profiled, peaks, run_peak = profile_memory(ctx, method)
         except BotError as exc:
-            return 0.0, f"memory: profile failed ({exc})"
+            return DomainScore(domain=self.domain, detail=f"memory: profile failed ({exc})")
         rules = rules_for(Domain.MEMORY)
-        best_ref, best = "", 0
+        best_ref, best, matches = "", 0, 0
         parsed: dict[Path, cst.Module | None] = {}
         for target in profiled:
             if target.file not in parsed:
@@ -348,15 +349,18 @@ class MemoryEngine(Engine):
             module = parsed[target.file]
             if module is None or not any(applies(r, module, target.qualname) for r in rules):
                 continue
+            matches += peaks.get(target.ref, 0) > 0
             if peaks.get(target.ref, 0) > best:
                 best_ref, best = target.ref, peaks[target.ref]
         if not best or not run_peak:
-            return 0.0, "memory: no memory rule applies to the functions holding the peak"
+            detail = "memory: no memory rule applies to the functions holding the peak"
+            return DomainScore(domain=self.domain, detail=detail)
         share = min(1.0, best / run_peak)
-        return share, (
+        detail = (
             f"memory: {best_ref} holds {human_bytes(best)} of the {human_bytes(run_peak)} peak"
             f" ({share * 100:.0f}%) and a memory rule applies to it ({method})"
         )
+        return DomainScore(domain=self.domain, share=share, matches=matches, detail=detail)
 
 
 def without_added_slots(original: str, candidate: str, qualname: str) -> str:
