@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import libcst as cst
@@ -25,6 +24,7 @@ from codeflash_bot.models import (
     Domain,
     DomainScore,
     ExperimentRecord,
+    Phase,
     Reason,
     Request,
     RunSummary,
@@ -39,6 +39,7 @@ from codeflash_bot.propose.llm import build_proposers, llm_reports
 from codeflash_bot.propose.llm.explanations import EXPLANATIONS, save_explanation
 from codeflash_bot.router import route
 from codeflash_bot.sandbox import HarnessError
+from codeflash_bot.session.clock import BudgetSpent, PhaseClock, secs
 from codeflash_bot.session.report import render_handoff, render_learnings, rule_of
 from codeflash_bot.session.setup import SetupInfo, detect_setup, ensure_tools, render_setup_md
 from codeflash_bot.session.state import (
@@ -74,7 +75,7 @@ class Run:
     reporter: Reporter
     baseline: TestRun
     guard: str | None
-    started: float = field(default_factory=time.monotonic)
+    clock: PhaseClock
     experiments: int = 0
     discards_in_a_row: int = 0
     targets: list[Target] = field(default_factory=list)
@@ -84,9 +85,14 @@ class Run:
     def domain(self) -> Domain:
         return self.engine.domain
 
+    def limited(self) -> EngineContext:
+        """The engine context, its child timeouts cut to the time left in the current phase."""
+        return replace(self.ctx, config=self.clock.limited(self.config), clock=self.clock)
+
     def out_of_budget(self) -> str | None:
-        if time.monotonic() - self.started > self.config.budget_minutes * 60:
-            return f"time budget of {self.config.budget_minutes:g} min used"
+        if self.clock.spent():
+            self.clock.cut("the budget ended; no further experiment started")
+            return f"time budget used ({self.config.budget_minutes:g} min)"
         if self.experiments >= self.config.max_experiments:
             return f"max experiments ({self.config.max_experiments}) reached"
         if self.discards_in_a_row >= self.config.plateau:
@@ -103,8 +109,22 @@ def optimize(
     """Run the loop on `request.repo`; raises BotError for anything the user must fix.
 
     `proposers` defaults to the domain's rules; any Proposer (LLM, tests) goes through the very
-    same verification and keep rule.
+    same verification and keep rule. `--budget-minutes` counts from here (session/clock.py).
     """
+    clock = PhaseClock(config.merged(budget_minutes=request.budget_minutes).budget_minutes)
+    try:
+        return _optimize(request, config, reporter, proposers, clock)
+    finally:
+        clock.finish()  # and no deadline left behind for the caller's own children
+
+
+def _optimize(
+    request: Request,
+    config: Config,
+    reporter: Reporter | None,
+    proposers: list[Proposer] | None,
+    clock: PhaseClock,
+) -> RunSummary:
     reporter = reporter or NullReporter()
     config = config.merged(
         guard=request.guard,
@@ -120,17 +140,19 @@ def optimize(
     asked = request.domain if request.domain is not Domain.AUTO else config.domain
     domain, why = route(asked, request.text, user_git.current_branch())
     if domain is Domain.AUTO:
-        domain, why = choose_domain(user_git, project_rel, config, reporter)
+        clock.begin(Phase.AUTO)
+        domain, why = choose_domain(user_git, project_rel, config, reporter, clock)
     engine = engine_for(domain)
     # built before anything is touched: `--proposer llm` without a key fails here, in one line
     chosen = proposers
     if chosen is None:
         chosen = build_proposers(config, domain, Path(request.repo), notify=reporter.note)
     reporter.stage("setup", "preparing the bot's branch")
+    clock.begin(Phase.SETUP)
     ws = open_workspace(user_git, project_rel, domain)
     start = ws.git.head_sha()
     try:
-        summary = _run(ws, request, config, engine, why, reporter, chosen)
+        summary = _run(ws, request, config, engine, why, reporter, chosen, clock)
     except BaseException:
         ws.close()
         if not ws.resumed and user_git.head_sha(ws.branch) == start:
@@ -141,13 +163,18 @@ def optimize(
 
 
 def choose_domain(
-    user_git: Git, project_rel: Path, config: Config, reporter: Reporter
+    user_git: Git,
+    project_rel: Path,
+    config: Config,
+    reporter: Reporter,
+    clock: PhaseClock | None = None,
 ) -> tuple[Domain, str]:
     """`--domain auto`: a short profile of each kind on a throwaway worktree of HEAD.
 
     The user's tree is never used for this (tests may write files). The numbers go to the pure
     `domains.choice.decide` (margin + fixed preference, so load does not flip the choice);
-    returns (domain, why), the why holding every engine's numbers for HANDOFF.md.
+    returns (domain, why), the why holding every engine's numbers for HANDOFF.md. With a
+    `clock`, the engines still to estimate share the time left in the auto phase equally.
     """
     domains = available_domains()
     if domains == [Domain.CPU]:
@@ -160,11 +187,17 @@ def choose_domain(
         user_git.add_detached_worktree(worktree, "HEAD")
         project = worktree / project_rel
         setup = detect_setup(project, config)
-        for domain in domains:
+        for i, domain in enumerate(domains):
             engine = engine_for(domain)
+            if clock is not None and clock.expired():
+                detail = f"{domain.value}: not estimated, the auto phase's time share was used"
+                clock.cut(detail)
+                scores.append(DomainScore(domain=domain, detail=detail))
+                continue
+            limited = clock.limited(config, 1 / (len(domains) - i)) if clock else config
             try:
                 ensured = ensure_tools(setup, list(engine.tools))
-                ctx = EngineContext(project, ensured, config, tmp / "corpus", reporter)
+                ctx = EngineContext(project, ensured, limited, tmp / "corpus", reporter, clock)
                 score = engine.score(ctx)
             except (BotError, HarnessError, OSError) as exc:
                 detail = f"{domain.value}: could not estimate ({exc})"
@@ -186,6 +219,7 @@ def _run(
     why: str,
     reporter: Reporter,
     proposers: list[Proposer],
+    clock: PhaseClock,
 ) -> RunSummary:
     sync_mirror_from_branch(ws, STATE_FILES)
     setup = ensure_tools(detect_setup(ws.project, config), list(engine.tools))
@@ -209,17 +243,20 @@ def _run(
             " *_test.py); add tests or pass --workload"
         )
     reporter.stage("baseline", "running the tests once")
-    limits = {"timeout": config.test_timeout, "memory_mb": config.memory_limit_mb}
+    limits = {"timeout": clock.timeout(config.test_timeout), "memory_mb": config.memory_limit_mb}
     baseline = run_tests(setup, ws.project, **limits)
+    cut = _baseline_cut(clock, baseline.timed_out, "the baseline tests")
     if baseline.no_tests and not config.workload:
         raise BotError("no tests found: pytest collected nothing")
-    if baseline.timed_out:
+    if baseline.timed_out and not cut:
         raise BotError(f"the tests time out at baseline (test-timeout {config.test_timeout:g} s)")
-    if guard:
+    if guard and not cut:
+        limits["timeout"] = clock.timeout(config.test_timeout)
         ok, tail = run_guard(guard, setup, ws.project, **limits)
-        if not ok:
+        cut = _baseline_cut(clock, not ok and clock.expired(), "the guard")
+        if not ok and not cut:
             raise BotError(f"the guard fails before any change ({guard}): {tail}")
-    ctx = EngineContext(ws.project, setup, config, ws.corpus_root, reporter)
+    ctx = EngineContext(ws.project, setup, config, ws.corpus_root, reporter, clock)
     proposers = engine.proposers(proposers)
     for proposer in proposers:
         if bind := getattr(proposer, "bind", None):
@@ -232,12 +269,19 @@ def _run(
                 pythonpath=setup.pythonpath,
                 env=env,
             )
-    run = Run(ws, config, setup, engine, ctx, why, reporter, baseline, guard, proposers=proposers)
+    run = Run(
+        ws, config, setup, engine, ctx, why, reporter, baseline, guard, clock, proposers=proposers
+    )
     if request.target:
         run.targets = [resolve_target(request.target, ws.project, setup)]
     stopped = "finished"
     try:
+        if cut:
+            raise BudgetSpent(Phase.SETUP, cut)
         stopped = _experiments(run, request)
+    except BudgetSpent as exc:
+        stopped = str(exc)
+        reporter.note(stopped)
     except KeyboardInterrupt:
         stopped = "interrupted"
         raise
@@ -247,6 +291,7 @@ def _run(
     finally:
         for line in llm_reports(run.proposers):
             reporter.note(line)
+        clock.finish()
         _write_reports(run, stopped)
         publish_state(
             ws, STATE_FILES, f"codeflash: state after {_plural(len(ws.mirror.results()))}"
@@ -254,19 +299,41 @@ def _run(
     return _summary(run, stopped)
 
 
+def _baseline_cut(clock: PhaseClock, timed_out: bool, what: str) -> str | None:
+    """Why the setup phase stops for the budget, when `what` ran out of the time it had left
+    (a time-out at the configured test-timeout itself stays an error for the user to fix)."""
+    if not timed_out or not clock.expired():
+        return None
+    detail = f"{what} did not finish in the {secs(clock.phase_seconds())} of the setup share"
+    clock.cut(detail)
+    return detail
+
+
 def _experiments(run: Run, request: Request) -> str:
-    ws = run.ws
+    ws, clock = run.ws, run.clock
     run.reporter.stage("profile", f"{run.domain.value} profile")
+    clock.begin(Phase.PROFILE)
     if not run.targets:
-        run.targets = run.engine.find_targets(run.ctx, run.proposers)
+        try:
+            run.targets = run.engine.find_targets(run.limited(), run.proposers)
+        except BotError as exc:
+            if not clock.expired():
+                raise
+            raise BudgetSpent(Phase.PROFILE, f"the profile was stopped unfinished ({exc})") from exc
     if not run.targets:
+        if cut := clock.cut_reason():
+            raise BudgetSpent(Phase.PROFILE, f"{cut}; nothing to work on")
         return "the profile found nothing in the repository's own code to work on"
     run.reporter.stage("prepare", f"{len(run.targets)} targets")
+    clock.begin(Phase.PREPARE)
     explicit = bool(request.target)
-    ready = run.engine.prepare(run.ctx, run.targets)
+    ready = run.engine.prepare(run.limited(), run.targets)
+    if not ready and (cut := clock.cut_reason()):
+        raise BudgetSpent(Phase.PREPARE, f"{cut}; no target has inputs")
     if explicit and not ready:
         raise BotError(f"the tests never call {request.target}; no inputs to verify a rewrite")
     run.targets = ready
+    clock.begin(Phase.EXPERIMENTS)
     for index, target in enumerate(run.targets):
         run.reporter.target(target, index, len(run.targets))
         tried = {rule_of(r) for r in ws.mirror.results() if r.target == target.ref}
@@ -350,13 +417,18 @@ def _evaluate(run: Run, candidate: Candidate, original: str) -> Verdict:
     if problem is not None:
         reason = Reason.UNPARSABLE if problem.startswith("does not parse") else Reason.SCOPE
         return Verdict(status=Status.DISCARD, reason=reason, detail=problem)
-    verdict = run.engine.evaluate(run.ctx, candidate)
+    verdict = run.engine.evaluate(run.limited(), candidate)
+    _unjudged(run, candidate, verdict.reason is Reason.TIMEOUT)
     if verdict.status is not Status.KEEP:
         return verdict
     measurements = verdict.measurements
     ws.write_candidate(target.file, candidate.source)
-    limits = {"timeout": config.test_timeout, "memory_mb": config.memory_limit_mb}
+    limits = {
+        "timeout": run.clock.timeout(config.test_timeout),
+        "memory_mb": config.memory_limit_mb,
+    }
     tests = run_tests(run.setup, ws.project, **limits)
+    _unjudged(run, candidate, tests.timed_out)
     new = tests.new_failures(run.baseline)
     if new:
         ws.restore_candidate(target.file)
@@ -365,13 +437,24 @@ def _evaluate(run: Run, candidate: Candidate, original: str) -> Verdict:
             status=Status.DISCARD, reason=Reason.TESTS, detail=detail, measurements=measurements
         )
     if run.guard:
+        limits["timeout"] = run.clock.timeout(config.test_timeout)
         ok, tail = run_guard(run.guard, run.setup, ws.project, **limits)
+        _unjudged(run, candidate, not ok)
         if not ok:
             ws.restore_candidate(target.file)
             return Verdict(
                 status=Status.DISCARD, reason=Reason.GUARD, detail=tail, measurements=measurements
             )
     return verdict
+
+
+def _unjudged(run: Run, candidate: Candidate, timed_out: bool) -> None:
+    """A step stopped at the end of the budget judged nothing: no row, the file restored (by
+    `_record`), the run stops; the next run tries this candidate again."""
+    if timed_out and run.clock.spent():
+        detail = f"{candidate.target.ref} ({candidate.rule}) stopped unjudged, not recorded"
+        run.clock.cut(detail)
+        raise BudgetSpent(Phase.EXPERIMENTS, detail)
 
 
 def _commit_message(candidate: Candidate, verdict: Verdict, domain: Domain) -> str:
@@ -421,6 +504,9 @@ def _write_reports(run: Run, stopped: str) -> None:
             records=records,
             pending=pending,
             stopped=stopped,
+            phases=run.clock.phases(),
+            budget_seconds=run.clock.total,
+            wall_seconds=run.clock.used(),
         ),
     )
     ws.mirror.write(LEARNINGS, render_learnings(ws.mirror.read(LEARNINGS), run.targets, records))
@@ -468,4 +554,7 @@ def _summary(run: Run, stopped: str) -> RunSummary:
         best_improvement_pct=best,
         stopped_because=stopped,
         worktree_used=not run.ws.in_place,
+        phases=run.clock.phases(),
+        budget_seconds=run.clock.total,
+        wall_seconds=run.clock.used(),
     )

@@ -181,6 +181,25 @@ class DomainScore(Frozen):
     detail: str = ""
 
 
+class Phase(StrEnum):
+    """The parts of a run that share its wall-clock budget, in run order (session/clock.py)."""
+
+    AUTO = "auto"  # --domain auto: a short profile per engine
+    SETUP = "setup"  # workspace, environment, baseline tests, guard
+    PROFILE = "profile"
+    PREPARE = "prepare"  # input capture
+    EXPERIMENTS = "experiments"
+
+
+class PhaseTime(Frozen):
+    """Wall time one phase took, what it was allowed, and why it was cut short (if it was)."""
+
+    phase: Phase
+    seconds: float = Field(ge=0)
+    allowed: float = Field(ge=0)
+    cut_short: str | None = None
+
+
 class RunSummary(Frozen):
     """What `optimize` hands back to its caller (CLI, GitHub layer)."""
 
@@ -193,3 +212,6 @@ class RunSummary(Frozen):
     best_improvement_pct: float | None
     stopped_because: str
     worktree_used: bool
+    phases: list[PhaseTime] = Field(default_factory=list)
+    budget_seconds: float | None = None
+    wall_seconds: float | None = None

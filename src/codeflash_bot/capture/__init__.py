@@ -37,8 +37,12 @@ def capture_inputs(
     workload: str | None,
     timeout: float,
     memory_mb: int,
-) -> dict[str, int]:
-    """Run the tests once with recording wrappers on `targets`; returns inputs kept per target."""
+) -> tuple[dict[str, int], bool]:
+    """Run the tests once with recording wrappers on `targets`.
+
+    Returns (inputs kept per target, whether the run hit `timeout`); inputs are written one
+    complete file at a time, so those recorded before a timeout are usable.
+    """
     spec_targets = []
     for target in targets:
         directory = corpus_dir(corpus_root, target)
@@ -63,5 +67,6 @@ def capture_inputs(
             cmd = [setup.python, str(HARNESS_DIR / "cf_capture_plugin.py"), *argv]
         else:
             cmd = [setup.python, "-m", "pytest", "-p", "cf_capture_plugin", *pytest_args()]
-        run_command(cmd, cwd=root, env=env, timeout=timeout, memory_mb=memory_mb)
-    return {t.ref: count_inputs(corpus_dir(corpus_root, t)) for t in targets}
+        result = run_command(cmd, cwd=root, env=env, timeout=timeout, memory_mb=memory_mb)
+    counts = {t.ref: count_inputs(corpus_dir(corpus_root, t)) for t in targets}
+    return counts, result.timed_out

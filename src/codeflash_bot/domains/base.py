@@ -18,19 +18,31 @@ from codeflash_bot.models import Candidate, Domain, DomainScore, Target, Verdict
 from codeflash_bot.progress import Reporter
 from codeflash_bot.propose import Proposer
 from codeflash_bot.sandbox import run_harness
+from codeflash_bot.session.clock import PhaseClock
 from codeflash_bot.session.setup import SetupInfo
 from codeflash_bot.verify.scope import scope_problem
 
 
 @dataclass(frozen=True)
 class EngineContext:
-    """Everything an engine may use; `project` is the checkout the bot works in."""
+    """Everything an engine may use; `project` is the checkout the bot works in.
+
+    The loop hands engines a `config` whose child timeouts are already cut to the time left in
+    the current phase of the run's budget (`clock`, None outside a run).
+    """
 
     project: Path
     setup: SetupInfo
     config: Config
     corpus_root: Path
     reporter: Reporter
+    clock: PhaseClock | None = None
+
+    def cut_short(self, detail: str) -> None:
+        """A step stopped early at the time limit it was given: tell the user and the clock."""
+        self.reporter.note(f"cut short: {detail}")
+        if self.clock is not None:
+            self.clock.cut(detail)
 
     def harness(self, script: str, spec: dict[str, Any], *, timeout: float) -> dict[str, Any]:
         """Run a harness script in the project's interpreter, with this run's memory limit."""

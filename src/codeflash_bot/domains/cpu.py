@@ -70,8 +70,11 @@ def workable(ctx: EngineContext, profiled: list[Target], proposers: list[Propose
 
 
 def capture_for(ctx: EngineContext, targets: list[Target]) -> list[Target]:
-    """Record inputs while the tests run; drop (and say so) targets the tests never call."""
-    counts = capture_inputs(
+    """Record inputs while the tests run; drop (and say so) targets the tests never call.
+
+    A capture stopped at its time limit keeps the inputs recorded until then (and says so).
+    """
+    counts, timed_out = capture_inputs(
         ctx.setup,
         ctx.project,
         targets,
@@ -80,6 +83,12 @@ def capture_for(ctx: EngineContext, targets: list[Target]) -> list[Target]:
         timeout=ctx.config.test_timeout,
         memory_mb=ctx.config.memory_limit_mb,
     )
+    if timed_out:
+        got = sum(counts.get(t.ref, 0) > 0 for t in targets)
+        ctx.cut_short(
+            f"input capture stopped at its time limit; inputs recorded until then are kept"
+            f" ({got} of {len(targets)} target(s) have some)"
+        )
     silent = [t.ref for t in targets if counts.get(t.ref, 0) == 0]
     if silent:
         ctx.reporter.note(f"no inputs captured for {', '.join(silent)}: not called by the tests")
@@ -148,6 +157,7 @@ class CpuEngine(Engine):
             exclude=ctx.config.exclude,
             timeout=ctx.config.test_timeout,
             memory_mb=ctx.config.memory_limit_mb,
+            on_cut=ctx.cut_short,
         )
         return workable(ctx, profiled, proposers)
 
@@ -163,6 +173,7 @@ class CpuEngine(Engine):
             exclude=ctx.config.exclude,
             timeout=ctx.config.test_timeout,
             memory_mb=ctx.config.memory_limit_mb,
+            on_cut=ctx.cut_short,
         )
         total = sum(t.self_seconds for t in profiled)
         if total <= 0:

@@ -17,6 +17,7 @@ import json
 import math
 import os
 import pickle
+import signal
 import subprocess
 import sys
 import types
@@ -34,6 +35,34 @@ def write_result(spec: dict, result: dict) -> None:
     with open(tmp, "w", encoding="utf-8") as fh:
         json.dump(result, fh)
     os.replace(tmp, spec["out"])
+
+
+class DeadlineReached(KeyboardInterrupt):
+    """Raised in the main thread at the spec's `stop_after`: pytest ends its session on a
+    KeyboardInterrupt and returns, so a profile still reports what it saw until then."""
+
+
+_deadline = {"hit": False}
+
+
+def arm_deadline(spec: dict) -> None:
+    """Interrupt the run after `spec["stop_after"]` seconds (absent: never)."""
+    seconds = spec.get("stop_after")
+    if not seconds:
+        return
+
+    def fire(signum, frame):
+        _deadline["hit"] = True
+        raise DeadlineReached(f"stopped after {seconds:g} s (time budget)")
+
+    signal.signal(signal.SIGALRM, fire)
+    signal.setitimer(signal.ITIMER_REAL, float(seconds))
+
+
+def disarm_deadline() -> bool:
+    """Cancel the timer; True when it had fired (the run was cut short)."""
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    return _deadline["hit"]
 
 
 def resolve(obj: object, qualname: str) -> object:

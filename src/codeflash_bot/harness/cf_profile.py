@@ -1,8 +1,10 @@
 """Run the repo's tests (or a workload script) under pyinstrument; write per-function times.
 
 Spec: {"root", "mode": "pytest"|"workload", "pytest_args": [...], "workload": [argv...],
-"interval": float, "out"}. Output: {"functions": [{"file", "function", "line", "total", "self"}],
-"exit_code", "wall"} for frames whose file lies under root (the bot filters further).
+"interval": float, "stop_after": seconds (optional), "out"}. Output: {"functions": [{"file",
+"function", "line", "total", "self"}], "exit_code", "wall", "cut_short"} for frames whose file
+lies under root (the bot filters further). At `stop_after` the run is interrupted and the
+profile of what ran until then is written, with "cut_short": true.
 Total time counts a function once per stack path (recursion is not double-counted).
 """
 
@@ -13,7 +15,13 @@ import runpy
 import sys
 import time
 
-from cf_harness_common import read_spec, write_result
+from cf_harness_common import (
+    DeadlineReached,
+    arm_deadline,
+    disarm_deadline,
+    read_spec,
+    write_result,
+)
 
 
 def _walk(frame, root: str, stats: dict, active: set) -> None:
@@ -39,6 +47,7 @@ def main() -> int:
     profiler = Profiler(interval=spec.get("interval", 0.0005))
     exit_code = 0
     start = time.perf_counter()
+    arm_deadline(spec)
     profiler.start()
     try:
         if spec["mode"] == "pytest":
@@ -53,7 +62,10 @@ def main() -> int:
             except SystemExit as exc:
                 code = exc.code
                 exit_code = code if isinstance(code, int) else (0 if code is None else 1)
+    except DeadlineReached:
+        exit_code = -1
     finally:
+        cut_short = disarm_deadline()
         session = profiler.stop()
     wall = time.perf_counter() - start
     stats: dict = {}
@@ -64,7 +76,8 @@ def main() -> int:
         {"file": k[0], "function": k[1], "line": k[2], "total": v["total"], "self": v["self"]}
         for k, v in stats.items()
     ]
-    write_result(spec, {"functions": functions, "exit_code": exit_code, "wall": wall})
+    result = {"functions": functions, "exit_code": exit_code, "wall": wall, "cut_short": cut_short}
+    write_result(spec, result)
     return 0
 
 

@@ -5,15 +5,19 @@ from __future__ import annotations
 import ast
 import fnmatch
 import shlex
+from collections.abc import Callable
 from pathlib import Path
 
 from codeflash_bot.errors import BotError
 from codeflash_bot.models import Target
-from codeflash_bot.sandbox import HarnessError, run_harness
+from codeflash_bot.sandbox import HarnessError, effective_timeout, run_harness
 from codeflash_bot.session.setup import SetupInfo
 
 MODULE_TARGET = "<module>"  # a whole module (structure domain): `pkg.mod:<module>`
 MIN_SHARE = 0.002  # functions under 0.2 % of the hottest one are noise
+# The harness interrupts the run itself this long before the hard timeout, so a profile cut
+# short (time budget, slow tests) still reports what it saw instead of being killed.
+SOFT_STOP_MARGIN = 5.0
 SKIP_PARTS = {"venv", ".venv", "env", "build", "dist", "node_modules", "site-packages"}
 
 
@@ -97,9 +101,16 @@ def profile_cpu(
     exclude: list[str],
     timeout: float,
     memory_mb: int,
+    on_cut: Callable[[str], None] | None = None,
 ) -> list[Target]:
-    """Run the profile and return the repo's own functions, hottest (own + child time) first."""
-    spec: dict = {"root": str(root), "interval": 0.0001}
+    """Run the profile and return the repo's own functions, hottest (own + child time) first.
+
+    The run is interrupted at `soft_stop(timeout)`; the profile of what ran until then is
+    still ranked, and `on_cut` hears that it was cut short.
+    """
+    timeout = effective_timeout(timeout)
+    stop_after = soft_stop(timeout)
+    spec: dict = {"root": str(root), "interval": 0.0001, "stop_after": stop_after}
     spec |= run_mode(root, workload)
     try:
         result = run_harness(
@@ -113,7 +124,16 @@ def profile_cpu(
         )
     except HarnessError as exc:
         raise BotError(f"profiling failed: {exc}") from exc
-    return rank(result["functions"], setup, root, exclude)
+    targets = rank(result["functions"], setup, root, exclude)
+    if result.get("cut_short") and on_cut is not None:
+        seen = f"{len(targets)} function(s) of the repo" if targets else "nothing of the repo"
+        on_cut(f"the profile was interrupted after {stop_after:.0f} s and saw {seen}")
+    return targets
+
+
+def soft_stop(timeout: float) -> float:
+    """When a harness given `timeout` should interrupt its own run (see SOFT_STOP_MARGIN)."""
+    return max(0.5, timeout - min(SOFT_STOP_MARGIN, timeout * 0.2))
 
 
 def rank(functions: list[dict], setup: SetupInfo, root: Path, exclude: list[str]) -> list[Target]:
