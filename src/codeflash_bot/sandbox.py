@@ -32,12 +32,13 @@ def set_deadline(when: float | None) -> None:
     _deadline.set(when)
 
 
-def effective_timeout(timeout: float) -> float:
-    """`timeout`, cut to the time left until the deadline (never under MIN_TIMEOUT)."""
+def effective_timeout(timeout: float, grace: float = 0.0) -> float:
+    """`timeout`, cut to the time left until the deadline plus `grace` (never under
+    MIN_TIMEOUT). `grace` lets a child that stops itself at the deadline report what it saw."""
     when = _deadline.get()
     if when is None:
         return timeout
-    return max(MIN_TIMEOUT, min(timeout, when - time.monotonic()))
+    return max(MIN_TIMEOUT, min(timeout, when + grace - time.monotonic()))
 
 
 @dataclass(frozen=True)
@@ -83,9 +84,10 @@ def run_command(
     env: Mapping[str, str] | None = None,
     timeout: float,
     memory_mb: int | None = None,
+    grace: float = 0.0,
 ) -> CommandResult:
     """Run `cmd` (a list, never a shell string); kill its whole process group at `timeout`."""
-    timeout = effective_timeout(timeout)
+    timeout = effective_timeout(timeout, grace)
     proc = subprocess.Popen(
         list(cmd),
         cwd=cwd,
@@ -123,9 +125,10 @@ def run_harness(
     env: Mapping[str, str],
     timeout: float,
     memory_mb: int | None = None,
+    grace: float = 0.0,
 ) -> dict[str, Any]:
     """Run `harness/<script>` with a JSON spec; return its JSON result or raise HarnessError."""
-    timeout = effective_timeout(timeout)
+    timeout = effective_timeout(timeout, grace)
     with tempfile.TemporaryDirectory(prefix="codeflash-") as tmp:
         spec_path = Path(tmp) / "spec.json"
         out_path = Path(tmp) / "out.json"
@@ -136,6 +139,7 @@ def run_harness(
             env=env,
             timeout=timeout,
             memory_mb=memory_mb,
+            grace=grace,
         )
         if result.timed_out:
             raise HarnessError(f"timed out after {timeout:g} s", timed_out=True)

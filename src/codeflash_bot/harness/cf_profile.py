@@ -1,10 +1,10 @@
 """Run the repo's tests (or a workload script) under pyinstrument; write per-function times.
 
 Spec: {"root", "mode": "pytest"|"workload", "pytest_args": [...], "workload": [argv...],
-"interval": float, "stop_after": seconds (optional), "out"}. Output: {"functions": [{"file",
-"function", "line", "total", "self"}], "exit_code", "wall", "cut_short"} for frames whose file
-lies under root (the bot filters further). At `stop_after` the run is interrupted and the
-profile of what ran until then is written, with "cut_short": true.
+"interval": float, "stop_at": a time.monotonic() value (optional), "out"}.
+Output: {"functions": [{"file", "function", "line", "total", "self"}], "exit_code", "wall",
+"cut_short"} for frames whose file lies under root (the bot filters further). At `stop_at` the
+run is interrupted and the profile of what ran until then is written, with "cut_short": true.
 Total time counts a function once per stack path (recursion is not double-counted).
 """
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import fnmatch
 import shlex
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,9 +16,12 @@ from codeflash_bot.session.setup import SetupInfo
 
 MODULE_TARGET = "<module>"  # a whole module (structure domain): `pkg.mod:<module>`
 MIN_SHARE = 0.002  # functions under 0.2 % of the hottest one are noise
-# The harness interrupts the run itself this long before the hard timeout, so a profile cut
-# short (time budget, slow tests) still reports what it saw instead of being killed.
-SOFT_STOP_MARGIN = 5.0
+# The harness interrupts the run itself shortly before its time is up and then builds the profile
+# of what ran, which may take as long again on a loaded machine (pyinstrument samples every
+# 0.1 ms): it may run that long past the deadline, so a profile cut short (time budget, slow
+# tests) still reports what it saw instead of being killed.
+SOFT_STOP_MARGIN = 2.0
+MIN_REPORT_GRACE = 10.0
 SKIP_PARTS = {"venv", ".venv", "env", "build", "dist", "node_modules", "site-packages"}
 
 
@@ -105,12 +109,16 @@ def profile_cpu(
 ) -> list[Target]:
     """Run the profile and return the repo's own functions, hottest (own + child time) first.
 
-    The run is interrupted at `soft_stop(timeout)`; the profile of what ran until then is
-    still ranked, and `on_cut` hears that it was cut short.
+    The run is interrupted at `soft_stop(timeout)` (`timeout` already cut to the run's
+    deadline); the profile of what ran until then is still ranked, and `on_cut` hears that it
+    was cut short.
     """
-    timeout = effective_timeout(timeout)
-    stop_after = soft_stop(timeout)
-    spec: dict = {"root": str(root), "interval": 0.0001, "stop_after": stop_after}
+    allowed = effective_timeout(timeout)
+    stop_after = soft_stop(allowed)
+    grace = max(MIN_REPORT_GRACE, stop_after)
+    # an absolute time (the monotonic clock is system-wide): interpreter start-up counts too
+    stop_at = time.monotonic() + stop_after
+    spec: dict = {"root": str(root), "interval": 0.0001, "stop_at": stop_at}
     spec |= run_mode(root, workload)
     try:
         result = run_harness(
@@ -119,8 +127,9 @@ def profile_cpu(
             python=setup.python,
             cwd=root,
             env=setup.env(root),
-            timeout=timeout,
+            timeout=allowed + grace,
             memory_mb=memory_mb,
+            grace=grace,
         )
     except HarnessError as exc:
         raise BotError(f"profiling failed: {exc}") from exc
@@ -133,7 +142,7 @@ def profile_cpu(
 
 def soft_stop(timeout: float) -> float:
     """When a harness given `timeout` should interrupt its own run (see SOFT_STOP_MARGIN)."""
-    return max(0.5, timeout - min(SOFT_STOP_MARGIN, timeout * 0.2))
+    return max(0.5, timeout - min(SOFT_STOP_MARGIN, timeout * 0.1))
 
 
 def rank(functions: list[dict], setup: SetupInfo, root: Path, exclude: list[str]) -> list[Target]:
