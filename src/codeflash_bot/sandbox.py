@@ -32,6 +32,11 @@ def set_deadline(when: float | None) -> None:
     _deadline.set(when)
 
 
+def current_deadline() -> float | None:
+    """The run's current deadline (time.monotonic()), for work done in this process too."""
+    return _deadline.get()
+
+
 def effective_timeout(timeout: float, grace: float = 0.0) -> float:
     """`timeout`, cut to the time left until the deadline plus `grace` (never under
     MIN_TIMEOUT). `grace` lets a child that stops itself at the deadline report what it saw."""

@@ -9,8 +9,12 @@ from pathlib import Path
 import pytest
 
 from codeflash_bot.capture import capture_inputs, corpus_dir
+from codeflash_bot.config import Config
+from codeflash_bot.domains import EngineContext
+from codeflash_bot.domains.memory import profile_memory
 from codeflash_bot.models import Target
 from codeflash_bot.profile.cpu import profile_cpu
+from codeflash_bot.progress import NullReporter
 from codeflash_bot.session.setup import SetupInfo
 
 CORE = """
@@ -90,3 +94,23 @@ def test_a_capture_cut_short_keeps_whole_inputs(busy: tuple[Path, SetupInfo]) ->
     assert counts == {"busy.core:lowest": 2}  # both distinct inputs, each stored once
     directory = corpus_dir(root / "corpus", target)
     assert sorted(p.name for p in directory.iterdir()) == ["0000.pkl", "0001.pkl"]
+
+
+def test_a_memory_profile_cut_short_still_attributes_what_it_saw(
+    busy: tuple[Path, SetupInfo], tmp_path: Path
+) -> None:
+    root, setup = busy
+    config = Config(workload="python forever.py", test_timeout=8)
+    notes: list[str] = []
+    ctx = EngineContext(root, setup, config, tmp_path / "corpus", Notes(notes))
+    targets, peaks, _ = profile_memory(ctx, "tracemalloc")
+    assert [t.ref for t in targets] == ["busy.core:lowest"] and peaks["busy.core:lowest"] > 0
+    assert notes and notes[0].startswith("cut short: the memory profile was interrupted after")
+
+
+class Notes(NullReporter):
+    def __init__(self, into: list[str]) -> None:
+        self.into = into
+
+    def note(self, message: str) -> None:
+        self.into.append(message)

@@ -36,7 +36,7 @@ from codeflash_bot.models import (
     Target,
     Verdict,
 )
-from codeflash_bot.profile.cpu import own_functions, run_mode
+from codeflash_bot.profile.cpu import SoftStop, own_functions, run_mode
 from codeflash_bot.propose import Proposer, RulesProposer
 from codeflash_bot.propose.rules.blocking_call_in_coroutine import BLOCKING_CALLS
 from codeflash_bot.sandbox import HarnessError
@@ -149,15 +149,15 @@ def profile_async(ctx: EngineContext, facts: list[CoroutineFacts]) -> None:
     }
     workload = ctx.config.workload
     spec |= run_mode(ctx.project, workload)
+    stop = SoftStop.within(ctx.config.test_timeout)
+    spec["stop_at"] = stop.at
     try:
-        result = ctx.harness(
-            "cf_async_profile.py",
-            spec,
-            timeout=ctx.config.test_timeout,
-        )
+        result = ctx.harness("cf_async_profile.py", spec, timeout=stop.timeout, grace=stop.grace)
     except HarnessError as exc:
         ctx.reporter.note(f"async profile failed ({exc}); ranking by static checks only")
         return
+    if result.get("cut_short"):
+        ctx.cut_short(f"the async profile was interrupted after {stop.after:.0f} s")
     by_ref = {f.target.ref: f for f in facts}
     by_place = {
         (str((ctx.project / f.target.file).resolve()), f.target.qualname.rsplit(".", 1)[-1]): f

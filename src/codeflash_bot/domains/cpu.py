@@ -24,7 +24,7 @@ from codeflash_bot.models import (
 )
 from codeflash_bot.profile.cpu import own_functions, profile_cpu
 from codeflash_bot.propose import Proposer, RulesProposer
-from codeflash_bot.sandbox import HarnessError
+from codeflash_bot.sandbox import HarnessError, current_deadline
 from codeflash_bot.verify.replay import replay
 
 STATIC_SCAN_SECONDS = 60.0
@@ -61,8 +61,14 @@ def workable(ctx: EngineContext, profiled: list[Target], proposers: list[Propose
         key=lambda t: (t.file not in hot_files, t.file.as_posix(), t.lineno),
     )
     deadline = time.monotonic() + STATIC_SCAN_SECONDS
+    if (run_deadline := current_deadline()) is not None:
+        deadline = min(deadline, run_deadline)
     for target in static:
-        if len(ordered) >= limit or time.monotonic() > deadline:
+        if len(ordered) >= limit:
+            break
+        if time.monotonic() > deadline:
+            if run_deadline is not None and deadline == run_deadline:
+                ctx.cut_short("the static scan for functions a rule matches stopped at the limit")
             break
         if target.ref not in seen and wanted(target):
             ordered.append(target)

@@ -42,7 +42,7 @@ from codeflash_bot.models import (
     Target,
     Verdict,
 )
-from codeflash_bot.profile.cpu import rank, run_mode
+from codeflash_bot.profile.cpu import SoftStop, rank, run_mode
 from codeflash_bot.propose import Proposer
 from codeflash_bot.propose.rule import applies
 from codeflash_bot.propose.rules import rules_for
@@ -62,18 +62,20 @@ SLOTS_RULE = "MEM206"
 
 def profile_memory(ctx: EngineContext, method: str) -> tuple[list[Target], dict[str, int], int]:
     """Own functions ranked by bytes attributed at the peak; (targets, bytes per ref, run peak)."""
-    spec: dict = {"root": str(ctx.project), "method": method}
+    stop = SoftStop.within(ctx.config.test_timeout)
+    spec: dict = {"root": str(ctx.project), "method": method, "stop_at": stop.at}
     workload = ctx.config.workload
     spec |= run_mode(ctx.project, workload)
     try:
-        out = ctx.harness(
-            "cf_memprofile.py",
-            spec,
-            timeout=ctx.config.test_timeout,
-        )
+        out = ctx.harness("cf_memprofile.py", spec, timeout=stop.timeout, grace=stop.grace)
     except HarnessError as exc:
         raise BotError(f"memory profiling failed: {exc}") from exc
     ranked = rank(out["functions"], ctx.setup, ctx.project, ctx.config.exclude)
+    if out.get("cut_short"):
+        ctx.cut_short(
+            f"the memory profile was interrupted after {stop.after:.0f} s and saw"
+            f" {len(ranked)} function(s) of the repo"
+        )
     peaks = {t.ref: int(t.total_seconds) for t in ranked}
     # rank() sorts by its "total" column, which holds bytes here; Targets carry no seconds.
     targets = [t.model_copy(update={"total_seconds": 0.0, "self_seconds": 0.0}) for t in ranked]

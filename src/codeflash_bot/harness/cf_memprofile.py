@@ -1,8 +1,10 @@
 """Run the repo's tests (or a workload) and attribute peak memory to the repo's own functions.
 
 Spec: {"root", "mode": "pytest"|"workload", "pytest_args": [...], "workload": [argv...],
-"method": "memray"|"tracemalloc", "out"}. Output: {"functions": [{"file", "function", "line",
-"total", "self"}], "exit_code", "method", "peak"} where `line` is the function's `def` line,
+"method": "memray"|"tracemalloc", "stop_at": time.monotonic() value (optional), "out"}.
+Output: {"functions": [{"file", "function", "line", "total", "self"}], "exit_code", "method",
+"peak", "cut_short"} (the run is interrupted at `stop_at` and what it saw reported); `line` is
+the function's `def` line,
 `total` the bytes attributed to it (inclusive: counted once per allocation site whose stack
 passes through it) and `self` the bytes where it is the innermost function under `root`.
 
@@ -23,7 +25,13 @@ import runpy
 import sys
 import tempfile
 
-from cf_harness_common import read_spec, write_result
+from cf_harness_common import (
+    DeadlineReached,
+    arm_deadline,
+    disarm_deadline,
+    read_spec,
+    write_result,
+)
 
 
 class Functions:
@@ -62,6 +70,14 @@ def _def_ranges(path: str) -> list[tuple[int, int, int, str]]:
 
 
 def _run(spec: dict) -> int:
+    """The tests or the workload; stopped at the spec's "stop_at" (see main)."""
+    try:
+        return _run_until_done(spec)
+    except DeadlineReached:
+        return -1
+
+
+def _run_until_done(spec: dict) -> int:
     if spec["mode"] == "pytest":
         import pytest
 
@@ -169,17 +185,27 @@ def main() -> int:
             import memray  # noqa: F401
         except ImportError:
             method = "tracemalloc"
-    if method == "memray":
-        exit_code, stats, peak = profile_memray(spec, funcs)
-    else:
-        exit_code, stats, peak = profile_tracemalloc(spec, funcs)
+    arm_deadline(spec)
+    try:
+        if method == "memray":
+            exit_code, stats, peak = profile_memray(spec, funcs)
+        else:
+            exit_code, stats, peak = profile_tracemalloc(spec, funcs)
+    finally:
+        cut_short = disarm_deadline()
     functions = [
         {"file": k[0], "function": k[1], "line": k[2], "total": v["total"], "self": v["self"]}
         for k, v in stats.items()
     ]
     write_result(
         spec,
-        {"functions": functions, "exit_code": exit_code, "method": method, "peak": peak},
+        {
+            "functions": functions,
+            "exit_code": exit_code,
+            "method": method,
+            "peak": peak,
+            "cut_short": cut_short,
+        },
     )
     return 0
 

@@ -7,6 +7,7 @@ import fnmatch
 import shlex
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from codeflash_bot.errors import BotError
@@ -113,12 +114,9 @@ def profile_cpu(
     deadline); the profile of what ran until then is still ranked, and `on_cut` hears that it
     was cut short.
     """
-    allowed = effective_timeout(timeout)
-    stop_after = soft_stop(allowed)
-    grace = max(MIN_REPORT_GRACE, stop_after)
-    # an absolute time (the monotonic clock is system-wide): interpreter start-up counts too
-    stop_at = time.monotonic() + stop_after
-    spec: dict = {"root": str(root), "interval": 0.0001, "stop_at": stop_at}
+    stop = SoftStop.within(timeout)
+    stop_after = stop.after
+    spec: dict = {"root": str(root), "interval": 0.0001, "stop_at": stop.at}
     spec |= run_mode(root, workload)
     try:
         result = run_harness(
@@ -127,9 +125,9 @@ def profile_cpu(
             python=setup.python,
             cwd=root,
             env=setup.env(root),
-            timeout=allowed + grace,
+            timeout=stop.timeout,
             memory_mb=memory_mb,
-            grace=grace,
+            grace=stop.grace,
         )
     except HarnessError as exc:
         raise BotError(f"profiling failed: {exc}") from exc
@@ -138,6 +136,26 @@ def profile_cpu(
         seen = f"{len(targets)} function(s) of the repo" if targets else "nothing of the repo"
         on_cut(f"the profile was interrupted after {stop_after:.0f} s and saw {seen}")
     return targets
+
+
+@dataclass(frozen=True)
+class SoftStop:
+    """When a profiling harness interrupts itself (`at`, for its spec's "stop_at") and how long
+    it may then take to report (`grace`, also past the run's deadline); `timeout` is the kill."""
+
+    at: float
+    after: float
+    grace: float
+    timeout: float
+
+    @classmethod
+    def within(cls, timeout: float) -> SoftStop:
+        """For a harness given `timeout` (cut first to the run's deadline)."""
+        allowed = effective_timeout(timeout)
+        after = soft_stop(allowed)
+        grace = max(MIN_REPORT_GRACE, after)
+        # absolute (the monotonic clock is system-wide): the child's start-up counts too
+        return cls(at=time.monotonic() + after, after=after, grace=grace, timeout=allowed + grace)
 
 
 def soft_stop(timeout: float) -> float:
