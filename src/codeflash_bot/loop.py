@@ -195,6 +195,7 @@ def choose_domain(
                 scores.append(DomainScore(domain=domain, detail=detail))
                 continue
             limited = clock.limited(config, 1 / (len(domains) - i)) if clock else config
+            cuts = clock.cuts if clock else 0
             try:
                 ensured = ensure_tools(setup, list(engine.tools))
                 ctx = EngineContext(project, ensured, limited, tmp / "corpus", reporter, clock)
@@ -202,6 +203,8 @@ def choose_domain(
             except (BotError, HarnessError, OSError) as exc:
                 detail = f"{domain.value}: could not estimate ({exc})"
                 score = DomainScore(domain=domain, detail=detail)
+            if clock is not None and (clock.cuts > cuts or clock.expired()):
+                score = score.model_copy(update={"cut_short": True})
             scores.append(score)
     finally:
         user_git.remove_worktree(worktree)

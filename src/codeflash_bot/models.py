@@ -179,6 +179,7 @@ class DomainScore(Frozen):
     share: float = Field(0.0, ge=0, le=1)
     matches: int = Field(0, ge=0)
     detail: str = ""
+    cut_short: bool = False  # the time budget stopped this estimate's profile early
 
 
 class Phase(StrEnum):

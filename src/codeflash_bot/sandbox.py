@@ -25,16 +25,27 @@ from typing import Any
 HARNESS_DIR = Path(__file__).parent / "harness"
 MIN_TIMEOUT = 1.0  # a child given less could not even start an interpreter
 _deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar("deadline", default=None)
+_end: contextvars.ContextVar[float | None] = contextvars.ContextVar("end", default=None)
 
 
-def set_deadline(when: float | None) -> None:
-    """Children started from now on end by `when` (time.monotonic()); None: no deadline."""
+def set_deadline(when: float | None, end: float | None = None) -> None:
+    """Children started from now on end by `when` (time.monotonic()); None: no deadline.
+
+    `end` is when the whole run's budget ends (>= `when`): the limit of any grace.
+    """
     _deadline.set(when)
+    _end.set(end if end is not None else when)
 
 
 def current_deadline() -> float | None:
     """The run's current deadline (time.monotonic()), for work done in this process too."""
     return _deadline.get()
+
+
+def time_to_end() -> float | None:
+    """Seconds until the run's whole budget ends (None: no budget)."""
+    end = _end.get()
+    return None if end is None else end - time.monotonic()
 
 
 def effective_timeout(timeout: float, grace: float = 0.0) -> float:

@@ -86,3 +86,13 @@ def test_margin_is_configurable() -> None:
     numbers = scores(cpu=(0.55, 12), **{"async": (0.71, 3)})
     assert decide(numbers, margin=0.10).domain is Domain.ASYNC
     assert decide(numbers, margin=0.20).domain is Domain.CPU
+
+
+def test_an_estimate_cut_short_by_the_budget_means_cpu() -> None:
+    """Partial numbers depend on the machine's speed: they never decide."""
+    numbers = scores(cpu=(0.05, 1), memory=(0.90, 3))
+    numbers[0] = numbers[0].model_copy(update={"cut_short": True})
+    decision = decide(numbers)
+    assert decision.domain is Domain.CPU
+    assert decision.reason.startswith("the time budget cut short the estimate of cpu")
+    assert "cpu 5%/1 match(es) (cut short), memory 90%/3 match(es)" in decision.why

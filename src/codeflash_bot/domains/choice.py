@@ -11,6 +11,8 @@ with a margin, and otherwise a fixed order:
 3. Among tied domains the first in PREFERENCE wins: cpu, memory, async, structure (cpu first:
    its keep rule is the most exercised, and most slow code is plain CPU work).
 4. No eligible domain: cpu.
+5. Any estimate cut short by the time budget (an incomplete profile, whose numbers depend on how
+   fast the machine was): cpu, the default, rather than a choice made on partial numbers.
 
 `decide` reads nothing but its arguments, so the same numbers always give the same choice.
 """
@@ -37,7 +39,9 @@ class AutoDecision(Frozen):
     def why(self) -> str:
         """One line for HANDOFF.md: the choice, its reason, each engine's numbers and notes."""
         numbers = ", ".join(
-            f"{s.domain.value} {s.share:.0%}/{s.matches} match(es)" for s in self.scores
+            f"{s.domain.value} {s.share:.0%}/{s.matches} match(es)"
+            + (" (cut short)" if s.cut_short else "")
+            for s in self.scores
         )
         details = " | ".join(s.detail for s in self.scores if s.detail)
         return f"auto picked {self.domain.value}: {self.reason}; share/matches: {numbers}" + (
@@ -52,6 +56,12 @@ def _rank(domain: Domain) -> int:
 def decide(scores: Sequence[DomainScore], margin: float = MARGIN) -> AutoDecision:
     """Apply the rule in the module docstring to `scores` (any order)."""
     ordered = sorted(scores, key=lambda s: _rank(s.domain))
+    if cut := [s.domain.value for s in ordered if s.cut_short]:
+        reason = (
+            f"the time budget cut short the estimate of {', '.join(cut)}; cpu by default"
+            " rather than a choice on partial numbers"
+        )
+        return AutoDecision(domain=Domain.CPU, reason=reason, margin=margin, scores=ordered)
     eligible = [s for s in ordered if s.matches > 0 and s.share > 0]
     if not eligible:
         reason = "no domain's rules match a hot target; cpu by default"

@@ -12,15 +12,21 @@ from pathlib import Path
 
 from codeflash_bot.errors import BotError
 from codeflash_bot.models import Target
-from codeflash_bot.sandbox import HarnessError, effective_timeout, run_harness
+from codeflash_bot.sandbox import (
+    MIN_TIMEOUT,
+    HarnessError,
+    effective_timeout,
+    run_harness,
+    time_to_end,
+)
 from codeflash_bot.session.setup import SetupInfo
 
 MODULE_TARGET = "<module>"  # a whole module (structure domain): `pkg.mod:<module>`
 MIN_SHARE = 0.002  # functions under 0.2 % of the hottest one are noise
 # The harness interrupts the run itself shortly before its time is up and then builds the profile
 # of what ran, which may take as long again on a loaded machine (pyinstrument samples every
-# 0.1 ms): it may run that long past the deadline, so a profile cut short (time budget, slow
-# tests) still reports what it saw instead of being killed.
+# 0.1 ms): it may run that long past the phase's deadline (taking time from later phases, never
+# past the end of the budget), so a profile cut short still reports what it saw.
 SOFT_STOP_MARGIN = 2.0
 MIN_REPORT_GRACE = 10.0
 SKIP_PARTS = {"venv", ".venv", "env", "build", "dist", "node_modules", "site-packages"}
@@ -154,6 +160,8 @@ class SoftStop:
         allowed = effective_timeout(timeout)
         after = soft_stop(allowed)
         grace = max(MIN_REPORT_GRACE, after)
+        if (left := time_to_end()) is not None:  # past the phase, never past the budget
+            grace = max(MIN_TIMEOUT, min(grace, left - after))
         # absolute (the monotonic clock is system-wide): the child's start-up counts too
         return cls(at=time.monotonic() + after, after=after, grace=grace, timeout=allowed + grace)
 

@@ -62,6 +62,7 @@ class PhaseClock:
         self._begun = self.start
         self._deadline = self.end
         self._cut: str | None = None
+        self.cuts = 0  # how many times anything was cut short (so a caller can tell it was)
 
     # --- phases ----------------------------------------------------------------------------
     def begin(self, phase: Phase) -> None:
@@ -73,7 +74,7 @@ class PhaseClock:
         own = now + self.total * SHARES[phase]
         self._deadline = min(self.end, max(self.start + self.total * cumulative, own))
         self.phase, self._begun, self._cut = phase, now, None
-        set_deadline(self._deadline)
+        set_deadline(self._deadline, self.end)
 
     def finish(self) -> None:
         """Record the current phase's time (a no-op when no phase is running)."""
@@ -84,6 +85,7 @@ class PhaseClock:
 
     def cut(self, detail: str) -> None:
         """Say why the current phase was cut short (the first reason given is kept)."""
+        self.cuts += 1
         if self.phase is not None and self._cut is None:
             self._cut = detail
 
