@@ -47,9 +47,7 @@ def capture_inputs(
     for target in targets:
         directory = corpus_dir(corpus_root, target)
         shutil.rmtree(directory, ignore_errors=True)
-        spec_targets.append(
-            {"module": target.module, "qualname": target.qualname, "dir": str(directory)}
-        )
+        spec_targets.append({**target.harness_ref(root), "dir": str(directory)})
     spec = {
         "targets": spec_targets,
         "max_calls": MAX_CALLS,

@@ -298,8 +298,7 @@ def measure_latency(
         cand = Path(tmp) / "candidate.py"
         cand.write_text(candidate.source, encoding="utf-8")
         spec = {
-            "module": candidate.target.module,
-            "qualname": candidate.target.qualname,
+            **candidate.target.harness_ref(ctx.project),
             "candidate_file": str(cand),
             "inputs": [str(p) for p in inputs],
             "fresh_args": fresh_args,

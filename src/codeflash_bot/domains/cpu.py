@@ -52,6 +52,7 @@ def workable(ctx: EngineContext, profiled: list[Target], proposers: list[Propose
     seen = {t.ref for t in profiled}
     ordered = [t for t in profiled[: 4 * limit] if wanted(t)][:limit]
     if len(ordered) >= limit:
+        _count(ctx, profiled, ordered, 0)
         return ordered
     # Static matches fill the remaining slots; rules can be slow on big trees, so this pass is
     # bounded in time (files of profiled functions first: that is where the tests go).
@@ -63,6 +64,7 @@ def workable(ctx: EngineContext, profiled: list[Target], proposers: list[Propose
     deadline = time.monotonic() + STATIC_SCAN_SECONDS
     if (run_deadline := current_deadline()) is not None:
         deadline = min(deadline, run_deadline)
+    from_profile = len(ordered)
     for target in static:
         if len(ordered) >= limit:
             break
@@ -72,11 +74,18 @@ def workable(ctx: EngineContext, profiled: list[Target], proposers: list[Propose
             break
         if target.ref not in seen and wanted(target):
             ordered.append(target)
+    _count(ctx, profiled, ordered, len(ordered) - from_profile)
     return ordered
 
 
+def _count(ctx: EngineContext, profiled: list[Target], ordered: list[Target], static: int) -> None:
+    ctx.funnel.profiled = len(profiled)
+    ctx.funnel.wanted = len(ordered)
+    ctx.funnel.from_static = static
+
+
 def capture_for(ctx: EngineContext, targets: list[Target]) -> list[Target]:
-    """Record inputs while the tests run; drop (and say so) targets the tests never call.
+    """Record inputs while the tests (or workload) run; drop (and say so) targets never called.
 
     A capture stopped at its time limit keeps the inputs recorded until then (and says so).
     """
@@ -97,8 +106,11 @@ def capture_for(ctx: EngineContext, targets: list[Target]) -> list[Target]:
         )
     silent = [t.ref for t in targets if counts.get(t.ref, 0) == 0]
     if silent:
-        ctx.reporter.note(f"no inputs captured for {', '.join(silent)}: not called by the tests")
-    return [t for t in targets if counts.get(t.ref, 0) > 0]
+        names = ", ".join(silent)
+        ctx.reporter.note(f"no inputs captured for {names}: not called by {ctx.input_source()}")
+    ready = [t for t in targets if counts.get(t.ref, 0) > 0]
+    ctx.funnel.ready = len(ready)
+    return ready
 
 
 def replay_gate(ctx: EngineContext, candidate: Candidate) -> tuple[Verdict | None, bool]:

@@ -92,8 +92,7 @@ def measure_peak(
         out = ctx.harness(
             "cf_memtiming.py",
             {
-                "module": target.module,
-                "qualname": target.qualname,
+                **target.harness_ref(ctx.project),
                 "candidate_file": str(cand),
                 "inputs": [str(p) for p in inputs],
                 "rounds": MEMORY_ROUNDS,
@@ -121,8 +120,7 @@ def measure_slots(ctx: EngineContext, candidate: Candidate, inputs: list[Path]) 
         return ctx.harness(
             "cf_memslots.py",
             {
-                "module": candidate.target.module,
-                "qualname": candidate.target.qualname,
+                **candidate.target.harness_ref(ctx.project),
                 "candidate_file": str(cand),
                 "inputs": [str(p) for p in inputs],
                 "rounds": MEMORY_ROUNDS,

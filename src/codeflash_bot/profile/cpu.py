@@ -83,8 +83,19 @@ def is_candidate_file(rel: Path, setup: SetupInfo, exclude: list[str]) -> bool:
 
 
 def pytest_args(tests: list[str] | None = None) -> list[str]:
-    """Quiet pytest that ignores the repo's cache and our own state directory."""
-    return ["-q", "-p", "no:cacheprovider", "--ignore=.codeflash", *(tests or [])]
+    """Quiet pytest that ignores the repo's cache and our own state directory.
+
+    A test module that fails to import must not stop the others from running (profiling,
+    capture and the test gate alike): the baseline gate reports such modules instead.
+    """
+    flags = [
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "--ignore=.codeflash",
+        "--continue-on-collection-errors",
+    ]
+    return [*flags, *(tests or [])]
 
 
 def workload_argv(root: Path, workload: str) -> list[str]:
