@@ -201,7 +201,9 @@ def choose_domain(
             cuts = clock.cuts if clock else 0
             try:
                 ensured = ensure_tools(setup, list(engine.tools))
-                ctx = EngineContext(project, ensured, limited, tmp / "corpus", reporter, clock)
+                ctx = EngineContext(
+                    project, ensured, limited, tmp / "corpus", reporter, clock=clock
+                )
                 score = engine.score(ctx)
             except (BotError, HarnessError, OSError) as exc:
                 detail = f"{domain.value}: could not estimate ({exc})"
@@ -271,7 +273,7 @@ def _run(
         cut = _baseline_cut(clock, not ok and clock.expired(), "the guard")
         if not ok and not cut:
             raise BotError(f"the guard fails before any change ({guard}): {tail}")
-    ctx = EngineContext(ws.project, setup, config, ws.corpus_root, reporter, clock)
+    ctx = EngineContext(ws.project, setup, config, ws.corpus_root, reporter, clock=clock)
     proposers = engine.proposers(proposers)
     for proposer in proposers:
         if bind := getattr(proposer, "bind", None):
