@@ -255,6 +255,7 @@ def _run(
             " test-command or pass --workload"
         )
     reporter.stage("baseline", "running the tests once")
+    clock.begin(Phase.BASELINE)
     limits = {"timeout": clock.timeout(config.test_timeout), "memory_mb": config.memory_limit_mb}
     plan = plan_tests(setup, ws.project)
     baseline = run_tests(setup, ws.project, **limits)
@@ -305,7 +306,7 @@ def _run(
     stopped = "finished"
     try:
         if cut:
-            raise BudgetSpent(Phase.SETUP, cut)
+            raise BudgetSpent(Phase.BASELINE, cut)
         stopped = _experiments(run, request)
     except BudgetSpent as exc:
         stopped = str(exc)
@@ -328,11 +329,11 @@ def _run(
 
 
 def _baseline_cut(clock: PhaseClock, timed_out: bool, what: str) -> str | None:
-    """Why the setup phase stops for the budget, when `what` ran out of the time it had left
+    """Why the baseline phase stops for the budget, when `what` ran out of the time it had left
     (a time-out at the configured test-timeout itself stays an error for the user to fix)."""
     if not timed_out or not clock.expired():
         return None
-    detail = f"{what} did not finish in the {secs(clock.phase_seconds())} of the setup share"
+    detail = f"{what} did not finish in the {secs(clock.phase_seconds())} of the baseline share"
     clock.cut(detail)
     return detail
 

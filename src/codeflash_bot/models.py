@@ -194,7 +194,8 @@ class Phase(StrEnum):
     """The parts of a run that share its wall-clock budget, in run order (session/clock.py)."""
 
     AUTO = "auto"  # --domain auto: a short profile per engine
-    SETUP = "setup"  # workspace, environment, baseline tests, guard
+    SETUP = "setup"  # workspace, environment (venv, tools, test dependencies)
+    BASELINE = "baseline"  # the repo's tests once, and the guard
     PROFILE = "profile"
     PREPARE = "prepare"  # input capture
     EXPERIMENTS = "experiments"

@@ -77,7 +77,7 @@ def test_an_endless_workload_ends_at_the_budget_with_a_phase_report(tmp_path: Pa
     assert snapshot(repo) == before
 
 
-def test_tests_that_outlast_the_setup_share_stop_the_run_cleanly(tmp_path: Path) -> None:
+def test_tests_that_outlast_the_baseline_share_stop_the_run_cleanly(tmp_path: Path) -> None:
     files = dict(SMALL)
     files["tests/test_slow.py"] = """
         import time
@@ -92,10 +92,11 @@ def test_tests_that_outlast_the_setup_share_stop_the_run_cleanly(tmp_path: Path)
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     console = " ".join(proc.stdout.split())
-    assert "stopped: time budget used (setup: the baseline tests did not finish in the" in console
-    assert "time: setup " in console and "(cut short: the baseline tests" in console
+    assert "stopped: time budget used (baseline: the baseline tests did not finish in" in console
+    assert "time: setup " in console and "baseline " in console
+    assert "(cut short: the baseline tests did not finish" in console
     _, text = handoff(repo)
-    assert "| setup | 25% |" in text
+    assert "| baseline | 20% |" in text
     assert "Not reached: profile, prepare, experiments." in text
     assert snapshot(repo) == before
 

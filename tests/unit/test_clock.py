@@ -42,10 +42,12 @@ def test_shares_cover_the_whole_budget() -> None:
 
 def test_unused_time_carries_forward(now: FakeTime) -> None:
     clock = PhaseClock(10, now=now)  # 600 s
-    clock.begin(Phase.SETUP)  # no auto phase: setup may run to 35 % of the budget
-    assert clock.left() == pytest.approx(0.35 * 600)
+    clock.begin(Phase.SETUP)  # no auto phase: setup may run to 20 % of the budget
+    assert clock.left() == pytest.approx(0.20 * 600)
     now.t += 30
-    clock.begin(Phase.PROFILE)  # setup took 30 s: profile may run until 55 %
+    clock.begin(Phase.BASELINE)  # setup took 30 s: the baseline may run until 40 %
+    assert clock.left() == pytest.approx(0.40 * 600 - 30)
+    clock.begin(Phase.PROFILE)  # the baseline took no time: the profile may run until 55 %
     assert clock.left() == pytest.approx(0.55 * 600 - 30)
     clock.begin(Phase.EXPERIMENTS)
     assert clock.left() == pytest.approx(600 - 30)
@@ -54,21 +56,21 @@ def test_unused_time_carries_forward(now: FakeTime) -> None:
 def test_a_phase_after_an_overrun_still_gets_its_own_share(now: FakeTime) -> None:
     clock = PhaseClock(10, now=now)
     clock.begin(Phase.SETUP)
-    now.t += 400  # setup (an environment install) overran its 35 % by far
-    clock.begin(Phase.PROFILE)
+    now.t += 300  # setup (a first run's environment install) overran its 20 % by far
+    clock.begin(Phase.BASELINE)  # the baseline tests still get their own 20 %
     assert clock.left() == pytest.approx(0.20 * 600)
-    now.t += 150
-    clock.begin(Phase.PREPARE)  # only 50 s of the budget remain: nothing past the end
+    now.t += 250
+    clock.begin(Phase.PROFILE)  # only 50 s of the budget remain: nothing past the end
     assert clock.left() == pytest.approx(50)
 
 
 def test_child_timeouts_are_cut_to_the_phase_and_never_raised(now: FakeTime) -> None:
     clock = PhaseClock(1, now=now)  # 60 s
     clock.begin(Phase.PROFILE)  # 55 % = 33 s
-    config = Config(test_timeout=600, candidate_timeout=20)
+    config = Config(test_timeout=600, candidate_timeout=60)
     limited = clock.limited(config)
     assert limited.test_timeout == pytest.approx(33)
-    assert limited.candidate_timeout == 20  # already shorter: unchanged
+    assert clock.limited(config.merged(candidate_timeout=20)).candidate_timeout == 20
     assert clock.limited(config, 1 / 3).test_timeout == pytest.approx(11)
     now.t += 60
     assert clock.limited(config).test_timeout == MIN_TIMEOUT
@@ -95,7 +97,7 @@ def test_phase_report_says_which_phase_was_cut_and_why(now: FakeTime) -> None:
     assert line.startswith("time: setup 5.0 s, profile 10.0 s (cut short: the profile was")
     assert line.endswith("; 115.0 s of the 60.0 s budget")
     table = "\n".join(render_time(clock.phases(), clock.total, clock.used()))
-    assert "| prepare | 15% |" in table and "Not reached: experiments." in table
+    assert "| prepare | 15% |" in table and "Not reached: baseline, experiments." in table
 
 
 def test_the_phase_deadline_caps_every_child(now: FakeTime) -> None:
