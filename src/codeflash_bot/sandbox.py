@@ -25,16 +25,11 @@ from typing import Any
 HARNESS_DIR = Path(__file__).parent / "harness"
 MIN_TIMEOUT = 1.0  # a child given less could not even start an interpreter
 _deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar("deadline", default=None)
-_end: contextvars.ContextVar[float | None] = contextvars.ContextVar("end", default=None)
 
 
-def set_deadline(when: float | None, end: float | None = None) -> None:
-    """Children started from now on end by `when` (time.monotonic()); None: no deadline.
-
-    `end` is when the whole run's budget ends (>= `when`): the limit of any grace.
-    """
+def set_deadline(when: float | None) -> None:
+    """Children started from now on end by `when` (time.monotonic()); None: no deadline."""
     _deadline.set(when)
-    _end.set(end if end is not None else when)
 
 
 def current_deadline() -> float | None:
@@ -42,19 +37,12 @@ def current_deadline() -> float | None:
     return _deadline.get()
 
 
-def time_to_end() -> float | None:
-    """Seconds until the run's whole budget ends (None: no budget)."""
-    end = _end.get()
-    return None if end is None else end - time.monotonic()
-
-
-def effective_timeout(timeout: float, grace: float = 0.0) -> float:
-    """`timeout`, cut to the time left until the deadline plus `grace` (never under
-    MIN_TIMEOUT). `grace` lets a child that stops itself at the deadline report what it saw."""
+def effective_timeout(timeout: float) -> float:
+    """`timeout`, cut to the time left until the deadline (never under MIN_TIMEOUT)."""
     when = _deadline.get()
     if when is None:
         return timeout
-    return max(MIN_TIMEOUT, min(timeout, when + grace - time.monotonic()))
+    return max(MIN_TIMEOUT, min(timeout, when - time.monotonic()))
 
 
 @dataclass(frozen=True)
@@ -100,10 +88,9 @@ def run_command(
     env: Mapping[str, str] | None = None,
     timeout: float,
     memory_mb: int | None = None,
-    grace: float = 0.0,
 ) -> CommandResult:
     """Run `cmd` (a list, never a shell string); kill its whole process group at `timeout`."""
-    timeout = effective_timeout(timeout, grace)
+    timeout = effective_timeout(timeout)
     proc = subprocess.Popen(
         list(cmd),
         cwd=cwd,
@@ -141,10 +128,9 @@ def run_harness(
     env: Mapping[str, str],
     timeout: float,
     memory_mb: int | None = None,
-    grace: float = 0.0,
 ) -> dict[str, Any]:
     """Run `harness/<script>` with a JSON spec; return its JSON result or raise HarnessError."""
-    timeout = effective_timeout(timeout, grace)
+    timeout = effective_timeout(timeout)
     with tempfile.TemporaryDirectory(prefix="codeflash-") as tmp:
         spec_path = Path(tmp) / "spec.json"
         out_path = Path(tmp) / "out.json"
@@ -155,7 +141,6 @@ def run_harness(
             env=env,
             timeout=timeout,
             memory_mb=memory_mb,
-            grace=grace,
         )
         if result.timed_out:
             raise HarnessError(f"timed out after {timeout:g} s", timed_out=True)

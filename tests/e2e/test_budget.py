@@ -58,14 +58,14 @@ def test_an_endless_workload_ends_at_the_budget_with_a_phase_report(tmp_path: Pa
     # the experiment may finish in the time left, or be stopped by the end of the budget
     assert "stopped: time budget used" in console or "stopped: every applicable rule" in console
     assert "time: setup " in console and "of the 60.0 s budget" in console
-    assert "cut short: the profile was interrupted" in " ".join(proc.stderr.split())
+    assert "cut short: CPU profile: stopped at the" in " ".join(proc.stderr.split())
     branch, text = handoff(repo)
     section = text.split("## Time", 1)[1].splitlines()
     time_rows = {row.split("|")[1].strip(): row for row in section if row.startswith("|")}
-    # the profile stopped at its share and still found the hot function; capture kept inputs
-    assert "cut short: the profile was interrupted" in time_rows["profile"]
-    assert "saw 1 function(s) of the repo" in time_rows["profile"]
-    assert "cut short" in time_rows["prepare"]
+    # the profile stopped within its share and still found the hot function; capture kept inputs
+    assert "cut short: CPU profile: stopped at the" in time_rows["profile"]
+    assert "- Funnel: 1 own function in the profile" in text
+    assert "cut short: capture: stopped at the" in time_rows["prepare"]
     assert "experiments" in time_rows
     # nothing half-done: no experiment stopped by the budget is recorded, every keep committed
     rows = rows_on(repo, branch)

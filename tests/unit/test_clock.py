@@ -11,6 +11,7 @@ import pytest
 
 from codeflash_bot.config import Config
 from codeflash_bot.models import Phase
+from codeflash_bot.profile.budget import harness_timeout, profile_budget
 from codeflash_bot.sandbox import MIN_TIMEOUT, effective_timeout, set_deadline
 from codeflash_bot.session.clock import REACHED_DEADLINE, SHARES, PhaseClock, render_phases
 from codeflash_bot.session.report import render_time
@@ -107,3 +108,12 @@ def test_the_phase_deadline_caps_every_child(now: FakeTime) -> None:
     assert effective_timeout(600) == MIN_TIMEOUT
     set_deadline(None)
     assert effective_timeout(600) == 600
+
+
+def test_a_profile_gets_at_most_half_the_time_left_in_its_phase(now: FakeTime) -> None:
+    """Its tests stop at the budget; collection and the report fit in the other half."""
+    clock = PhaseClock(2, now=now)  # 120 s
+    clock.begin(Phase.PROFILE)  # until 55 % = 66 s
+    limited = clock.limited(Config())
+    assert profile_budget(limited) == pytest.approx(33)
+    assert harness_timeout(limited) == pytest.approx(66)  # the outer kill: the phase's end

@@ -36,7 +36,8 @@ from codeflash_bot.models import (
     Target,
     Verdict,
 )
-from codeflash_bot.profile.cpu import SoftStop, own_functions, run_mode
+from codeflash_bot.profile.budget import SuiteCoverage, harness_timeout, profile_budget
+from codeflash_bot.profile.cpu import own_functions, run_mode
 from codeflash_bot.propose import Proposer, RulesProposer
 from codeflash_bot.propose.rules.blocking_call_in_coroutine import BLOCKING_CALLS
 from codeflash_bot.sandbox import HarnessError
@@ -146,18 +147,17 @@ def profile_async(ctx: EngineContext, facts: list[CoroutineFacts]) -> None:
         "files": files,
         "threshold": SLOW_CALLBACK,
         "coroutines": [{"module": f.target.module, "qualname": f.target.qualname} for f in facts],
+        "budget": profile_budget(ctx.config),
     }
     workload = ctx.config.workload
     spec |= run_mode(ctx.project, workload)
-    stop = SoftStop.within(ctx.config.test_timeout)
-    spec["stop_at"] = stop.at
     try:
-        result = ctx.harness("cf_async_profile.py", spec, timeout=stop.timeout, grace=stop.grace)
+        result = ctx.harness("cf_async_profile.py", spec, timeout=harness_timeout(ctx.config))
     except HarnessError as exc:
         ctx.reporter.note(f"async profile failed ({exc}); ranking by static checks only")
         return
-    if result.get("cut_short"):
-        ctx.cut_short(f"the async profile was interrupted after {stop.after:.0f} s")
+    if line := SuiteCoverage.from_result(result).describe("async profile"):
+        ctx.cut_short(line)
     by_ref = {f.target.ref: f for f in facts}
     by_place = {
         (str((ctx.project / f.target.file).resolve()), f.target.qualname.rsplit(".", 1)[-1]): f

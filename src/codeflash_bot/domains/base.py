@@ -72,9 +72,7 @@ class EngineContext:
         if self.clock is not None:
             self.clock.cut(detail)
 
-    def harness(
-        self, script: str, spec: dict[str, Any], *, timeout: float, grace: float = 0.0
-    ) -> dict[str, Any]:
+    def harness(self, script: str, spec: dict[str, Any], *, timeout: float) -> dict[str, Any]:
         """Run a harness script in the project's interpreter, with this run's memory limit."""
         return run_harness(
             script,
@@ -84,7 +82,6 @@ class EngineContext:
             env=self.setup.env(self.project),
             timeout=timeout,
             memory_mb=self.config.memory_limit_mb,
-            grace=grace,
         )
 
 

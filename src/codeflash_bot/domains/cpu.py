@@ -22,7 +22,8 @@ from codeflash_bot.models import (
     Target,
     Verdict,
 )
-from codeflash_bot.profile.cpu import own_functions, profile_cpu
+from codeflash_bot.profile.budget import harness_timeout, profile_budget
+from codeflash_bot.profile.cpu import CpuProfile, own_functions, profile_cpu
 from codeflash_bot.propose import Proposer, RulesProposer
 from codeflash_bot.sandbox import HarnessError, current_deadline
 from codeflash_bot.verify.replay import replay
@@ -87,27 +88,25 @@ def _count(ctx: EngineContext, profiled: list[Target], ordered: list[Target], st
 def capture_for(ctx: EngineContext, targets: list[Target]) -> list[Target]:
     """Record inputs while the tests (or workload) run; drop (and say so) targets never called.
 
-    A capture stopped at its time limit keeps the inputs recorded until then (and says so).
+    A capture stopped at its budget keeps the inputs recorded until then (and says so).
     """
-    counts, timed_out = capture_inputs(
+    counts, coverage = capture_inputs(
         ctx.setup,
         ctx.project,
         targets,
         ctx.corpus_root,
         workload=ctx.config.workload,
-        timeout=ctx.config.test_timeout,
+        timeout=harness_timeout(ctx.config),
         memory_mb=ctx.config.memory_limit_mb,
+        budget=profile_budget(ctx.config),
     )
-    if timed_out:
-        got = sum(counts.get(t.ref, 0) > 0 for t in targets)
-        ctx.cut_short(
-            f"input capture stopped at its time limit; inputs recorded until then are kept"
-            f" ({got} of {len(targets)} target(s) have some)"
-        )
+    if line := coverage.describe("capture"):
+        ctx.cut_short(line)
     silent = [t.ref for t in targets if counts.get(t.ref, 0) == 0]
     if silent:
         names = ", ".join(silent)
-        ctx.reporter.note(f"no inputs captured for {names}: not called by {ctx.input_source()}")
+        source = ctx.input_source() + (" (the sample that ran)" if coverage.stopped else "")
+        ctx.reporter.note(f"no inputs captured for {names}: not called by {source}")
     ready = [t for t in targets if counts.get(t.ref, 0) > 0]
     ctx.funnel.ready = len(ready)
     return ready
@@ -157,6 +156,19 @@ def timing_once(
     return once
 
 
+def run_profile(ctx: EngineContext) -> CpuProfile:
+    """The CPU profile of the tests (or workload), within the run's profile budget."""
+    return profile_cpu(
+        ctx.setup,
+        ctx.project,
+        workload=ctx.config.workload,
+        exclude=ctx.config.exclude,
+        timeout=harness_timeout(ctx.config),
+        memory_mb=ctx.config.memory_limit_mb,
+        budget=profile_budget(ctx.config),
+    )
+
+
 def crash_verdict(exc: HarnessError) -> Verdict:
     reason = Reason.TIMEOUT if exc.timed_out else Reason.HARNESS
     return Verdict(status=Status.CRASH, reason=reason, detail=str(exc))
@@ -168,42 +180,32 @@ class CpuEngine(Engine):
     tools = ("pytest", "pyinstrument")
 
     def find_targets(self, ctx: EngineContext, proposers: list[Proposer]) -> list[Target]:
-        profiled = profile_cpu(
-            ctx.setup,
-            ctx.project,
-            workload=ctx.config.workload,
-            exclude=ctx.config.exclude,
-            timeout=ctx.config.test_timeout,
-            memory_mb=ctx.config.memory_limit_mb,
-            on_cut=ctx.cut_short,
-        )
-        return workable(ctx, profiled, proposers)
+        profile = run_profile(ctx)
+        if line := profile.coverage.describe("CPU profile"):
+            ctx.cut_short(line)
+        return workable(ctx, profile.targets, proposers)
 
     def prepare(self, ctx: EngineContext, targets: list[Target]) -> list[Target]:
         return capture_for(ctx, targets)
 
     def score(self, ctx: EngineContext) -> DomainScore:
         """Profiled functions a CPU rule can rewrite, and their share of own-code self time."""
-        profiled = profile_cpu(
-            ctx.setup,
-            ctx.project,
-            workload=ctx.config.workload,
-            exclude=ctx.config.exclude,
-            timeout=ctx.config.test_timeout,
-            memory_mb=ctx.config.memory_limit_mb,
-            on_cut=ctx.cut_short,
-        )
+        profile = run_profile(ctx)
+        if line := profile.coverage.describe("CPU profile"):
+            ctx.cut_short(line)
+        profiled = profile.targets
         total = sum(t.self_seconds for t in profiled)
         if total <= 0:
             return DomainScore(domain=self.domain, detail="cpu: no own-code time in the profile")
         wanted = {t.ref for t in workable(ctx, profiled, [RulesProposer(Domain.CPU)])}
         hot = [t for t in profiled if t.ref in wanted]
         share = min(1.0, sum(t.self_seconds for t in hot) / total)
+        line = f"cpu: {share:.0%} of own-code time is in {len(hot)} rewritable hot functions"
         return DomainScore(
             domain=self.domain,
             share=share,
             matches=len(hot),
-            detail=f"cpu: {share:.0%} of own-code time is in {len(hot)} rewritable hot functions",
+            detail=line + profile.coverage.suffix(),
         )
 
     def evaluate(self, ctx: EngineContext, candidate: Candidate) -> Verdict:

@@ -42,7 +42,8 @@ from codeflash_bot.models import (
     Target,
     Verdict,
 )
-from codeflash_bot.profile.cpu import SoftStop, rank, run_mode
+from codeflash_bot.profile.budget import SuiteCoverage, harness_timeout, profile_budget
+from codeflash_bot.profile.cpu import rank, run_mode
 from codeflash_bot.propose import Proposer
 from codeflash_bot.propose.rule import applies
 from codeflash_bot.propose.rules import rules_for
@@ -62,20 +63,16 @@ SLOTS_RULE = "MEM206"
 
 def profile_memory(ctx: EngineContext, method: str) -> tuple[list[Target], dict[str, int], int]:
     """Own functions ranked by bytes attributed at the peak; (targets, bytes per ref, run peak)."""
-    stop = SoftStop.within(ctx.config.test_timeout)
-    spec: dict = {"root": str(ctx.project), "method": method, "stop_at": stop.at}
+    spec: dict = {"root": str(ctx.project), "method": method, "budget": profile_budget(ctx.config)}
     workload = ctx.config.workload
     spec |= run_mode(ctx.project, workload)
     try:
-        out = ctx.harness("cf_memprofile.py", spec, timeout=stop.timeout, grace=stop.grace)
+        out = ctx.harness("cf_memprofile.py", spec, timeout=harness_timeout(ctx.config))
     except HarnessError as exc:
         raise BotError(f"memory profiling failed: {exc}") from exc
+    if line := SuiteCoverage.from_result(out).describe("memory profile"):
+        ctx.cut_short(line)
     ranked = rank(out["functions"], ctx.setup, ctx.project, ctx.config.exclude)
-    if out.get("cut_short"):
-        ctx.cut_short(
-            f"the memory profile was interrupted after {stop.after:.0f} s and saw"
-            f" {len(ranked)} function(s) of the repo"
-        )
     peaks = {t.ref: int(t.total_seconds) for t in ranked}
     # rank() sorts by its "total" column, which holds bytes here; Targets carry no seconds.
     targets = [t.model_copy(update={"total_seconds": 0.0, "self_seconds": 0.0}) for t in ranked]

@@ -1,8 +1,11 @@
 """pytest plugin (`-p cf_capture_plugin`) recording real inputs of the target functions.
 
 Spec (JSON path in $CODEFLASH_CAPTURE_SPEC): {"targets": [{"file", "module", "qualname", "dir"}],
-"max_calls": int, "max_bytes": int, "max_total_bytes": int}. Only the outermost call of a target
-is recorded (recursion would flood the corpus with tiny inputs); identical inputs are stored once.
+"max_calls": int, "max_bytes": int, "max_total_bytes": int, "budget": seconds, "coverage_out":
+path}. The tests run within the budget like the profiles (cf_suite.Budget, registered here, also
+makes xdist/randomly/timeout harmless); how much of the suite ran is written to coverage_out.
+Only the outermost call of a target is recorded (recursion would flood the corpus with tiny
+inputs); identical inputs are stored once.
 Each input is `NNNN.pkl` = pickle of {"args": tuple, "kwargs": dict}, taken BEFORE the call so
 in-place mutation by the function does not corrupt it.
 
@@ -176,12 +179,29 @@ def install(targets: list, limits: dict) -> None:
         sys.meta_path.insert(0, _TargetFinder(by_file, limits))
 
 
-def pytest_configure(config) -> None:
+def _spec() -> dict | None:
     path = os.environ.get("CODEFLASH_CAPTURE_SPEC")
     if not path:
-        return
+        return None
     with open(path, encoding="utf-8") as fh:
-        spec = json.load(fh)
+        return json.load(fh)
+
+
+def pytest_addoption(parser, pluginmanager) -> None:
+    """Runs as soon as this plugin is registered: early enough to add the budget plugin."""
+    spec = _spec()
+    if spec is None or pluginmanager.has_plugin("cf_budget"):
+        return
+    from cf_suite import Budget
+
+    budget = Budget(spec.get("budget"), report_path=spec.get("coverage_out", ""))
+    pluginmanager.register(budget, "cf_budget")
+
+
+def pytest_configure(config) -> None:
+    spec = _spec()
+    if spec is None:
+        return
     limits = {
         "max_calls": spec.get("max_calls", 256),
         "max_bytes": spec.get("max_bytes", 4 << 20),

@@ -17,10 +17,8 @@ import json
 import math
 import os
 import pickle
-import signal
 import subprocess
 import sys
-import time
 import types
 
 MAX_ITEMS = 10_000  # generator items consumed per call when comparing
@@ -36,37 +34,6 @@ def write_result(spec: dict, result: dict) -> None:
     with open(tmp, "w", encoding="utf-8") as fh:
         json.dump(result, fh)
     os.replace(tmp, spec["out"])
-
-
-class DeadlineReached(KeyboardInterrupt):
-    """Raised in the main thread at the spec's `stop_after`: pytest ends its session on a
-    KeyboardInterrupt and returns, so a profile still reports what it saw until then."""
-
-
-_deadline = {"hit": False}
-
-
-def arm_deadline(spec: dict) -> None:
-    """Interrupt the run at `spec["stop_at"]`, a time.monotonic() value (absent: never).
-
-    CLOCK_MONOTONIC is system-wide on Linux, so the parent's deadline holds here.
-    """
-    stop_at = spec.get("stop_at")
-    if not stop_at:
-        return
-
-    def fire(signum, frame):
-        _deadline["hit"] = True
-        raise DeadlineReached("stopped at the time limit")
-
-    signal.signal(signal.SIGALRM, fire)
-    signal.setitimer(signal.ITIMER_REAL, max(0.001, float(stop_at) - time.monotonic()))
-
-
-def disarm_deadline() -> bool:
-    """Cancel the timer; True when it had fired (the run was cut short)."""
-    signal.setitimer(signal.ITIMER_REAL, 0)
-    return _deadline["hit"]
 
 
 def resolve(obj: object, qualname: str) -> object:

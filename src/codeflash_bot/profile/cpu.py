@@ -5,30 +5,17 @@ from __future__ import annotations
 import ast
 import fnmatch
 import shlex
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from codeflash_bot.errors import BotError
-from codeflash_bot.models import Target
-from codeflash_bot.sandbox import (
-    MIN_TIMEOUT,
-    HarnessError,
-    effective_timeout,
-    run_harness,
-    time_to_end,
-)
+from codeflash_bot.models import Frozen, Target
+from codeflash_bot.profile.budget import SuiteCoverage
+from codeflash_bot.sandbox import HarnessError, run_harness
 from codeflash_bot.session.setup import SetupInfo
 
 MODULE_TARGET = "<module>"  # a whole module (structure domain): `pkg.mod:<module>`
 MIN_SHARE = 0.002  # functions under 0.2 % of the hottest one are noise
-# The harness interrupts the run itself shortly before its time is up and then builds the profile
-# of what ran, which may take as long again on a loaded machine (pyinstrument samples every
-# 0.1 ms): it may run that long past the phase's deadline (taking time from later phases, never
-# past the end of the budget), so a profile cut short still reports what it saw.
-SOFT_STOP_MARGIN = 2.0
-MIN_REPORT_GRACE = 10.0
+INTERVAL = 0.001  # seconds between samples: fine enough to rank, cheap enough not to distort
 SKIP_PARTS = {"venv", ".venv", "env", "build", "dist", "node_modules", "site-packages"}
 
 
@@ -115,6 +102,14 @@ def run_mode(root: Path, workload: str | None) -> dict:
     return {"mode": "pytest", "pytest_args": pytest_args()}
 
 
+class CpuProfile(Frozen):
+    """Ranked own functions and how much of the suite the profile covered."""
+
+    targets: list[Target]
+    coverage: SuiteCoverage
+    sampler: str = ""
+
+
 def profile_cpu(
     setup: SetupInfo,
     root: Path,
@@ -123,17 +118,14 @@ def profile_cpu(
     exclude: list[str],
     timeout: float,
     memory_mb: int,
-    on_cut: Callable[[str], None] | None = None,
-) -> list[Target]:
-    """Run the profile and return the repo's own functions, hottest (own + child time) first.
+    budget: float | None = None,
+) -> CpuProfile:
+    """Profile the tests (a spread sample when they exceed `budget` s) or the workload.
 
-    The run is interrupted at `soft_stop(timeout)` (`timeout` already cut to the run's
-    deadline); the profile of what ran until then is still ranked, and `on_cut` hears that it
-    was cut short.
+    Samples are aggregated as they arrive (harness/cf_sampler.py), so memory stays bounded
+    whatever the suite's size; INTERVAL is coarse enough to keep the profiler's own cost low.
     """
-    stop = SoftStop.within(timeout)
-    stop_after = stop.after
-    spec: dict = {"root": str(root), "interval": 0.0001, "stop_at": stop.at}
+    spec: dict = {"root": str(root), "interval": INTERVAL, "budget": budget}
     spec |= run_mode(root, workload)
     try:
         result = run_harness(
@@ -142,44 +134,16 @@ def profile_cpu(
             python=setup.python,
             cwd=root,
             env=setup.env(root),
-            timeout=stop.timeout,
+            timeout=timeout,
             memory_mb=memory_mb,
-            grace=stop.grace,
         )
     except HarnessError as exc:
         raise BotError(f"profiling failed: {exc}") from exc
-    targets = rank(result["functions"], setup, root, exclude)
-    if result.get("cut_short") and on_cut is not None:
-        seen = f"{len(targets)} function(s) of the repo" if targets else "nothing of the repo"
-        on_cut(f"the profile was interrupted after {stop_after:.0f} s and saw {seen}")
-    return targets
-
-
-@dataclass(frozen=True)
-class SoftStop:
-    """When a profiling harness interrupts itself (`at`, for its spec's "stop_at") and how long
-    it may then take to report (`grace`, also past the run's deadline); `timeout` is the kill."""
-
-    at: float
-    after: float
-    grace: float
-    timeout: float
-
-    @classmethod
-    def within(cls, timeout: float) -> SoftStop:
-        """For a harness given `timeout` (cut first to the run's deadline)."""
-        allowed = effective_timeout(timeout)
-        after = soft_stop(allowed)
-        grace = max(MIN_REPORT_GRACE, after)
-        if (left := time_to_end()) is not None:  # past the phase, never past the budget
-            grace = max(MIN_TIMEOUT, min(grace, left - after))
-        # absolute (the monotonic clock is system-wide): the child's start-up counts too
-        return cls(at=time.monotonic() + after, after=after, grace=grace, timeout=allowed + grace)
-
-
-def soft_stop(timeout: float) -> float:
-    """When a harness given `timeout` should interrupt its own run (see SOFT_STOP_MARGIN)."""
-    return max(0.5, timeout - min(SOFT_STOP_MARGIN, timeout * 0.1))
+    return CpuProfile(
+        targets=rank(result["functions"], setup, root, exclude),
+        coverage=SuiteCoverage.from_result(result),
+        sampler=result.get("sampler", ""),
+    )
 
 
 def rank(functions: list[dict], setup: SetupInfo, root: Path, exclude: list[str]) -> list[Target]:

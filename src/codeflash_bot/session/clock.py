@@ -76,7 +76,7 @@ class PhaseClock:
         own = now + self.total * SHARES[phase]
         self._deadline = min(self.end, max(self.start + self.total * cumulative, own))
         self.phase, self._begun, self._cut = phase, now, None
-        set_deadline(self._deadline, self.end)
+        set_deadline(self._deadline)
 
     def finish(self) -> None:
         """Record the current phase's time (a no-op when no phase is running)."""
