@@ -254,5 +254,5 @@ def test_candidate_that_breaks_import_is_discarded(tmp_path: Path) -> None:
     setup = branch_file(repo, "setup.md")
     assert "- Passed: 1" in setup and "- Failed: 1" in setup
     assert "tests/test_extra.py: ModuleNotFoundError" in setup
-    assert "fail to import at baseline and gate nothing" in setup
+    assert "the 1 test module(s) that fail to import gate nothing" in setup
     assert snapshot(repo) == before

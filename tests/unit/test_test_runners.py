@@ -203,11 +203,21 @@ def test_doctests_added_by_load_tests_run_under_pytest_too(tmp_path: Path) -> No
                 class DoubleTest(unittest.TestCase):
                     def test_double(self):
                         self.assertEqual(double(2), 4)
+
+
+                def helper():
+                    '''Not a doctest the project runs (more_itertools has such docstrings).
+
+                    >>> helper()
+                    'something else'
+                    '''
             """,
         },
     )
     setup = setup_for(PYTHON, root)
     plan = plan_tests(setup, root)
     assert plan.argv[-3:] == ("--doctest-modules", "tests", "pkg/mod.py")
+    assert plan.describe().endswith("--doctest-modules tests pkg/mod.py")
     run = run_tests(setup, root, timeout=60, memory_mb=1024)
-    assert (run.collected, run.passed) == (2, 2)
+    # the unittest test and pkg.mod's doctest; the test file's own docstring is not doctested
+    assert (run.collected, run.passed, run.failed) == (2, 2, 0)

@@ -92,7 +92,7 @@ def load_tests_doctests(root: Path, tests: list[str], source_dirs: list[str]) ->
 
 def _module_file(root: Path, dotted: str, source_dirs: list[str]) -> str | None:
     stem = dotted.replace(".", "/")
-    for base in source_dirs:
+    for base in [*source_dirs, "."]:
         for candidate in (f"{stem}.py", f"{stem}/__init__.py"):
             path = root / base / candidate
             if path.is_file() and _inside(path, root):

@@ -8,6 +8,7 @@ when pytest is not in the target's environment, `python -m unittest discover`.
 
 from __future__ import annotations
 
+import os
 import shlex
 import subprocess
 import tempfile
@@ -17,7 +18,7 @@ from pydantic import Field
 
 from codeflash_bot.models import Frozen
 from codeflash_bot.profile.cpu import pytest_args
-from codeflash_bot.sandbox import CommandResult, run_command
+from codeflash_bot.sandbox import HARNESS_DIR, CommandResult, run_command
 from codeflash_bot.session.setup import SetupInfo
 from codeflash_bot.verify.discover import load_tests_doctests, search_roots, unittest_start_dir
 from codeflash_bot.verify.outcome import (
@@ -37,6 +38,8 @@ from codeflash_bot.verify.pytest_config import PytestIni, read_pytest_ini
 __all__ = ["CollectionError", "TestPlan", "TestRun", "plan_tests", "run_guard", "run_tests"]
 
 JUNIT = "{junit}"  # placeholder in a plan's argv, replaced by a fresh path per run
+DOCTEST_PLUGIN = "cf_doctest_only"
+DOCTEST_ENV = "CODEFLASH_DOCTEST_ONLY"
 
 
 class TestPlan(Frozen):
@@ -49,9 +52,20 @@ class TestPlan(Frozen):
     junit: bool
     note: str = ""
     config: str = Field("", description="the project's pytest config, as setup.md shows it")
+    env: dict[str, str] = Field(default_factory=dict, description="extra environment")
+
+    def environment(self, setup: SetupInfo, root: Path) -> dict[str, str]:
+        env = setup.env(root)
+        if DOCTEST_ENV in self.env:  # our plugin must be importable
+            paths = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+            env["PYTHONPATH"] = os.pathsep.join([*paths, str(HARNESS_DIR)])
+        return {**env, **self.env}
 
     def describe(self) -> str:
         shown = [a for a in self.argv if JUNIT not in a]
+        if DOCTEST_PLUGIN in shown:  # the bot's own filter plugin: not part of the command
+            at = shown.index(DOCTEST_PLUGIN)
+            del shown[at - 1 : at + 1]
         if shown and Path(shown[0]).name.startswith("python"):
             shown[0] = "python"
         return shlex.join(shown)
@@ -79,17 +93,20 @@ def plan_tests(setup: SetupInfo, root: Path) -> TestPlan:
         return TestPlan(runner="unittest", argv=tuple(argv), junit=False, note=note)
     extra = [f"--junitxml={JUNIT}"]
     extra += _addopts_neutralizers(ini, setup.python)
-    note = ""
+    note, env = "", {}
     doctests = load_tests_doctests(root, setup.tests_found, setup.pythonpath)
     if doctests and not ini.doctest_modules:
         # paths on the command line replace testpaths, so name the test locations too
         places = [p for p in search_roots(root, ini) if p != root] or _top_levels(
             setup.tests_found, root
         )
-        extra += ["--doctest-modules", *_rel(places, root), *doctests]
+        extra += ["-p", DOCTEST_PLUGIN, "--doctest-modules", *_rel(places, root), *doctests]
+        env = {DOCTEST_ENV: os.pathsep.join(doctests)}
         note = f"doctests the tests add via load_tests also run: {', '.join(doctests)}"
     argv = (*command, *pytest_args(), *extra)
-    return TestPlan(runner="pytest", argv=argv, junit=True, config=ini.describe(), note=note)
+    return TestPlan(
+        runner="pytest", argv=argv, junit=True, config=ini.describe(), note=note, env=env
+    )
 
 
 def run_tests(setup: SetupInfo, root: Path, *, timeout: float, memory_mb: int) -> TestRun:
@@ -98,9 +115,8 @@ def run_tests(setup: SetupInfo, root: Path, *, timeout: float, memory_mb: int) -
     with tempfile.TemporaryDirectory(prefix="codeflash-junit-") as tmp:
         junit = Path(tmp) / "junit.xml"
         argv = [a.replace(JUNIT, str(junit)) for a in plan.argv]
-        result = run_command(
-            argv, cwd=root, env=setup.env(root), timeout=timeout, memory_mb=memory_mb
-        )
+        env = plan.environment(setup, root)
+        result = run_command(argv, cwd=root, env=env, timeout=timeout, memory_mb=memory_mb)
         report = parse_junit(junit) if plan.junit and junit.exists() else None
     return outcome_of(plan.runner, result, report)
 
