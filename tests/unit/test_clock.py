@@ -11,7 +11,7 @@ import pytest
 
 from codeflash_bot.config import Config
 from codeflash_bot.models import Phase
-from codeflash_bot.profile.budget import harness_timeout, profile_budget
+from codeflash_bot.profile.budget import hard_stop_grace, harness_timeout, profile_budget
 from codeflash_bot.sandbox import MIN_TIMEOUT, effective_timeout, set_deadline
 from codeflash_bot.session.clock import REACHED_DEADLINE, SHARES, PhaseClock, render_phases
 from codeflash_bot.session.report import render_time
@@ -111,9 +111,11 @@ def test_the_phase_deadline_caps_every_child(now: FakeTime) -> None:
 
 
 def test_a_profile_gets_at_most_half_the_time_left_in_its_phase(now: FakeTime) -> None:
-    """Its tests stop at the budget; collection and the report fit in the other half."""
+    """Even a workload that never ends is stopped by the profile's hard stop (2 x budget +
+    grace) before the phase's end kills it, so what was sampled is written."""
     clock = PhaseClock(2, now=now)  # 120 s
     clock.begin(Phase.PROFILE)  # until 55 % = 66 s
     limited = clock.limited(Config())
-    assert profile_budget(limited) == pytest.approx(33)
-    assert harness_timeout(limited) == pytest.approx(66)  # the outer kill: the phase's end
+    assert hard_stop_grace(limited) == pytest.approx(13.2)  # 20 % of 66 s
+    assert profile_budget(limited) == pytest.approx((66 * 0.9 - 13.2) / 2)
+    assert 2 * profile_budget(limited) + hard_stop_grace(limited) < harness_timeout(limited) == 66

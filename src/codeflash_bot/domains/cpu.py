@@ -22,7 +22,7 @@ from codeflash_bot.models import (
     Target,
     Verdict,
 )
-from codeflash_bot.profile.budget import harness_timeout, profile_budget
+from codeflash_bot.profile.budget import hard_stop_grace, harness_timeout, profile_budget
 from codeflash_bot.profile.cpu import CpuProfile, own_functions, profile_cpu
 from codeflash_bot.propose import Proposer, RulesProposer
 from codeflash_bot.sandbox import HarnessError, current_deadline
@@ -166,6 +166,7 @@ def run_profile(ctx: EngineContext) -> CpuProfile:
         timeout=harness_timeout(ctx.config),
         memory_mb=ctx.config.memory_limit_mb,
         budget=profile_budget(ctx.config),
+        grace=hard_stop_grace(ctx.config),
     )
 
 
