@@ -10,5 +10,5 @@ from __future__ import annotations
 from _slowdemo import optimize_slowdemo, print_rows
 
 if __name__ == "__main__":
-    rows, wall = optimize_slowdemo()
+    rows, wall = optimize_slowdemo("--domain", "cpu")
     print_rows(rows, wall, unit=1e6, label="us")

@@ -17,6 +17,7 @@ from codeflash_bot.errors import BotError
 from codeflash_bot.github.commands_cli import register as register_github_action
 from codeflash_bot.models import Domain, Request, RunSummary
 from codeflash_bot.prep.commands import register as register_prep
+from codeflash_bot.session.clock import render_phases
 from codeflash_bot.status import cleanup_branch, status_report
 
 app = typer.Typer(
@@ -91,6 +92,9 @@ def _print_summary(summary: RunSummary) -> None:
         f" stopped: {summary.stopped_because}",
         highlight=False,
     )
+    if summary.budget_seconds is not None:
+        line = render_phases(summary.phases, summary.budget_seconds, summary.wall_seconds or 0.0)
+        out.print(line, highlight=False, markup=False)
 
 
 @app.command()

@@ -28,6 +28,9 @@ class Config(BaseModel):
     max_experiments: int = Field(60, alias="max-experiments", gt=0)
     max_targets: int = Field(25, alias="max-targets", gt=0)
     plateau: int = Field(12, gt=0, description="stop after this many discards in a row")
+    auto_margin: float = Field(
+        0.25, alias="auto-margin", ge=0, le=1, description="--domain auto: shares this close tie"
+    )
     min_improvement: float = Field(10.0, alias="min-improvement", ge=0)
     max_aa_noise: float = Field(3.0, alias="max-aa-noise", gt=0)
     candidate_timeout: float = Field(120.0, alias="candidate-timeout", gt=0)

@@ -9,20 +9,22 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import libcst as cst
 
 from codeflash_bot.config import Config
 from codeflash_bot.domains import Engine, EngineContext, available_domains, engine_for
+from codeflash_bot.domains.choice import decide
 from codeflash_bot.errors import BotError
 from codeflash_bot.git import Git, open_repo
 from codeflash_bot.models import (
     Candidate,
     Domain,
+    DomainScore,
     ExperimentRecord,
+    Phase,
     Reason,
     Request,
     RunSummary,
@@ -37,6 +39,7 @@ from codeflash_bot.propose.llm import build_proposers, llm_reports
 from codeflash_bot.propose.llm.explanations import EXPLANATIONS, save_explanation
 from codeflash_bot.router import route
 from codeflash_bot.sandbox import HarnessError
+from codeflash_bot.session.clock import BudgetSpent, PhaseClock, secs
 from codeflash_bot.session.report import render_handoff, render_learnings, rule_of
 from codeflash_bot.session.setup import SetupInfo, detect_setup, ensure_tools, render_setup_md
 from codeflash_bot.session.state import (
@@ -75,7 +78,7 @@ class Run:
     baseline: TestRun
     guard: str | None
     gate: BaselineGate
-    started: float = field(default_factory=time.monotonic)
+    clock: PhaseClock
     experiments: int = 0
     discards_in_a_row: int = 0
     targets: list[Target] = field(default_factory=list)
@@ -85,9 +88,14 @@ class Run:
     def domain(self) -> Domain:
         return self.engine.domain
 
+    def limited(self) -> EngineContext:
+        """The engine context, its child timeouts cut to the time left in the current phase."""
+        return replace(self.ctx, config=self.clock.limited(self.config), clock=self.clock)
+
     def out_of_budget(self) -> str | None:
-        if time.monotonic() - self.started > self.config.budget_minutes * 60:
-            return f"time budget of {self.config.budget_minutes:g} min used"
+        if self.clock.spent():
+            self.clock.cut("the budget ended; no further experiment started")
+            return f"time budget used ({self.config.budget_minutes:g} min)"
         if self.experiments >= self.config.max_experiments:
             return f"max experiments ({self.config.max_experiments}) reached"
         if self.discards_in_a_row >= self.config.plateau:
@@ -104,8 +112,22 @@ def optimize(
     """Run the loop on `request.repo`; raises BotError for anything the user must fix.
 
     `proposers` defaults to the domain's rules; any Proposer (LLM, tests) goes through the very
-    same verification and keep rule.
+    same verification and keep rule. `--budget-minutes` counts from here (session/clock.py).
     """
+    clock = PhaseClock(config.merged(budget_minutes=request.budget_minutes).budget_minutes)
+    try:
+        return _optimize(request, config, reporter, proposers, clock)
+    finally:
+        clock.finish()  # and no deadline left behind for the caller's own children
+
+
+def _optimize(
+    request: Request,
+    config: Config,
+    reporter: Reporter | None,
+    proposers: list[Proposer] | None,
+    clock: PhaseClock,
+) -> RunSummary:
     reporter = reporter or NullReporter()
     config = config.merged(
         guard=request.guard,
@@ -121,17 +143,19 @@ def optimize(
     asked = request.domain if request.domain is not Domain.AUTO else config.domain
     domain, why = route(asked, request.text, user_git.current_branch())
     if domain is Domain.AUTO:
-        domain, why = choose_domain(user_git, project_rel, config, reporter)
+        clock.begin(Phase.AUTO)
+        domain, why = choose_domain(user_git, project_rel, config, reporter, clock)
     engine = engine_for(domain)
     # built before anything is touched: `--proposer llm` without a key fails here, in one line
     chosen = proposers
     if chosen is None:
         chosen = build_proposers(config, domain, Path(request.repo), notify=reporter.note)
     reporter.stage("setup", "preparing the bot's branch")
+    clock.begin(Phase.SETUP)
     ws = open_workspace(user_git, project_rel, domain)
     start = ws.git.head_sha()
     try:
-        summary = _run(ws, request, config, engine, why, reporter, chosen)
+        summary = _run(ws, request, config, engine, why, reporter, chosen, clock)
     except BaseException:
         ws.close()
         if not ws.resumed and user_git.head_sha(ws.branch) == start:
@@ -142,12 +166,18 @@ def optimize(
 
 
 def choose_domain(
-    user_git: Git, project_rel: Path, config: Config, reporter: Reporter
+    user_git: Git,
+    project_rel: Path,
+    config: Config,
+    reporter: Reporter,
+    clock: PhaseClock | None = None,
 ) -> tuple[Domain, str]:
     """`--domain auto`: a short profile of each kind on a throwaway worktree of HEAD.
 
-    The user's tree is never used for this (tests may write files); ties and failures fall back
-    to CPU. Returns (domain, why) — the why lists every engine's estimate for HANDOFF.md.
+    The user's tree is never used for this (tests may write files). The numbers go to the pure
+    `domains.choice.decide` (margin + fixed preference, so load does not flip the choice);
+    returns (domain, why), the why holding every engine's numbers for HANDOFF.md. With a
+    `clock`, the engines still to estimate share the time left in the auto phase equally.
     """
     domains = available_domains()
     if domains == [Domain.CPU]:
@@ -155,28 +185,38 @@ def choose_domain(
     reporter.stage("auto", "short profile of each domain")
     tmp = Path(tempfile.mkdtemp(prefix="codeflash-auto-"))
     worktree = tmp / "wt"
-    scores: list[tuple[float, Domain, str]] = []
+    scores: list[DomainScore] = []
     try:
         user_git.add_detached_worktree(worktree, "HEAD")
         project = worktree / project_rel
         setup = detect_setup(project, config)
-        for domain in domains:
+        for i, domain in enumerate(domains):
             engine = engine_for(domain)
+            if clock is not None and clock.expired():
+                detail = f"{domain.value}: not estimated, the auto phase's time share was used"
+                clock.cut(detail)
+                scores.append(DomainScore(domain=domain, detail=detail))
+                continue
+            limited = clock.limited(config, 1 / (len(domains) - i)) if clock else config
+            cuts = clock.cuts if clock else 0
             try:
                 ensured = ensure_tools(setup, list(engine.tools))
-                ctx = EngineContext(project, ensured, config, tmp / "corpus", reporter)
-                value, line = engine.score(ctx)
+                ctx = EngineContext(
+                    project, ensured, limited, tmp / "corpus", reporter, clock=clock
+                )
+                score = engine.score(ctx)
             except (BotError, HarnessError, OSError) as exc:
-                value, line = 0.0, f"{domain.value}: could not estimate ({exc})"
-            scores.append((max(0.0, min(1.0, value)), domain, line))
+                detail = f"{domain.value}: could not estimate ({exc})"
+                score = DomainScore(domain=domain, detail=detail)
+            if clock is not None and (clock.cuts > cuts or clock.expired()):
+                score = score.model_copy(update={"cut_short": True})
+            scores.append(score)
     finally:
         user_git.remove_worktree(worktree)
         shutil.rmtree(tmp, ignore_errors=True)
-    best_value, best, _ = max(scores, key=lambda s: (s[0], s[1] is Domain.CPU))
-    if best_value <= 0:
-        best = Domain.CPU
-    lines = "; ".join(line for _, _, line in scores)
-    return best, f"auto picked {best.value}: {lines}"
+    decision = decide(scores, config.auto_margin)
+    reporter.note(f"domain {decision.domain.value}: {decision.reason}")
+    return decision.domain, decision.why
 
 
 def _run(
@@ -187,6 +227,7 @@ def _run(
     why: str,
     reporter: Reporter,
     proposers: list[Proposer],
+    clock: PhaseClock,
 ) -> RunSummary:
     sync_mirror_from_branch(ws, STATE_FILES)
     setup = ensure_tools(detect_setup(ws.project, config), list(engine.tools))
@@ -214,22 +255,26 @@ def _run(
             " test-command or pass --workload"
         )
     reporter.stage("baseline", "running the tests once")
-    limits = {"timeout": config.test_timeout, "memory_mb": config.memory_limit_mb}
+    clock.begin(Phase.BASELINE)
+    limits = {"timeout": clock.timeout(config.test_timeout), "memory_mb": config.memory_limit_mb}
     plan = plan_tests(setup, ws.project)
     baseline = run_tests(setup, ws.project, **limits)
-    if baseline.timed_out:
+    cut = _baseline_cut(clock, baseline.timed_out, "the baseline tests")
+    if baseline.timed_out and not cut:
         raise BotError(f"the tests time out at baseline (test-timeout {config.test_timeout:g} s)")
     gate = baseline_gate(baseline, guard=guard, workload=config.workload)
     ws.mirror.write(SETUP, render_setup_md(setup, ws.project) + gate.setup_md(plan))
-    if gate.stop:
+    if gate.stop and not cut:
         raise BotError(gate.stop)
-    for line in gate.notes:
+    for line in gate.notes if not cut else []:
         reporter.note(line)
-    if guard:
+    if guard and not cut:
+        limits["timeout"] = clock.timeout(config.test_timeout)
         ok, tail = run_guard(guard, setup, ws.project, **limits)
-        if not ok:
+        cut = _baseline_cut(clock, not ok and clock.expired(), "the guard")
+        if not ok and not cut:
             raise BotError(f"the guard fails before any change ({guard}): {tail}")
-    ctx = EngineContext(ws.project, setup, config, ws.corpus_root, reporter)
+    ctx = EngineContext(ws.project, setup, config, ws.corpus_root, reporter, clock=clock)
     proposers = engine.proposers(proposers)
     for proposer in proposers:
         if bind := getattr(proposer, "bind", None):
@@ -243,13 +288,29 @@ def _run(
                 env=env,
             )
     run = Run(
-        ws, config, setup, engine, ctx, why, reporter, baseline, guard, gate, proposers=proposers
+        ws,
+        config,
+        setup,
+        engine,
+        ctx,
+        why,
+        reporter,
+        baseline,
+        guard,
+        gate,
+        clock,
+        proposers=proposers,
     )
     if request.target:
         run.targets = [resolve_target(request.target, ws.project, setup)]
     stopped = "finished"
     try:
+        if cut:
+            raise BudgetSpent(Phase.BASELINE, cut)
         stopped = _experiments(run, request)
+    except BudgetSpent as exc:
+        stopped = str(exc)
+        reporter.note(stopped)
     except KeyboardInterrupt:
         stopped = "interrupted"
         raise
@@ -259,6 +320,7 @@ def _run(
     finally:
         for line in llm_reports(run.proposers):
             reporter.note(line)
+        clock.finish()
         _write_reports(run, stopped)
         publish_state(
             ws, STATE_FILES, f"codeflash: state after {_plural(len(ws.mirror.results()))}"
@@ -266,24 +328,46 @@ def _run(
     return _summary(run, stopped)
 
 
+def _baseline_cut(clock: PhaseClock, timed_out: bool, what: str) -> str | None:
+    """Why the baseline phase stops for the budget, when `what` ran out of the time it had left
+    (a time-out at the configured test-timeout itself stays an error for the user to fix)."""
+    if not timed_out or not clock.expired():
+        return None
+    detail = f"{what} did not finish in the {secs(clock.phase_seconds())} of the baseline share"
+    clock.cut(detail)
+    return detail
+
+
 def _experiments(run: Run, request: Request) -> str:
-    ws = run.ws
+    ws, clock = run.ws, run.clock
     run.reporter.stage("profile", f"{run.domain.value} profile")
+    clock.begin(Phase.PROFILE)
     if not run.targets:
-        run.targets = run.engine.find_targets(run.ctx, run.proposers)
+        try:
+            run.targets = run.engine.find_targets(run.limited(), run.proposers)
+        except BotError as exc:
+            if not clock.expired():
+                raise
+            raise BudgetSpent(Phase.PROFILE, f"the profile was stopped unfinished ({exc})") from exc
         run.reporter.note(run.ctx.funnel.line())
     if not run.targets:
+        if cut := clock.cut_reason():
+            raise BudgetSpent(Phase.PROFILE, f"{cut}; nothing to work on")
         return _nothing_to_rewrite(run.ctx)
     run.reporter.stage("prepare", f"{len(run.targets)} targets")
+    clock.begin(Phase.PREPARE)
     explicit = bool(request.target)
     wanted = len(run.targets)
-    ready = run.engine.prepare(run.ctx, run.targets)
+    ready = run.engine.prepare(run.limited(), run.targets)
     source = run.ctx.input_source()
+    if not ready and (cut := clock.cut_reason()):
+        raise BudgetSpent(Phase.PREPARE, f"{cut}; no target has inputs")
     if explicit and not ready:
         raise BotError(f"{source} never call {request.target}; no inputs to verify a rewrite")
     run.targets = ready
     if not ready:
         return f"{source} never call the {_plural(wanted, 'function')} a rule can rewrite"
+    clock.begin(Phase.EXPERIMENTS)
     tried_before = 0
     for index, target in enumerate(run.targets):
         run.reporter.target(target, index, len(run.targets))
@@ -388,13 +472,18 @@ def _evaluate(run: Run, candidate: Candidate, original: str) -> Verdict:
     if problem is not None:
         reason = Reason.UNPARSABLE if problem.startswith("does not parse") else Reason.SCOPE
         return Verdict(status=Status.DISCARD, reason=reason, detail=problem)
-    verdict = run.engine.evaluate(run.ctx, candidate)
+    verdict = run.engine.evaluate(run.limited(), candidate)
+    _unjudged(run, candidate, verdict.reason is Reason.TIMEOUT)
     if verdict.status is not Status.KEEP:
         return verdict
     measurements = verdict.measurements
     ws.write_candidate(target.file, candidate.source)
-    limits = {"timeout": config.test_timeout, "memory_mb": config.memory_limit_mb}
+    limits = {
+        "timeout": run.clock.timeout(config.test_timeout),
+        "memory_mb": config.memory_limit_mb,
+    }
     tests = run_tests(run.setup, ws.project, **limits)
+    _unjudged(run, candidate, tests.timed_out)
     new = tests.new_failures(run.baseline)
     if new:
         ws.restore_candidate(target.file)
@@ -403,7 +492,9 @@ def _evaluate(run: Run, candidate: Candidate, original: str) -> Verdict:
             status=Status.DISCARD, reason=Reason.TESTS, detail=detail, measurements=measurements
         )
     if run.guard:
+        limits["timeout"] = run.clock.timeout(config.test_timeout)
         ok, tail = run_guard(run.guard, run.setup, ws.project, **limits)
+        _unjudged(run, candidate, not ok)
         if not ok:
             ws.restore_candidate(target.file)
             return Verdict(
@@ -413,6 +504,15 @@ def _evaluate(run: Run, candidate: Candidate, original: str) -> Verdict:
         detail = "; ".join(d for d in (verdict.detail, run.gate.keep_caveat) if d)
         return verdict.model_copy(update={"detail": detail})
     return verdict
+
+
+def _unjudged(run: Run, candidate: Candidate, timed_out: bool) -> None:
+    """A step stopped at the end of the budget judged nothing: no row, the file restored (by
+    `_record`), the run stops; the next run tries this candidate again."""
+    if timed_out and run.clock.spent():
+        detail = f"{candidate.target.ref} ({candidate.rule}) stopped unjudged, not recorded"
+        run.clock.cut(detail)
+        raise BudgetSpent(Phase.EXPERIMENTS, detail)
 
 
 def _commit_message(candidate: Candidate, verdict: Verdict, domain: Domain) -> str:
@@ -463,6 +563,9 @@ def _write_reports(run: Run, stopped: str) -> None:
             pending=pending,
             stopped=stopped,
             funnel=run.ctx.funnel.line(),
+            phases=run.clock.phases(),
+            budget_seconds=run.clock.total,
+            wall_seconds=run.clock.used(),
         )
         + run.gate.handoff_md(),
     )
@@ -511,4 +614,7 @@ def _summary(run: Run, stopped: str) -> RunSummary:
         best_improvement_pct=best,
         stopped_because=stopped,
         worktree_used=not run.ws.in_place,
+        phases=run.clock.phases(),
+        budget_seconds=run.clock.total,
+        wall_seconds=run.clock.used(),
     )

@@ -174,6 +174,42 @@ class ExperimentRecord(Frozen):
     description: str
 
 
+class DomainScore(Frozen):
+    """One engine's estimate for `--domain auto` (recorded in HANDOFF.md).
+
+    `matches`: hot targets (seen by the domain's profile) that one of its rules can rewrite;
+    a count, so load barely moves it. `share` (0..1): the part of the domain's measured cost
+    (time, peak bytes, awaited time, import time) in those targets; a timing ratio, so load
+    moves it, which is why the decision compares shares only with a margin.
+    """
+
+    domain: Domain
+    share: float = Field(0.0, ge=0, le=1)
+    matches: int = Field(0, ge=0)
+    detail: str = ""
+    cut_short: bool = False  # the time budget stopped this estimate's profile early
+
+
+class Phase(StrEnum):
+    """The parts of a run that share its wall-clock budget, in run order (session/clock.py)."""
+
+    AUTO = "auto"  # --domain auto: a short profile per engine
+    SETUP = "setup"  # workspace, environment (venv, tools, test dependencies)
+    BASELINE = "baseline"  # the repo's tests once, and the guard
+    PROFILE = "profile"
+    PREPARE = "prepare"  # input capture
+    EXPERIMENTS = "experiments"
+
+
+class PhaseTime(Frozen):
+    """Wall time one phase took, what it was allowed, and why it was cut short (if it was)."""
+
+    phase: Phase
+    seconds: float = Field(ge=0)
+    allowed: float = Field(ge=0)
+    cut_short: str | None = None
+
+
 class RunSummary(Frozen):
     """What `optimize` hands back to its caller (CLI, GitHub layer)."""
 
@@ -186,3 +222,6 @@ class RunSummary(Frozen):
     best_improvement_pct: float | None
     stopped_because: str
     worktree_used: bool
+    phases: list[PhaseTime] = Field(default_factory=list)
+    budget_seconds: float | None = None
+    wall_seconds: float | None = None

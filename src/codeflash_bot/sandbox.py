@@ -1,24 +1,48 @@
 """Run target code in a child process with a wall-clock timeout and an address-space limit.
 
 A candidate that hangs or eats memory must become a `crash` row, never a hung or dead bot, so
-every child gets its own process group (killed whole on timeout) and RLIMIT_AS.
+every child gets its own process group (killed whole on timeout) and RLIMIT_AS. Every child
+also ends by the run's current deadline (`set_deadline`, the time budget's phase deadline):
+its timeout is the smaller of the one asked for and the time left until then.
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import json
 import os
 import resource
 import signal
 import subprocess
 import tempfile
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 HARNESS_DIR = Path(__file__).parent / "harness"
+MIN_TIMEOUT = 1.0  # a child given less could not even start an interpreter
+_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar("deadline", default=None)
+
+
+def set_deadline(when: float | None) -> None:
+    """Children started from now on end by `when` (time.monotonic()); None: no deadline."""
+    _deadline.set(when)
+
+
+def current_deadline() -> float | None:
+    """The run's current deadline (time.monotonic()), for work done in this process too."""
+    return _deadline.get()
+
+
+def effective_timeout(timeout: float) -> float:
+    """`timeout`, cut to the time left until the deadline (never under MIN_TIMEOUT)."""
+    when = _deadline.get()
+    if when is None:
+        return timeout
+    return max(MIN_TIMEOUT, min(timeout, when - time.monotonic()))
 
 
 @dataclass(frozen=True)
@@ -66,6 +90,7 @@ def run_command(
     memory_mb: int | None = None,
 ) -> CommandResult:
     """Run `cmd` (a list, never a shell string); kill its whole process group at `timeout`."""
+    timeout = effective_timeout(timeout)
     proc = subprocess.Popen(
         list(cmd),
         cwd=cwd,
@@ -105,6 +130,7 @@ def run_harness(
     memory_mb: int | None = None,
 ) -> dict[str, Any]:
     """Run `harness/<script>` with a JSON spec; return its JSON result or raise HarnessError."""
+    timeout = effective_timeout(timeout)
     with tempfile.TemporaryDirectory(prefix="codeflash-") as tmp:
         spec_path = Path(tmp) / "spec.json"
         out_path = Path(tmp) / "out.json"

@@ -199,7 +199,7 @@ def test_pr_label_trigger_stacks_on_the_pr(fake: FakeGitHub, repos: Repos, env_f
     git(repos.workspace, "branch", "-q", "-D", "changes")
     payload = webhook("pull_request.labeled.json")
     payload["label"]["name"] = "codeflash"
-    assert run_action(env_for("pull_request", payload)) == 0
+    assert run_action(env_for("pull_request", payload, domain="cpu")) == 0
     assert fake.summary()[:2] == [
         "GET R/collaborators/Codertocat/permission",
         "POST R/issues/2/reactions",

@@ -57,7 +57,7 @@ def test_dirty_tree_is_refused(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "r", SMALL)
     (repo / "src/small/core.py").write_text("def lowest(xs):\n    return min(xs)\n")
     before = snapshot(repo)
-    line = one_line_error(run_bot("optimize", str(repo), "--python", PYTHON))
+    line = one_line_error(run_bot("optimize", str(repo), "--domain", "cpu", "--python", PYTHON))
     assert "uncommitted changes" in line
     assert snapshot(repo) == before
     assert git(repo, "branch", "--list", "codeflash/*") == ""
@@ -70,7 +70,9 @@ def test_dirty_tree_is_refused(tmp_path: Path) -> None:
 def test_unknown_target(tmp_path: Path, target: str) -> None:
     repo = make_repo(tmp_path / "r", SMALL)
     before = snapshot(repo)
-    line = one_line_error(run_bot("optimize", str(repo), "--python", PYTHON, "--target", target))
+    line = one_line_error(
+        run_bot("optimize", str(repo), "--domain", "cpu", "--python", PYTHON, "--target", target)
+    )
     assert "unknown target" in line
     assert snapshot(repo) == before
     assert git(repo, "branch", "--list", "codeflash/*") == ""
@@ -80,7 +82,7 @@ def test_no_tests_found(tmp_path: Path) -> None:
     files = {k: v for k, v in SMALL.items() if not k.startswith("tests/")}
     repo = make_repo(tmp_path / "r", files)
     before = snapshot(repo)
-    line = one_line_error(run_bot("optimize", str(repo), "--python", PYTHON))
+    line = one_line_error(run_bot("optimize", str(repo), "--domain", "cpu", "--python", PYTHON))
     assert "no tests found" in line
     assert snapshot(repo) == before
     assert git(repo, "branch", "--list", "codeflash/*") == ""
@@ -90,7 +92,7 @@ def test_invalid_config_table(tmp_path: Path) -> None:
     files = dict(SMALL)
     files["pyproject.toml"] += '\n[tool.codeflash-bot]\nmin-improvement = "lots"\n'
     repo = make_repo(tmp_path / "r", files)
-    line = one_line_error(run_bot("optimize", str(repo), "--python", PYTHON))
+    line = one_line_error(run_bot("optimize", str(repo), "--domain", "cpu", "--python", PYTHON))
     assert "min-improvement" in line or "min_improvement" in line
 
 
@@ -98,7 +100,9 @@ def test_failing_guard_at_baseline(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "r", SMALL)
     before = snapshot(repo)
     guard = f"{PYTHON} -c 'raise SystemExit(1)'"
-    line = one_line_error(run_bot("optimize", str(repo), "--python", PYTHON, "--guard", guard))
+    line = one_line_error(
+        run_bot("optimize", str(repo), "--domain", "cpu", "--python", PYTHON, "--guard", guard)
+    )
     assert "guard fails before any change" in line
     assert snapshot(repo) == before
 

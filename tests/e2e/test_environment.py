@@ -15,7 +15,7 @@ pytestmark = pytest.mark.slow
 def test_bot_creates_the_project_environment_and_reuses_it(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "r", SMALL)
     before = snapshot(repo)
-    proc = run_bot("optimize", str(repo), "--max-experiments", "3")
+    proc = run_bot("optimize", str(repo), "--domain", "cpu", "--max-experiments", "3")
     assert proc.returncode == 0, proc.stderr[-2000:]
     branch = git(repo, "for-each-ref", "--format=%(refname:short)", "refs/heads/codeflash/")
     setup_md = git(repo, "show", f"{branch}:.codeflash/setup.md")

@@ -15,7 +15,7 @@ from pytest_httpserver import HTTPServer
 
 from codeflash_bot.config import Config
 from codeflash_bot.loop import optimize
-from codeflash_bot.models import Request
+from codeflash_bot.models import Domain, Request
 from codeflash_bot.propose.llm import LlmBudget, LlmProposer, OpenAIChat
 from codeflash_bot.session.state import parse_results
 
@@ -86,7 +86,7 @@ def test_only_the_correct_faster_candidate_is_kept(tmp_path: Path, httpserver: H
     proposer = LlmProposer(client, rounds=2, candidates=3, budget=budget, root=repo, python=PYTHON)
 
     summary = optimize(
-        Request(repo=repo, target="small.core:work"),
+        Request(repo=repo, domain=Domain.CPU, target="small.core:work"),
         Config(python=PYTHON, candidate_timeout=20),
         proposers=[proposer],
     )

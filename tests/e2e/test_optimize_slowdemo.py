@@ -33,7 +33,7 @@ HOT = {
 def demo_run(tmp_path_factory: pytest.TempPathFactory):
     repo = make_repo(tmp_path_factory.mktemp("slowdemo") / "repo", copy_from=SLOWDEMO)
     before = snapshot(repo)
-    proc = run_bot("optimize", str(repo), "--python", PYTHON)
+    proc = run_bot("optimize", str(repo), "--domain", "cpu", "--python", PYTHON)
     branch = git(repo, "for-each-ref", "--format=%(refname:short)", "refs/heads/codeflash/")
     return repo, before, proc, branch
 
@@ -119,7 +119,7 @@ def test_status_shows_the_results(demo_run) -> None:
 def test_rerun_resumes_without_redoing_work(demo_run) -> None:
     repo, before, _, branch = demo_run
     rows_before = results(repo, branch)
-    proc = run_bot("optimize", str(repo), "--python", PYTHON)
+    proc = run_bot("optimize", str(repo), "--domain", "cpu", "--python", PYTHON)
     assert proc.returncode == 0, proc.stderr[-2000:]
     rows_after = results(repo, branch)
     assert [r for r in rows_after if r.status.value == "keep"] == [

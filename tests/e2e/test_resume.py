@@ -27,7 +27,17 @@ def test_kill_9_then_resume(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo", copy_from=SLOWDEMO)
     before = snapshot(repo)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "codeflash_bot", "optimize", str(repo), "--python", PYTHON],
+        [
+            sys.executable,
+            "-m",
+            "codeflash_bot",
+            "optimize",
+            str(repo),
+            "--domain",
+            "cpu",
+            "--python",
+            PYTHON,
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
@@ -41,7 +51,7 @@ def test_kill_9_then_resume(tmp_path: Path) -> None:
     killed_at = mirror_rows(repo)
     assert snapshot(repo) == before  # the user's checkout never saw the bot
 
-    again = run_bot("optimize", str(repo), "--python", PYTHON)
+    again = run_bot("optimize", str(repo), "--domain", "cpu", "--python", PYTHON)
     assert again.returncode == 0, again.stderr[-2000:]
     branch = git(repo, "for-each-ref", "--format=%(refname:short)", "refs/heads/codeflash/")
     rows = parse_results(git(repo, "show", f"{branch}:.codeflash/results.tsv") + "\n")

@@ -28,8 +28,10 @@ def test_auto_picks_cpu_for_slowdemo_and_says_why(tmp_path: Path) -> None:
         if line.startswith("- Domain:")
     )
     assert domain_line.startswith("- Domain: cpu (auto picked cpu:")
+    assert "share/matches: cpu " in domain_line  # the numbers the decision was made on
     for engine in ("cpu:", "memory:", "async:", "structure:"):
         assert engine in domain_line  # every estimate is written down
+    assert "domain cpu: " in proc.stderr  # the choice and its reason, on the console
     assert snapshot(repo) == before
 
 

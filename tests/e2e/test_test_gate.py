@@ -230,7 +230,7 @@ def test_candidate_that_breaks_import_is_discarded(tmp_path: Path) -> None:
     the tests that used to run are collection errors now — not "the same failures"."""
     from codeflash_bot.config import Config
     from codeflash_bot.loop import optimize
-    from codeflash_bot.models import Request
+    from codeflash_bot.models import Domain, Request
     from codeflash_bot.session.state import parse_results
 
     from .test_verification import Ideas
@@ -242,7 +242,11 @@ def test_candidate_that_breaks_import_is_discarded(tmp_path: Path) -> None:
     new = "def work(n, offset=OFFSET):\n    return (n - 1) * n * (2 * n - 1) // 6 + offset"
     idea = ("T010", lambda s: s.replace(old, new))
     config = Config(python=PYTHON, candidate_timeout=10)
-    optimize(Request(repo=repo, target="small.core:work"), config, proposers=[Ideas([idea])])
+    optimize(
+        Request(repo=repo, domain=Domain.CPU, target="small.core:work"),
+        config,
+        proposers=[Ideas([idea])],
+    )
     rows = parse_results(branch_file(repo, "results.tsv") + "\n")
     assert [r.status.value for r in rows] == ["discard"], rows
     assert "repository tests fail" in rows[0].description

@@ -11,7 +11,7 @@ from codeflash_bot.config import Config
 from codeflash_bot.loop import optimize
 from codeflash_bot.measure.decide import judge
 from codeflash_bot.measure.timing import measure
-from codeflash_bot.models import Candidate, Request, Target
+from codeflash_bot.models import Candidate, Domain, Request, Target
 from codeflash_bot.session.setup import SetupInfo
 from codeflash_bot.session.state import parse_results
 
@@ -81,7 +81,7 @@ class Ideas:
 
 def run(repo: Path, ideas, **request) -> list:
     config = Config(python=PYTHON, candidate_timeout=5)
-    optimize(Request(repo=repo, **request), config, proposers=[Ideas(ideas)])
+    optimize(Request(repo=repo, domain=Domain.CPU, **request), config, proposers=[Ideas(ideas)])
     branch = git(repo, "for-each-ref", "--format=%(refname:short)", "refs/heads/codeflash/")
     return parse_results(git(repo, "show", f"{branch}:.codeflash/results.tsv") + "\n")
 

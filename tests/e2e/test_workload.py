@@ -31,7 +31,14 @@ def test_workload_inputs_drive_the_run(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "r", files)
     before = snapshot(repo)
     proc = run_bot(
-        "optimize", str(repo), "--python", PYTHON, "--workload", "python bench/workload.py"
+        "optimize",
+        str(repo),
+        "--domain",
+        "cpu",
+        "--python",
+        PYTHON,
+        "--workload",
+        "python bench/workload.py",
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     branch = git(repo, "for-each-ref", "--format=%(refname:short)", "refs/heads/codeflash/")
@@ -46,7 +53,9 @@ def test_workload_inputs_drive_the_run(tmp_path: Path) -> None:
 def test_bad_workload_is_one_line(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "r", SMALL)
     before = snapshot(repo)
-    proc = run_bot("optimize", str(repo), "--python", PYTHON, "--workload", "python nope.py")
+    proc = run_bot(
+        "optimize", str(repo), "--domain", "cpu", "--python", PYTHON, "--workload", "python nope.py"
+    )
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert proc.returncode != 0 and len(lines) == 1
     assert "--workload must name a Python script in the repo" in lines[0]

@@ -100,9 +100,10 @@ def test_profile_attributes_loop_blocking_to_the_blocking_coroutine(ctx: EngineC
 
 
 def test_score_names_what_there_is_to_gain(ctx: EngineContext) -> None:
-    score, why = AsyncEngine().score(ctx)
-    assert 0.5 < score <= 1.0  # blocker and gather_later hold most of the awaited time
-    assert "in 2 rewritable one(s)" in why and "top svc.service:" in why
+    score = AsyncEngine().score(ctx)
+    assert 0.5 < score.share <= 1.0  # blocker and gather_later hold most of the awaited time
+    assert score.matches == 2
+    assert "in 2 rewritable one(s)" in score.detail and "top svc.service:" in score.detail
 
 
 def test_latency_under_concurrency_shows_the_blocking_sleep(ctx: EngineContext) -> None:

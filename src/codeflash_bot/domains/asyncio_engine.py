@@ -27,7 +27,15 @@ from codeflash_bot.domains.base import Engine, EngineContext
 from codeflash_bot.domains.cpu import capture_for, crash_verdict, replay_gate, workable
 from codeflash_bot.measure.decide import judge
 from codeflash_bot.measure.timing import select_inputs
-from codeflash_bot.models import Candidate, Domain, InputSize, Measurement, Target, Verdict
+from codeflash_bot.models import (
+    Candidate,
+    Domain,
+    DomainScore,
+    InputSize,
+    Measurement,
+    Target,
+    Verdict,
+)
 from codeflash_bot.profile.budget import SuiteCoverage, harness_timeout, profile_budget
 from codeflash_bot.profile.cpu import own_functions, run_mode
 from codeflash_bot.propose import Proposer, RulesProposer
@@ -149,7 +157,7 @@ def profile_async(ctx: EngineContext, facts: list[CoroutineFacts]) -> None:
         ctx.reporter.note(f"async profile failed ({exc}); ranking by static checks only")
         return
     if line := SuiteCoverage.from_result(result).describe("async profile"):
-        ctx.reporter.note(line)
+        ctx.cut_short(line)
     by_ref = {f.target.ref: f for f in facts}
     by_place = {
         (str((ctx.project / f.target.file).resolve()), f.target.qualname.rsplit(".", 1)[-1]): f
@@ -246,13 +254,14 @@ class AsyncEngine(Engine):
         detail = f"{verdict.detail}; {side}" if verdict.detail else side
         return verdict.model_copy(update={"detail": detail})
 
-    def score(self, ctx: EngineContext) -> tuple[float, str]:
+    def score(self, ctx: EngineContext) -> DomainScore:
         """Share (0..1) of the async cost seen in the tests (time callers waited on the repo's
         coroutines plus event-loop blocking) that lies in coroutines an ASY rule rewrites."""
         facts = self.profile(ctx)
         total = sum(f.wall_seconds + f.blocking_seconds for f in facts)
         if not facts or total <= 0:
-            return 0.0, "async: the tests await no coroutine of the repo"
+            detail = "async: the tests await no coroutine of the repo"
+            return DomainScore(domain=self.domain, detail=detail)
         rules = RulesProposer(self.domain)
         parsed: dict[Path, cst.Module | None] = {}
         hit: list[CoroutineFacts] = []
@@ -268,15 +277,17 @@ class AsyncEngine(Engine):
                 hit.append(fact)
         share = min(1.0, sum(f.wall_seconds + f.blocking_seconds for f in hit) / total)
         if not hit:
-            return 0.0, f"async: no rule applies to the {len(facts)} coroutine(s) awaited"
+            detail = f"async: no rule applies to the {len(facts)} coroutine(s) awaited"
+            return DomainScore(domain=self.domain, detail=detail)
         top = max(hit, key=lambda f: f.wall_seconds + f.blocking_seconds)
         what = "; ".join(top.findings[:2]) or "slow callbacks"
-        return share, (
+        detail = (
             f"async: {share:.0%} of the time awaited on own coroutines is in {len(hit)}"
             f" rewritable one(s); top {top.target.ref}: {what}"
             f" (blocked {top.blocking_seconds * 1e3:.1f} ms,"
             f" waited {top.wall_seconds * 1e3:.1f} ms)"
         )
+        return DomainScore(domain=self.domain, share=share, matches=len(hit), detail=detail)
 
 
 def measure_latency(

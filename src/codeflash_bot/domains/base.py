@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from codeflash_bot.config import Config
-from codeflash_bot.models import Candidate, Domain, Target, Verdict
+from codeflash_bot.models import Candidate, Domain, DomainScore, Target, Verdict
 from codeflash_bot.progress import Reporter
 from codeflash_bot.propose import Proposer
 from codeflash_bot.sandbox import run_harness
+from codeflash_bot.session.clock import PhaseClock
 from codeflash_bot.session.setup import SetupInfo
 from codeflash_bot.verify.scope import scope_problem
 
@@ -46,7 +47,11 @@ class Funnel:
 
 @dataclass(frozen=True)
 class EngineContext:
-    """Everything an engine may use; `project` is the checkout the bot works in."""
+    """Everything an engine may use; `project` is the checkout the bot works in.
+
+    The loop hands engines a `config` whose child timeouts are already cut to the time left in
+    the current phase of the run's budget (`clock`, None outside a run).
+    """
 
     project: Path
     setup: SetupInfo
@@ -54,11 +59,18 @@ class EngineContext:
     corpus_root: Path
     reporter: Reporter
     funnel: Funnel = field(default_factory=Funnel)
+    clock: PhaseClock | None = None
 
     def input_source(self) -> str:
         """What runs the code to profile and capture: named in every message about it."""
         workload = self.config.workload
         return f"the workload `{workload}`" if workload else "the tests"
+
+    def cut_short(self, detail: str) -> None:
+        """A step stopped early at the time limit it was given: tell the user and the clock."""
+        self.reporter.note(f"cut short: {detail}")
+        if self.clock is not None:
+            self.clock.cut(detail)
 
     def harness(self, script: str, spec: dict[str, Any], *, timeout: float) -> dict[str, Any]:
         """Run a harness script in the project's interpreter, with this run's memory limit."""
@@ -100,11 +112,11 @@ class Engine(ABC):
     def evaluate(self, ctx: EngineContext, candidate: Candidate) -> Verdict:
         """Behaviour and metric with the ORIGINAL still on disk; KEEP means "go on to tests"."""
 
-    def score(self, ctx: EngineContext) -> tuple[float, str]:
-        """For `--domain auto`: the share (0..1) of the measured cost this engine could attack.
+    def score(self, ctx: EngineContext) -> DomainScore:
+        """For `--domain auto`: how many hot targets this engine's rules match, and their share.
 
         Engines measure different costs (time, peak bytes, import time), so each reports the
-        fraction of its own cost that lies in code its proposers can rewrite; the loop picks the
-        largest fraction and writes every engine's line into HANDOFF.md.
+        fraction of its own cost that lies in code its rules can rewrite; `domains.choice`
+        decides from these numbers and they are written into HANDOFF.md.
         """
-        return 0.0, f"{self.domain.value}: no estimate"
+        return DomainScore(domain=self.domain, detail=f"{self.domain.value}: no estimate")

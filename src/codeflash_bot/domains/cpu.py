@@ -12,11 +12,20 @@ from codeflash_bot.capture import capture_inputs, corpus_dir, count_inputs
 from codeflash_bot.domains.base import Engine, EngineContext
 from codeflash_bot.measure.decide import judge
 from codeflash_bot.measure.timing import measure, select_inputs
-from codeflash_bot.models import Candidate, Domain, Measurement, Reason, Status, Target, Verdict
-from codeflash_bot.profile.budget import harness_timeout, profile_budget
+from codeflash_bot.models import (
+    Candidate,
+    Domain,
+    DomainScore,
+    Measurement,
+    Reason,
+    Status,
+    Target,
+    Verdict,
+)
+from codeflash_bot.profile.budget import hard_stop_grace, harness_timeout, profile_budget
 from codeflash_bot.profile.cpu import CpuProfile, own_functions, profile_cpu
 from codeflash_bot.propose import Proposer, RulesProposer
-from codeflash_bot.sandbox import HarnessError
+from codeflash_bot.sandbox import HarnessError, current_deadline
 from codeflash_bot.verify.replay import replay
 
 STATIC_SCAN_SECONDS = 60.0
@@ -54,9 +63,15 @@ def workable(ctx: EngineContext, profiled: list[Target], proposers: list[Propose
         key=lambda t: (t.file not in hot_files, t.file.as_posix(), t.lineno),
     )
     deadline = time.monotonic() + STATIC_SCAN_SECONDS
+    if (run_deadline := current_deadline()) is not None:
+        deadline = min(deadline, run_deadline)
     from_profile = len(ordered)
     for target in static:
-        if len(ordered) >= limit or time.monotonic() > deadline:
+        if len(ordered) >= limit:
+            break
+        if time.monotonic() > deadline:
+            if run_deadline is not None and deadline == run_deadline:
+                ctx.cut_short("the static scan for functions a rule matches stopped at the limit")
             break
         if target.ref not in seen and wanted(target):
             ordered.append(target)
@@ -71,7 +86,10 @@ def _count(ctx: EngineContext, profiled: list[Target], ordered: list[Target], st
 
 
 def capture_for(ctx: EngineContext, targets: list[Target]) -> list[Target]:
-    """Record inputs while the tests (or workload) run; drop (and say so) targets never called."""
+    """Record inputs while the tests (or workload) run; drop (and say so) targets never called.
+
+    A capture stopped at its budget keeps the inputs recorded until then (and says so).
+    """
     counts, coverage = capture_inputs(
         ctx.setup,
         ctx.project,
@@ -83,7 +101,7 @@ def capture_for(ctx: EngineContext, targets: list[Target]) -> list[Target]:
         budget=profile_budget(ctx.config),
     )
     if line := coverage.describe("capture"):
-        ctx.reporter.note(line)
+        ctx.cut_short(line)
     silent = [t.ref for t in targets if counts.get(t.ref, 0) == 0]
     if silent:
         names = ", ".join(silent)
@@ -148,6 +166,7 @@ def run_profile(ctx: EngineContext) -> CpuProfile:
         timeout=harness_timeout(ctx.config),
         memory_mb=ctx.config.memory_limit_mb,
         budget=profile_budget(ctx.config),
+        grace=hard_stop_grace(ctx.config),
     )
 
 
@@ -164,24 +183,31 @@ class CpuEngine(Engine):
     def find_targets(self, ctx: EngineContext, proposers: list[Proposer]) -> list[Target]:
         profile = run_profile(ctx)
         if line := profile.coverage.describe("CPU profile"):
-            ctx.reporter.note(line)
+            ctx.cut_short(line)
         return workable(ctx, profile.targets, proposers)
 
     def prepare(self, ctx: EngineContext, targets: list[Target]) -> list[Target]:
         return capture_for(ctx, targets)
 
-    def score(self, ctx: EngineContext) -> tuple[float, str]:
-        """Share of own-code self time in functions a CPU rule can rewrite (0..1)."""
+    def score(self, ctx: EngineContext) -> DomainScore:
+        """Profiled functions a CPU rule can rewrite, and their share of own-code self time."""
         profile = run_profile(ctx)
+        if line := profile.coverage.describe("CPU profile"):
+            ctx.cut_short(line)
         profiled = profile.targets
         total = sum(t.self_seconds for t in profiled)
         if total <= 0:
-            return 0.0, "cpu: no own-code time in the profile"
+            return DomainScore(domain=self.domain, detail="cpu: no own-code time in the profile")
         wanted = {t.ref for t in workable(ctx, profiled, [RulesProposer(Domain.CPU)])}
-        hit = sum(t.self_seconds for t in profiled if t.ref in wanted)
-        share = hit / total
-        line = f"cpu: {share:.0%} of own-code time is in {len(wanted)} rewritable functions"
-        return share, line + profile.coverage.suffix()
+        hot = [t for t in profiled if t.ref in wanted]
+        share = min(1.0, sum(t.self_seconds for t in hot) / total)
+        line = f"cpu: {share:.0%} of own-code time is in {len(hot)} rewritable hot functions"
+        return DomainScore(
+            domain=self.domain,
+            share=share,
+            matches=len(hot),
+            detail=line + profile.coverage.suffix(),
+        )
 
     def evaluate(self, ctx: EngineContext, candidate: Candidate) -> Verdict:
         try:

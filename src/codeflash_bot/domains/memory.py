@@ -34,6 +34,7 @@ from codeflash_bot.measure.timing import select_inputs
 from codeflash_bot.models import (
     Candidate,
     Domain,
+    DomainScore,
     InputSize,
     Measurement,
     Reason,
@@ -70,7 +71,7 @@ def profile_memory(ctx: EngineContext, method: str) -> tuple[list[Target], dict[
     except HarnessError as exc:
         raise BotError(f"memory profiling failed: {exc}") from exc
     if line := SuiteCoverage.from_result(out).describe("memory profile"):
-        ctx.reporter.note(line)
+        ctx.cut_short(line)
     ranked = rank(out["functions"], ctx.setup, ctx.project, ctx.config.exclude)
     peaks = {t.ref: int(t.total_seconds) for t in ranked}
     # rank() sorts by its "total" column, which holds bytes here; Targets carry no seconds.
@@ -320,7 +321,7 @@ class MemoryEngine(Engine):
             return quietest
         return min(quietest, once(), key=slowdown)
 
-    def score(self, ctx: EngineContext) -> tuple[float, str]:
+    def score(self, ctx: EngineContext) -> DomainScore:
         """Share of the run's peak held by own functions a MEM rule applies to, in [0, 1].
 
         Profiles the tests once (memray or tracemalloc); the inclusive bytes of the workable
@@ -331,9 +332,9 @@ class MemoryEngine(Engine):
         try:
             profiled, peaks, run_peak = profile_memory(ctx, method)
         except BotError as exc:
-            return 0.0, f"memory: profile failed ({exc})"
+            return DomainScore(domain=self.domain, detail=f"memory: profile failed ({exc})")
         rules = rules_for(Domain.MEMORY)
-        best_ref, best = "", 0
+        best_ref, best, matches = "", 0, 0
         parsed: dict[Path, cst.Module | None] = {}
         for target in profiled:
             if target.file not in parsed:
@@ -345,15 +346,18 @@ class MemoryEngine(Engine):
             module = parsed[target.file]
             if module is None or not any(applies(r, module, target.qualname) for r in rules):
                 continue
+            matches += peaks.get(target.ref, 0) > 0
             if peaks.get(target.ref, 0) > best:
                 best_ref, best = target.ref, peaks[target.ref]
         if not best or not run_peak:
-            return 0.0, "memory: no memory rule applies to the functions holding the peak"
+            detail = "memory: no memory rule applies to the functions holding the peak"
+            return DomainScore(domain=self.domain, detail=detail)
         share = min(1.0, best / run_peak)
-        return share, (
+        detail = (
             f"memory: {best_ref} holds {human_bytes(best)} of the {human_bytes(run_peak)} peak"
             f" ({share * 100:.0f}%) and a memory rule applies to it ({method})"
         )
+        return DomainScore(domain=self.domain, share=share, matches=matches, detail=detail)
 
 
 def without_added_slots(original: str, candidate: str, qualname: str) -> str:

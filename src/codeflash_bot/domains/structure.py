@@ -33,7 +33,16 @@ import libcst as cst
 
 from codeflash_bot.domains.base import Engine, EngineContext
 from codeflash_bot.measure.decide import judge
-from codeflash_bot.models import Candidate, Domain, Measurement, Reason, Status, Target, Verdict
+from codeflash_bot.models import (
+    Candidate,
+    Domain,
+    DomainScore,
+    Measurement,
+    Reason,
+    Status,
+    Target,
+    Verdict,
+)
 from codeflash_bot.profile.cpu import SKIP_PARTS, is_candidate_file, module_name
 from codeflash_bot.propose import Proposer, RulesProposer
 from codeflash_bot.propose.module_rule import MODULE_QUALNAME, ModuleFacts, ModuleRulesProposer
@@ -386,13 +395,14 @@ class StructureEngine(Engine):
         detail = f"{verdict.detail}; {side}" if verdict.detail else side
         return verdict.model_copy(update={"detail": detail})
 
-    def score(self, ctx: EngineContext) -> tuple[float, str]:
+    def score(self, ctx: EngineContext) -> DomainScore:
         """Share (0..1) of the modules' import time (each imported alone in a fresh
         interpreter, summed) spent on heavy imports a STR rule would move."""
         profiles = self.profile(ctx)
         total = sum(p.cumulative for p in profiles.values())
         if total <= 0:
-            return 0.0, "structure: no module of the repo could be imported"
+            detail = "structure: no module of the repo could be imported"
+            return DomainScore(domain=self.domain, detail=detail)
         proposer = self.proposer()
         gains = []
         for prof in profiles.values():
@@ -404,16 +414,18 @@ class StructureEngine(Engine):
                 gains.append((self._gain(prof), prof))
         if not gains:
             cycles = sum(bool(p.cyclic) for p in profiles.values())
-            return 0.0, f"structure: nothing to move ({cycles} module(s) in import cycles)"
+            detail = f"structure: nothing to move ({cycles} module(s) in import cycles)"
+            return DomainScore(domain=self.domain, detail=detail)
         gains.sort(key=lambda g: -g[0])
         share = min(1.0, sum(g for g, _ in gains) / total)
         best = gains[0][1]
         heavy = ", ".join(sorted(best.heavy)) or "a cycle"
-        return share, (
+        detail = (
             f"structure: {share:.0%} of import time is heavy imports {len(gains)} module(s)"
             f" barely use; top {best.target.module} ({best.cumulative * 1e3:.0f} ms to import,"
             f" {heavy})"
         )
+        return DomainScore(domain=self.domain, share=share, matches=len(gains), detail=detail)
 
 
 def _overlay(ctx: EngineContext, target: Target, where: Path, source: str | None) -> Path:

@@ -62,8 +62,10 @@ def _recorder(func, target: dict, limits: dict):
         if counters["n"] == 0:
             _write_sys_path(directory)
         path = os.path.join(directory, f"{counters['n']:04d}.pkl")
-        with open(path, "wb") as fh:
+        # whole files only: a run killed at its timeout must not leave a truncated input
+        with open(path + ".part", "wb") as fh:
             fh.write(blob)
+        os.replace(path + ".part", path)
         counters["n"] += 1
         counters["bytes"] += len(blob)
 

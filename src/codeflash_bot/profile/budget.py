@@ -17,13 +17,24 @@ from codeflash_bot.models import Frozen
 ROBUST_ARGS = ["-p", "no:unraisableexception", "-p", "no:threadexception"]
 BUDGET_SHARE = 0.25  # a profiling run may use at most this share of the run's budget-minutes
 MIN_BUDGET = 10.0  # seconds; below this a profile says too little to be worth the run
+# The test timeout the run's phase clock hands an engine is the time left in the phase
+# (session/clock.py): the profile's hard stop (2 x budget + grace, cf_profile) must come before
+# it, with this share of it to spare for writing the result.
+SPARE_SHARE = 0.1
+HARD_STOP_GRACE = 30.0  # cf_profile's default grace
+GRACE_SHARE = 0.2  # of the test timeout, when that is short
+
+
+def hard_stop_grace(config: Config) -> float:
+    """The grace of the profile's hard stop: cf_profile's default, less when time is short."""
+    return min(HARD_STOP_GRACE, config.test_timeout * GRACE_SHARE)
 
 
 def profile_budget(config: Config) -> float:
     """Seconds one run of the suite under a profiler or capture may take."""
     share = max(MIN_BUDGET, config.budget_minutes * 60 * BUDGET_SHARE)
-    # a third of test-timeout leaves room for collection and the 2x hard stop before the kill
-    return min(config.profile_budget_seconds, share, config.test_timeout / 3)
+    fits = (config.test_timeout * (1 - SPARE_SHARE) - hard_stop_grace(config)) / 2
+    return max(1.0, min(config.profile_budget_seconds, share, fits))
 
 
 def harness_timeout(config: Config) -> float:

@@ -119,6 +119,7 @@ def profile_cpu(
     timeout: float,
     memory_mb: int,
     budget: float | None = None,
+    grace: float | None = None,
 ) -> CpuProfile:
     """Profile the tests (a spread sample when they exceed `budget` s) or the workload.
 
@@ -126,6 +127,8 @@ def profile_cpu(
     whatever the suite's size; INTERVAL is coarse enough to keep the profiler's own cost low.
     """
     spec: dict = {"root": str(root), "interval": INTERVAL, "budget": budget}
+    if grace is not None:
+        spec["grace"] = grace  # of the hard stop at 2 x budget (harness/cf_profile.py)
     spec |= run_mode(root, workload)
     try:
         result = run_harness(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from codeflash_bot.models import Domain, ExperimentRecord, Status, Target
+from codeflash_bot.models import Domain, ExperimentRecord, Phase, PhaseTime, Status, Target
+from codeflash_bot.session.clock import SHARES, secs
 
 AUTO_BEGIN = "<!-- codeflash:auto:begin -->"
 AUTO_END = "<!-- codeflash:auto:end -->"
@@ -30,6 +31,9 @@ def render_handoff(
     pending: list[str],
     stopped: str,
     funnel: str = "",
+    phases: list[PhaseTime] | None = None,
+    budget_seconds: float | None = None,
+    wall_seconds: float | None = None,
 ) -> str:
     kept = [r for r in records if r.status is Status.KEEP]
     discarded = sum(r.status is Status.DISCARD for r in records)
@@ -65,7 +69,35 @@ def render_handoff(
         lines.append("Nothing tried yet.")
     lines += ["", "## Next", ""]
     lines += [f"- {p}" for p in pending] or ["- Every rule that applies was tried on the targets."]
+    if phases is not None and budget_seconds is not None:
+        lines += ["", *render_time(phases, budget_seconds, wall_seconds)]
     return "\n".join(lines) + "\n"
+
+
+def render_time(
+    phases: list[PhaseTime], budget_seconds: float, wall_seconds: float | None
+) -> list[str]:
+    """HANDOFF.md's `## Time` section: wall time per phase against its share of the budget."""
+    wall = secs(wall_seconds) if wall_seconds is not None else "?"
+    lines = [
+        "## Time",
+        "",
+        f"Budget {secs(budget_seconds)}, wall time so far {wall} (from the start of the run).",
+        "",
+        "| phase | share | allowed | took | note |",
+        "|---|---|---|---|---|",
+    ]
+    for p in phases:
+        note = f"cut short: {p.cut_short}" if p.cut_short else ""
+        lines.append(
+            f"| {p.phase.value} | {SHARES[p.phase]:.0%} | {secs(p.allowed)} | {secs(p.seconds)}"
+            f" | {note} |"
+        )
+    ran = {p.phase for p in phases}
+    skipped = [ph.value for ph in Phase if ph not in ran and ph is not Phase.AUTO]
+    if skipped:
+        lines += ["", f"Not reached: {', '.join(skipped)}."]
+    return lines
 
 
 def _best(record: ExperimentRecord | None) -> str:
