@@ -297,4 +297,5 @@ def test_the_profile_budget_fits_the_run_and_the_test_timeout() -> None:
     assert profile_budget(Config()) == 120
     assert profile_budget(Config(**{"budget-minutes": 3})) == 45
     assert profile_budget(Config(**{"profile-budget-seconds": 0.001})) == 0.001
-    assert profile_budget(Config(**{"test-timeout": 60})) == 20
+    # (60 s x 0.9 spare - 12 s grace) / 2: the hard stop at 2x budget + grace fits the timeout
+    assert profile_budget(Config(**{"test-timeout": 60})) == 21

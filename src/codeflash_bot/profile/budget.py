@@ -34,7 +34,8 @@ def profile_budget(config: Config) -> float:
     """Seconds one run of the suite under a profiler or capture may take."""
     share = max(MIN_BUDGET, config.budget_minutes * 60 * BUDGET_SHARE)
     fits = (config.test_timeout * (1 - SPARE_SHARE) - hard_stop_grace(config)) / 2
-    return max(1.0, min(config.profile_budget_seconds, share, fits))
+    # at least a second when the clock is short, but a smaller configured budget is honoured
+    return min(config.profile_budget_seconds, max(1.0, min(share, fits)))
 
 
 def harness_timeout(config: Config) -> float:
