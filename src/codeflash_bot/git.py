@@ -16,6 +16,8 @@ from codeflash_bot.errors import BotError
 BOT_BRANCH_PREFIX = "codeflash/"
 GIT_ENV = {
     "GIT_TERMINAL_PROMPT": "0",
+    # `git status` must not take the user's index.lock (a kill would leave it behind)
+    "GIT_OPTIONAL_LOCKS": "0",
     "GIT_AUTHOR_NAME": "codeflash-bot",
     "GIT_AUTHOR_EMAIL": "codeflash-bot@users.noreply.github.com",
     "GIT_COMMITTER_NAME": "codeflash-bot",

@@ -18,6 +18,7 @@ import libcst as cst
 from codeflash_bot.config import Config
 from codeflash_bot.domains import Engine, EngineContext, available_domains, engine_for
 from codeflash_bot.errors import BotError
+from codeflash_bot.faults import checkpoint
 from codeflash_bot.git import Git, open_repo
 from codeflash_bot.models import (
     Candidate,
@@ -49,6 +50,7 @@ from codeflash_bot.session.state import (
 )
 from codeflash_bot.session.workspace import (
     Workspace,
+    finish_interrupted_keep,
     open_workspace,
     publish_state,
     require_clean,
@@ -112,7 +114,8 @@ def optimize(
         min_improvement=request.min_improvement,
     )
     user_git = open_repo(request.repo)
-    require_clean(user_git)
+    for line in require_clean(user_git):
+        reporter.note(line)
     toplevel = user_git.toplevel().resolve()
     project_rel = Path(request.repo).resolve().relative_to(toplevel)
     asked = request.domain if request.domain is not Domain.AUTO else config.domain
@@ -126,6 +129,7 @@ def optimize(
         chosen = build_proposers(config, domain, Path(request.repo), notify=reporter.note)
     reporter.stage("setup", "preparing the bot's branch")
     ws = open_workspace(user_git, project_rel, domain)
+    checkpoint("setup")
     start = ws.git.head_sha()
     try:
         summary = _run(ws, request, config, engine, why, reporter, chosen)
@@ -186,6 +190,8 @@ def _run(
     proposers: list[Proposer],
 ) -> RunSummary:
     sync_mirror_from_branch(ws, STATE_FILES)
+    if sha := finish_interrupted_keep(ws):
+        reporter.note(f"recorded keep {sha}, committed by a run that was killed before its row")
     setup = ensure_tools(detect_setup(ws.project, config), list(engine.tools))
     ws.mirror.write(SETUP, render_setup_md(setup, ws.project))
     # conventions.md is maintainer input (review feedback lands on the branch): the branch wins.
@@ -209,6 +215,7 @@ def _run(
     reporter.stage("baseline", "running the tests once")
     limits = {"timeout": config.test_timeout, "memory_mb": config.memory_limit_mb}
     baseline = run_tests(setup, ws.project, **limits)
+    checkpoint("baseline")
     if baseline.no_tests and not config.workload:
         raise BotError("no tests found: pytest collected nothing")
     if baseline.timed_out:
@@ -257,11 +264,13 @@ def _experiments(run: Run, request: Request) -> str:
     run.reporter.stage("profile", f"{run.domain.value} profile")
     if not run.targets:
         run.targets = run.engine.find_targets(run.ctx, run.proposers)
+        checkpoint("profile")
     if not run.targets:
         return "the profile found nothing in the repository's own code to work on"
     run.reporter.stage("prepare", f"{len(run.targets)} targets")
     explicit = bool(request.target)
     ready = run.engine.prepare(run.ctx, run.targets)
+    checkpoint("capture")
     if explicit and not ready:
         raise BotError(f"the tests never call {request.target}; no inputs to verify a rewrite")
     run.targets = ready
@@ -300,15 +309,6 @@ def _record(run: Run, candidate: Candidate, original: str) -> None:
     except BaseException:
         ws.restore_candidate(candidate.target.file)
         raise
-    commit = "-"
-    if verdict.status is Status.KEEP:
-        commit = ws.git.commit_paths(
-            _commit_message(candidate, verdict, run.domain), [ws.rel(candidate.target.file)]
-        )
-        ws.clear_pending()
-        run.discards_in_a_row = 0
-    else:
-        run.discards_in_a_row += 1
     best = min(verdict.measurements, key=lambda m: m.gain, default=None)
     description = candidate.description
     if verdict.status is Status.KEEP and verdict.detail:
@@ -318,7 +318,6 @@ def _record(run: Run, candidate: Candidate, original: str) -> None:
             f": {verdict.detail}" if verdict.detail else ""
         )
     record = ExperimentRecord(
-        commit=commit,
         target=candidate.target.ref,
         domain=run.domain,
         metric=run.engine.metric,
@@ -328,7 +327,15 @@ def _record(run: Run, candidate: Candidate, original: str) -> None:
         status=verdict.status,
         description=description,
     )
-    ws.mirror.append_result(record)
+    if verdict.status is Status.KEEP:
+        message = _commit_message(candidate, verdict, run.domain)
+        sha = ws.commit_keep(message, candidate.target.file, record)
+        record = record.model_copy(update={"commit": sha})
+        run.discards_in_a_row = 0
+    else:
+        ws.mirror.append_result(record)
+        run.discards_in_a_row += 1
+    checkpoint("recorded")
     if candidate.explanation:
         save_explanation(ws.mirror, record.target, candidate.rule, candidate.explanation)
     for proposer in run.proposers:
@@ -353,6 +360,7 @@ def _evaluate(run: Run, candidate: Candidate, original: str) -> Verdict:
         return verdict
     measurements = verdict.measurements
     ws.write_candidate(target.file, candidate.source)
+    checkpoint("candidate-written")
     limits = {"timeout": config.test_timeout, "memory_mb": config.memory_limit_mb}
     tests = run_tests(run.setup, ws.project, **limits)
     new = tests.new_failures(run.baseline)
