@@ -16,7 +16,9 @@ ENV = "CODEFLASH_FAULT_KILL_AT"
 
 POINTS = (
     "setup",  # the bot's branch and worktree exist, nothing else yet
+    "claim-temp",  # the run's claim on its branch is half-written
     "state-temp",  # a state file's temp copy is written, not yet renamed over the real one
+    "results-temp",  # the same for results.tsv (first time: the first keep's row)
     "baseline",  # the baseline test run is done
     "profile",  # targets found
     "capture",  # inputs captured

@@ -132,7 +132,12 @@ def kept_on_branch(repo: Path) -> list[tuple[str, str]]:
 
 def worktree_admin(repo: Path) -> Path:
     """The admin dir git keeps for the bot's worktree (`.git/worktrees/<id>`)."""
-    (admin,) = (repo / ".git" / "worktrees").iterdir()
+    bots = (repo / ".git" / "codeflash" / "worktrees").resolve()
+    (admin,) = [
+        d
+        for d in (repo / ".git" / "worktrees").iterdir()
+        if Path((d / "gitdir").read_text().strip()).resolve().is_relative_to(bots)
+    ]
     return admin
 
 
@@ -155,24 +160,21 @@ def killed_commit(repo: Path) -> None:
 
 
 KILLS: list[tuple[str, Callable[[Path], None] | None]] = [
-    ("setup", None),
-    ("setup", half_added_worktree),
-    ("state-temp", None),
+    ("setup", half_added_worktree),  # the worktree dir present, locked as initializing
+    ("claim-temp", None),
+    ("state-temp", None),  # setup.md half-written in the mirror
     ("baseline", None),
     ("profile", None),
-    ("capture", worktree_dir_gone),
+    ("capture", worktree_dir_gone),  # the worktree registered, its directory missing
     ("replay", None),
     ("timing", None),
-    ("candidate-temp", None),
+    ("candidate-temp", None),  # the candidate half-written next to the target
     ("candidate-written", None),
-    ("commit", killed_commit),
-    ("committed", None),
-    ("recorded", None),
-    ("timing:3", None),  # the second candidate, with one keep already on the branch
-    ("committed:2", None),
+    ("commit", killed_commit),  # git commit killed: index and ref locks left
+    ("results-temp", None),  # first keep committed, its row half-written
+    ("committed:2", None),  # second keep committed, no row yet
     ("publish", None),
     ("published", None),
-    ("teardown", None),
 ]
 
 
@@ -221,3 +223,72 @@ def test_killed_at_any_point_rerun_converges(
     assert snapshot(repo) == before
     assert_nothing_left(repo)
     assert snapshot(repo) == before
+
+
+def user_checkout_locks(repo: Path) -> None:
+    """A `git commit` killed in place: the checkout's index lock and the branch's ref lock."""
+    (repo / ".git" / "index.lock").write_text("")
+    (repo / ".git" / "refs" / "heads" / f"{bot_branch(repo)}.lock").write_text("")
+
+
+IN_PLACE_KILLS: list[tuple[str, Callable[[Path], None] | None]] = [
+    ("candidate-temp", None),
+    ("candidate-written", None),
+    ("commit", user_checkout_locks),
+    ("publish", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("point", "leftover"),
+    IN_PLACE_KILLS,
+    ids=[f"{p}{'+' + f.__name__ if f else ''}" for p, f in IN_PLACE_KILLS],
+)
+def test_killed_in_place_rerun_converges(
+    tmp_path: Path,
+    uninterrupted: list[tuple[str, str]],
+    point: str,
+    leftover: Callable[[Path], None] | None,
+) -> None:
+    """On a `codeflash/*` branch the bot works in the checkout itself: what a kill left there
+    (a half-written or written candidate, state files, git locks) is undone by the rerun."""
+    repo = make_repo(tmp_path / "repo", TINY)
+    git(repo, "checkout", "-q", "-b", "codeflash/ds-in-place")
+    killed = run_bot(*OPTIMIZE, cwd=repo, env={FAULT_ENV: point})
+    assert killed.returncode == -signal.SIGKILL, f"never reached {point}: {killed.stderr[-2000:]}"
+    if leftover is not None:
+        leftover(repo)
+
+    again = run_bot(*OPTIMIZE, cwd=repo)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert git(repo, "status", "--porcelain", "--untracked-files=all") == ""
+    assert kept_on_branch(repo) == uninterrupted
+    assert_nothing_left(repo)
+    assert git(repo, "status", "--porcelain", "--untracked-files=all") == ""
+
+
+def test_repair_never_touches_the_users_worktrees_branches_or_locks(tmp_path: Path) -> None:
+    """Only what is demonstrably the bot's is repaired: the user's worktree (present or with its
+    directory gone), their stale index lock and ref lock all survive a killed run, the rerun and
+    `cleanup`."""
+    repo = make_repo(tmp_path / "repo", TINY)
+    git(repo, "worktree", "add", "-q", str(tmp_path / "mine"), "-b", "feature")
+    git(repo, "worktree", "add", "-q", str(tmp_path / "gone"), "-b", "elsewhere")
+    shutil.rmtree(tmp_path / "gone")
+    users_locks = [repo / ".git" / "index.lock", repo / ".git" / "refs" / "heads" / "feature.lock"]
+    for lock in users_locks:
+        lock.write_text("")
+    worktrees_before = git(repo, "worktree", "list", "--porcelain")
+
+    killed = run_bot(*OPTIMIZE, cwd=repo, env={FAULT_ENV: "commit"})
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+    killed_commit(repo)
+    again = run_bot(*OPTIMIZE, cwd=repo)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert len(kept_on_branch(repo)) == 2
+    proc = run_bot("cleanup", ".", cwd=repo)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+
+    assert git(repo, "worktree", "list", "--porcelain") == worktrees_before
+    assert all(lock.exists() for lock in users_locks)
+    assert not list((repo / ".git" / "refs" / "heads" / "codeflash").glob("*.lock"))

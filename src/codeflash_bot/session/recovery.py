@@ -72,23 +72,33 @@ class Claim:
         return not self.recovered and process_alive(self.pid, self.started)
 
 
-def process_start(pid: int) -> str:
-    """The kernel's start time of `pid` (so a reused pid is not mistaken for the run)."""
+def _proc_stat(pid: int) -> list[str]:
+    """Fields of /proc/<pid>/stat after the command name (empty where there is no /proc)."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
     except OSError:
-        return ""
-    return stat.rsplit(")", 1)[-1].split()[19]
+        return []
+    return stat.rsplit(")", 1)[-1].split()
+
+
+def process_start(pid: int) -> str:
+    """The kernel's start time of `pid` (so a reused pid is not mistaken for the run)."""
+    fields = _proc_stat(pid)
+    return fields[19] if len(fields) > 19 else ""
 
 
 def process_alive(pid: int, started: str) -> bool:
+    """Whether the run `pid` (started at `started`) still runs; a zombie has died."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return not started or process_start(pid) in ("", started)
+    fields = _proc_stat(pid)
+    if not fields:
+        return True
+    return fields[0] != "Z" and (not started or fields[19] == started)
 
 
 def _claim_path(bot: Path, branch: str) -> Path:
@@ -107,7 +117,7 @@ def claims(bot: Path) -> list[Claim]:
 
 def _save(bot: Path, claim: Claim) -> None:
     (bot / RUNS).mkdir(parents=True, exist_ok=True)
-    write_atomic(_claim_path(bot, claim.branch), json.dumps(asdict(claim)))
+    write_atomic(_claim_path(bot, claim.branch), json.dumps(asdict(claim)), point="claim-temp")
 
 
 def claim_branch(bot: Path, branch: str, checkout: Path, in_place: bool) -> None:
@@ -193,10 +203,10 @@ def _recover(user_git: Git, bot: Path, claim: Claim) -> list[str]:
     checkout = Path(claim.checkout)
     if claim.in_place and checkout.is_dir():
         git = Git(checkout)
-        for rel in undo_written(mirror_of(bot, claim.branch), git):
-            notes.append(f"restored {rel}, left half-done by that run")
         git_dir = Path(git.out("rev-parse", "--absolute-git-dir"))
         notes += _remove_locks([git_dir / name for name in GIT_LOCKS], claim.created)
+        for rel in undo_written(mirror_of(bot, claim.branch), git):
+            notes.append(f"restored {rel}, left half-done by that run")
     else:
         forget_written(mirror_of(bot, claim.branch))
     ref_lock = user_git.common_dir() / "refs" / "heads" / f"{claim.branch}.lock"
@@ -266,7 +276,6 @@ def _remove_stale_worktrees(user_git: Git, bot: Path, live: set[Path]) -> list[s
     for leftover in sorted((bot / WORKTREES).glob("*")):
         if leftover.resolve() not in live:
             shutil.rmtree(leftover, ignore_errors=True)
-    user_git.run("worktree", "prune", check=False)
     return notes
 
 
@@ -315,5 +324,4 @@ def remove_leftovers(user_git: Git) -> list[str]:
         else:
             child.unlink(missing_ok=True)
         removed.append(f"removed {bot.parent.name}/{child.relative_to(bot.parent).as_posix()}")
-    user_git.run("worktree", "prune", check=False)
     return removed

@@ -92,7 +92,9 @@ class State:
 
     def write(self, name: str, text: str) -> None:
         self.dir.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.path(name), text)
+        write_atomic(
+            self.path(name), text, point="results-temp" if name == RESULTS else "state-temp"
+        )
 
     def guard(self) -> str | None:
         """The command under `## Guard` in conventions.md (first non-empty, non-comment line)."""

@@ -6,7 +6,8 @@ already on a `codeflash/*` branch the run happens in place (it is the bot's bran
 
 During a run, `.codeflash/` state is written to a mirror under `<git dir>/codeflash/state/` and
 only copied into the checkout and committed at the end, so a `kill -9` leaves no stray files in
-anyone's tree, and the next run resumes from the mirror.
+anyone's tree, and the next run resumes from the mirror. What a killed run did leave (worktree,
+git locks, files written in place) is repaired first, by session/recovery.py.
 """
 
 from __future__ import annotations
