@@ -20,15 +20,10 @@ from codeflash_bot.errors import BotError
 from codeflash_bot.git import BOT_BRANCH_PREFIX, Git, open_repo
 from codeflash_bot.models import Status
 from codeflash_bot.session.recovery import (
-    WORKTREES,
-    bot_dir,
-    claim_branch,
-    drop_worktree,
+    branch_worktree,
     ensure_idle,
-    release_branch,
     remove_leftovers,
     repair,
-    safe,
 )
 from codeflash_bot.session.report import rule_of, speedup_of
 from codeflash_bot.session.state import HANDOFF, RESULTS, STATE_DIR, State, parse_results
@@ -98,17 +93,8 @@ def _cleanup_branch(git: Git, branch: str, project_rel: Path) -> list[str]:
         if git.run("status", "--porcelain", "--untracked-files=no").stdout.strip():
             raise BotError("working tree has uncommitted changes; commit or stash them first")
         return _cleanup_in(git, git.toplevel() / project_rel, project_rel)
-    bot = bot_dir(git)
-    worktree = bot / WORKTREES / safe(branch)
-    claim_branch(bot, branch, worktree, in_place=False)
-    try:
-        drop_worktree(git, worktree, bot)
-        worktree.parent.mkdir(parents=True, exist_ok=True)
-        git.add_worktree(worktree, branch)
+    with branch_worktree(git, branch) as worktree:
         return _cleanup_in(Git(worktree), worktree / project_rel, project_rel)
-    finally:
-        drop_worktree(git, worktree, bot)
-        release_branch(bot, branch)
 
 
 def _cleanup_in(git: Git, project: Path, project_rel: Path) -> list[str]:

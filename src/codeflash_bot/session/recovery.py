@@ -24,6 +24,8 @@ import os
 import re
 import shutil
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -294,6 +296,23 @@ def drop_worktree(user_git: Git, path: Path, bot: Path) -> None:
             shutil.rmtree(admin, ignore_errors=True)
     if _is_bots(path, bot):
         shutil.rmtree(path, ignore_errors=True)
+
+
+@contextmanager
+def branch_worktree(user_git: Git, branch: str) -> Iterator[Path]:
+    """`branch` checked out for a short job (cleanup, prepare-pr, feedback) in the bot's own
+    worktree and claimed like a run, so a kill in the middle is repaired like one."""
+    bot = bot_dir(user_git)
+    path = bot / WORKTREES / safe(branch)
+    claim_branch(bot, branch, path, in_place=False)
+    try:
+        drop_worktree(user_git, path, bot)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        user_git.add_worktree(path, branch)
+        yield path
+    finally:
+        drop_worktree(user_git, path, bot)
+        release_branch(bot, branch)
 
 
 # --- cleanup -----------------------------------------------------------------------------------
