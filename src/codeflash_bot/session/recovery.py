@@ -177,7 +177,7 @@ def undo_written(mirror: State, git: Git) -> list[str]:
     for rel, digest in _pending(mirror).items():
         path = git.cwd / rel
         temp_path(path).unlink(missing_ok=True)
-        if path.is_file() and sha256(path.read_text(encoding="utf-8")) == digest:
+        if path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == digest:
             git.restore_paths([rel])
             restored.append(rel)
     forget_written(mirror)
