@@ -190,7 +190,7 @@ def _run(
     proposers: list[Proposer],
 ) -> RunSummary:
     sync_mirror_from_branch(ws, STATE_FILES)
-    if sha := finish_interrupted_keep(ws):
+    if sha := finish_interrupted_keep(ws.mirror, ws.git):
         reporter.note(f"recorded keep {sha}, committed by a run that was killed before its row")
     setup = ensure_tools(detect_setup(ws.project, config), list(engine.tools))
     ws.mirror.write(SETUP, render_setup_md(setup, ws.project))

@@ -20,13 +20,23 @@ from codeflash_bot.errors import BotError
 from codeflash_bot.git import BOT_BRANCH_PREFIX, Git, open_repo
 from codeflash_bot.models import Status
 from codeflash_bot.session.recovery import (
+    bot_dir,
     branch_worktree,
     ensure_idle,
+    mirror_of,
     remove_leftovers,
     repair,
 )
 from codeflash_bot.session.report import rule_of, speedup_of
-from codeflash_bot.session.state import HANDOFF, RESULTS, STATE_DIR, State, parse_results
+from codeflash_bot.session.state import (
+    CLEANUP_KEEPS,
+    HANDOFF,
+    RESULTS,
+    STATE_DIR,
+    State,
+    parse_results,
+)
+from codeflash_bot.session.workspace import finish_interrupted_keep
 
 
 def latest_bot_branch(git: Git) -> str:
@@ -89,19 +99,30 @@ def cleanup_branch(path: Path) -> tuple[str | None, list[str], list[str]]:
 
 
 def _cleanup_branch(git: Git, branch: str, project_rel: Path) -> list[str]:
+    mirror = mirror_of(bot_dir(git), branch)
     if git.current_branch() == branch:
         if git.run("status", "--porcelain", "--untracked-files=no").stdout.strip():
             raise BotError("working tree has uncommitted changes; commit or stash them first")
-        return _cleanup_in(git, git.toplevel() / project_rel, project_rel)
+        return _cleanup_in(git, git.toplevel() / project_rel, project_rel, mirror)
     with branch_worktree(git, branch) as worktree:
-        return _cleanup_in(Git(worktree), worktree / project_rel, project_rel)
+        return _cleanup_in(Git(worktree), worktree / project_rel, project_rel, mirror)
 
 
-def _cleanup_in(git: Git, project: Path, project_rel: Path) -> list[str]:
-    removed = State(project).cleanup()
-    if not removed:
+def _cleanup_in(git: Git, project: Path, project_rel: Path, mirror: State) -> list[str]:
+    """Remove the run files; rows a killed run recorded only in the mirror are kept first (the
+    mirror is about to go, and results.tsv is what cleanup keeps)."""
+    state = State(project)
+    finish_interrupted_keep(mirror, git)
+    kept = []
+    if len(mirror.results()) > len(state.results()):
+        for name in CLEANUP_KEEPS:
+            if text := mirror.read(name):
+                state.write(name, text)
+                kept.append(state.rel(name))
+    removed = state.cleanup()
+    if not removed and not kept:
         return []
-    paths = [(project_rel / r).as_posix() for r in removed]
+    paths = [(project_rel / r).as_posix() for r in [*removed, *kept]]
     git.run("add", "--all", "--", *paths)
     git.run("commit", "--no-verify", "--quiet", "-m", "codeflash: cleanup run state", "--", *paths)
     return removed

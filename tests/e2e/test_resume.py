@@ -292,3 +292,17 @@ def test_repair_never_touches_the_users_worktrees_branches_or_locks(tmp_path: Pa
     assert git(repo, "worktree", "list", "--porcelain") == worktrees_before
     assert all(lock.exists() for lock in users_locks)
     assert not list((repo / ".git" / "refs" / "heads" / "codeflash").glob("*.lock"))
+
+
+@pytest.mark.parametrize("point", ["committed", "recorded"])
+def test_cleanup_right_after_a_kill_keeps_the_keep_and_its_row(tmp_path: Path, point: str) -> None:
+    """`cleanup` instead of a rerun: the first keep is committed and its row existed only in the
+    state mirror (or only as the keep being committed); cleanup puts it in results.tsv before it
+    removes the mirror, so no keep is lost."""
+    repo = make_repo(tmp_path / "repo", TINY)
+    before = snapshot(repo)
+    killed = run_bot(*OPTIMIZE, cwd=repo, env={FAULT_ENV: point})
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+    assert_nothing_left(repo)
+    assert len(kept_on_branch(repo)) == 1
+    assert snapshot(repo) == before

@@ -193,24 +193,25 @@ def _worktree_workspace(
     )
 
 
-def finish_interrupted_keep(ws: Workspace) -> str | None:
+def finish_interrupted_keep(mirror: State, git: Git) -> str | None:
     """A run killed between committing a keep and writing its row: write the row now.
 
-    The keep counts only if the branch tip is that very commit (same parent and subject);
-    otherwise the commit never happened and the experiment is simply tried again.
+    `git` has the branch checked out. The keep counts only if the branch tip is that very commit
+    (same parent and subject); otherwise the commit never happened and the experiment is simply
+    tried again.
     """
-    raw = ws.mirror.read(KEEPING)
+    raw = mirror.read(KEEPING)
     if not raw:
         return None
     keeping = json.loads(raw)
-    parent, _, subject = ws.git.out("log", "-1", "--format=%P%n%s").partition("\n")
+    parent, _, subject = git.out("log", "-1", "--format=%P%n%s").partition("\n")
     sha = None
     if parent.split()[:1] == [keeping["parent"]] and subject == keeping["subject"]:
-        sha = ws.git.short_sha()
-        if sha not in {r.commit for r in ws.mirror.results()}:
+        sha = git.short_sha()
+        if sha not in {r.commit for r in mirror.results()}:
             record = ExperimentRecord.model_validate(keeping["record"])
-            ws.mirror.append_result(record.model_copy(update={"commit": sha}))
-    ws.mirror.path(KEEPING).unlink(missing_ok=True)
+            mirror.append_result(record.model_copy(update={"commit": sha}))
+    mirror.path(KEEPING).unlink(missing_ok=True)
     return sha
 
 
