@@ -27,6 +27,9 @@ from ..helpers import PYTHON, SLOWDEMO, git, make_repo, run_bot, snapshot
 pytestmark = pytest.mark.slow
 
 
+CPU = ("--domain", "cpu", "--python", PYTHON)  # not a test of domain choice
+
+
 def mirror_rows(repo: Path) -> int:
     files = list((repo / ".git" / "codeflash" / "state").glob("*/.codeflash/results.tsv"))
     return max((len(f.read_text().splitlines()) - 1 for f in files), default=0)
@@ -36,7 +39,7 @@ def test_kill_9_then_resume(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo", copy_from=SLOWDEMO)
     before = snapshot(repo)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "codeflash_bot", "optimize", str(repo), "--python", PYTHON],
+        [sys.executable, "-m", "codeflash_bot", "optimize", str(repo), *CPU],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
@@ -50,7 +53,7 @@ def test_kill_9_then_resume(tmp_path: Path) -> None:
     killed_at = mirror_rows(repo)
     assert snapshot(repo) == before  # the user's checkout never saw the bot
 
-    again = run_bot("optimize", str(repo), "--python", PYTHON)
+    again = run_bot("optimize", str(repo), *CPU)
     assert again.returncode == 0, again.stderr[-2000:]
     branch = git(repo, "for-each-ref", "--format=%(refname:short)", "refs/heads/codeflash/")
     rows = parse_results(git(repo, "show", f"{branch}:.codeflash/results.tsv") + "\n")

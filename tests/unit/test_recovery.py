@@ -132,3 +132,15 @@ def test_in_place_files_are_restored_only_if_still_the_bots(repo: Path) -> None:
     assert (repo / "a.py").read_text() == "x = 1\n"
     assert (repo / "b.py").read_text() == "y = 'edited by the user'\n"
     assert not (repo / ".git" / "index.lock").exists()
+
+
+def test_cleanup_removes_stale_bot_ref_locks_only(repo: Path) -> None:
+    git(repo, "branch", "codeflash/ds-x")
+    git(repo, "branch", "feature")
+    heads = repo / ".git" / "refs" / "heads"
+    bots, users = heads / "codeflash" / "ds-x.lock", heads / "feature.lock"
+    for lock in (bots, users):
+        lock.write_text("")
+        os.utime(lock, (0, 0))  # long untouched: no git holds it
+    remove_leftovers(Git(repo))
+    assert not bots.exists() and users.exists()

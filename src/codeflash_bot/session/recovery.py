@@ -38,6 +38,7 @@ WORKTREES = "worktrees"
 PENDING = "pending.json"  # in the branch's mirror: files written into the checkout, uncommitted
 KEPT_BY_CLEANUP = ("venvs",)  # interpreters the bot created for the project: a cache, kept
 GIT_LOCKS = ("index.lock", "HEAD.lock")
+STALE_LOCK_SECONDS = 60.0  # a `codeflash/*` ref lock no claim explains, left alone while fresh
 
 
 def bot_dir(git: Git) -> Path:
@@ -218,12 +219,15 @@ def _recover(user_git: Git, bot: Path, claim: Claim) -> list[str]:
     return notes
 
 
-def _remove_locks(paths: list[Path], since: float) -> list[str]:
-    """Remove lock files a killed git left, only those created after `since` (epoch s)."""
+def _remove_locks(paths: list[Path], since: float, *, older_than: float = 0.0) -> list[str]:
+    """Remove lock files a killed git left: created after `since` (epoch s) and, with
+    `older_than`, untouched for that many seconds (no git still holds it)."""
     notes = []
+    now = time.time()
     for path in paths:
         try:
-            if path.stat().st_mtime >= since - 1:
+            mtime = path.stat().st_mtime
+            if mtime >= since - 1 and now - mtime >= older_than:
                 path.unlink()
                 notes.append(f"removed the stale git lock {path.name}")
         except FileNotFoundError:
@@ -325,12 +329,14 @@ def ensure_idle(user_git: Git) -> None:
 
 
 def remove_leftovers(user_git: Git) -> list[str]:
-    """Remove everything under `<git dir>/codeflash/` but `KEPT_BY_CLEANUP`, one line each;
-    call after `ensure_idle` and `repair` (so worktrees are unregistered before their files go)."""
+    """Remove everything under `<git dir>/codeflash/` but `KEPT_BY_CLEANUP`, and stale
+    `codeflash/*` ref locks, one line each; call after `ensure_idle` and `repair` (so worktrees
+    are unregistered before their files go)."""
     bot = bot_dir(user_git)
+    refs = user_git.common_dir() / "refs" / "heads" / BOT_BRANCH_PREFIX.rstrip("/")
+    removed = _remove_locks(sorted(refs.rglob("*.lock")), 0.0, older_than=STALE_LOCK_SECONDS)
     if not bot.is_dir():
-        return []
-    removed = []
+        return removed
     for child in sorted(bot.iterdir()):
         if child.name in KEPT_BY_CLEANUP:
             continue
