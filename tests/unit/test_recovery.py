@@ -121,7 +121,7 @@ def test_in_place_files_are_restored_only_if_still_the_bots(repo: Path) -> None:
     git(repo, "checkout", "-q", "-b", "codeflash/ds-x")
     bot = repo / ".git" / "codeflash"
     mirror = State(bot / "state" / safe("codeflash/ds-x"))
-    note_written(mirror, Git(repo), {"a.py": "x = 2\n", "b.py": "y = 1\n"})
+    note_written(mirror, {"a.py": "x = 2\n", "b.py": "y = 1\n"})
     (repo / "a.py").write_text("x = 2\n")  # what the bot wrote
     (repo / "b.py").write_text("y = 'edited by the user'\n")
     (repo / ".git" / "index.lock").write_text("")  # left by the run's killed git

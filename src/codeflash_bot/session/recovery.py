@@ -101,7 +101,7 @@ def process_alive(pid: int, started: str) -> bool:
     fields = _proc_stat(pid)
     if not fields:
         return True
-    return fields[0] != "Z" and (not started or fields[19] == started)
+    return fields[0] != "Z" and (not started or process_start(pid) == started)
 
 
 def _claim_path(bot: Path, branch: str) -> Path:
@@ -143,8 +143,8 @@ def interrupted_branch(bot: Path, prefix: str) -> str | None:
 
 
 # --- files written into a checkout (candidate, state on publish) ------------------------------
-def note_written(mirror: State, git: Git, entries: dict[str, str]) -> None:
-    """Remember `path -> text` about to be written into `git`'s checkout, before writing it."""
+def note_written(mirror: State, entries: dict[str, str]) -> None:
+    """Remember `path -> text` (checkout-relative) about to be written, before writing it."""
     files = _pending(mirror)
     files.update({path: sha256(text) for path, text in entries.items()})
     _save_pending(mirror, files)

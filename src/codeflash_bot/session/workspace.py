@@ -73,7 +73,7 @@ class Workspace:
 
     # --- candidate on disk: remembered so a crash can be undone ----------------------------
     def write_candidate(self, rel_file: Path, source: str) -> None:
-        note_written(self.mirror, self.git, {self.rel(rel_file): source})
+        note_written(self.mirror, {self.rel(rel_file): source})
         write_atomic(self.project / rel_file, source, point="candidate-temp")
 
     def restore_candidate(self, rel_file: Path) -> None:
@@ -232,7 +232,7 @@ def publish_state(ws: Workspace, names: tuple[str, ...], message: str) -> str | 
     texts = {path: text for path, text in texts.items() if text}
     if not texts:
         return None
-    note_written(ws.mirror, ws.git, texts)  # in place, a kill here must not look like user edits
+    note_written(ws.mirror, texts)  # in place, a kill here must not look like user edits
     for name in names:
         if text := ws.mirror.read(name):
             ws.state.write(name, text)
