@@ -27,7 +27,8 @@ from ..helpers import PYTHON, SLOWDEMO, git, make_repo, run_bot, snapshot
 pytestmark = pytest.mark.slow
 
 
-CPU = ("--domain", "cpu", "--python", PYTHON)  # not a test of domain choice
+# not a test of domain choice; 6 experiments: killed after 3, the rerun does the rest
+CPU = ("--domain", "cpu", "--max-experiments", "6", "--python", PYTHON)
 
 
 def mirror_rows(repo: Path) -> int:
