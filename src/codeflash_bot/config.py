@@ -32,6 +32,12 @@ class Config(BaseModel):
     max_aa_noise: float = Field(3.0, alias="max-aa-noise", gt=0)
     candidate_timeout: float = Field(120.0, alias="candidate-timeout", gt=0)
     test_timeout: float = Field(600.0, alias="test-timeout", gt=0)
+    profile_budget_seconds: float = Field(
+        120.0,
+        alias="profile-budget-seconds",
+        gt=0,
+        description="most a profiling/capture run of the suite may take; then a spread sample",
+    )
     memory_limit_mb: int = Field(4096, alias="memory-limit-mb", gt=0)
     exclude: list[str] = Field(default_factory=list, description="glob patterns never optimized")
     benchmarks_root: str = Field("tests/benchmarks", alias="benchmarks-root")

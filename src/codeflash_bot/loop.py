@@ -48,6 +48,7 @@ from codeflash_bot.session.state import (
     SETUP,
     parse_scope_excludes,
 )
+from codeflash_bot.session.test_deps import install_missing_test_deps
 from codeflash_bot.session.workspace import (
     Workspace,
     finish_interrupted_keep,
@@ -56,7 +57,8 @@ from codeflash_bot.session.workspace import (
     require_clean,
     sync_mirror_from_branch,
 )
-from codeflash_bot.verify.tests import TestRun, run_guard, run_tests
+from codeflash_bot.verify.gate import BaselineGate, baseline_gate
+from codeflash_bot.verify.tests import TestRun, plan_tests, run_guard, run_tests
 
 STATE_FILES = (RESULTS, HANDOFF, LEARNINGS, SETUP, CONVENTIONS, EXPLANATIONS)
 
@@ -74,6 +76,7 @@ class Run:
     reporter: Reporter
     baseline: TestRun
     guard: str | None
+    gate: BaselineGate
     started: float = field(default_factory=time.monotonic)
     experiments: int = 0
     discards_in_a_row: int = 0
@@ -193,6 +196,9 @@ def _run(
     if sha := finish_interrupted_keep(ws.mirror, ws.git):
         reporter.note(f"recorded keep {sha}, committed by a run that was killed before its row")
     setup = ensure_tools(detect_setup(ws.project, config), list(engine.tools))
+    setup = install_missing_test_deps(
+        setup, ws.project, timeout=config.test_timeout, memory_mb=config.memory_limit_mb
+    )
     ws.mirror.write(SETUP, render_setup_md(setup, ws.project))
     # conventions.md is maintainer input (review feedback lands on the branch): the branch wins.
     committed = ws.state.read(CONVENTIONS)
@@ -207,19 +213,25 @@ def _run(
         reporter.note(f"conventions.md keeps the bot away from: {', '.join(excluded)}")
     if request.target:
         resolve_target(request.target, ws.project, setup)  # fail before touching anything
-    if not setup.tests_found and not config.workload:
+    if not setup.tests_found and not config.workload and not config.test_command:
         raise BotError(
-            f"no tests found in {ws.project_rel.as_posix() or '.'} (looked for test_*.py and"
-            " *_test.py); add tests or pass --workload"
+            f"no tests found in {ws.project_rel.as_posix() or '.'} (looked in the pytest"
+            " testpaths, tests/, test/ and for test_*.py, *_test.py); add tests, set"
+            " test-command or pass --workload"
         )
     reporter.stage("baseline", "running the tests once")
     limits = {"timeout": config.test_timeout, "memory_mb": config.memory_limit_mb}
+    plan = plan_tests(setup, ws.project)
     baseline = run_tests(setup, ws.project, **limits)
     checkpoint("baseline")
-    if baseline.no_tests and not config.workload:
-        raise BotError("no tests found: pytest collected nothing")
     if baseline.timed_out:
         raise BotError(f"the tests time out at baseline (test-timeout {config.test_timeout:g} s)")
+    gate = baseline_gate(baseline, guard=guard, workload=config.workload)
+    ws.mirror.write(SETUP, render_setup_md(setup, ws.project) + gate.setup_md(plan))
+    if gate.stop:
+        raise BotError(gate.stop)
+    for line in gate.notes:
+        reporter.note(line)
     if guard:
         ok, tail = run_guard(guard, setup, ws.project, **limits)
         if not ok:
@@ -237,7 +249,9 @@ def _run(
                 pythonpath=setup.pythonpath,
                 env=env,
             )
-    run = Run(ws, config, setup, engine, ctx, why, reporter, baseline, guard, proposers=proposers)
+    run = Run(
+        ws, config, setup, engine, ctx, why, reporter, baseline, guard, gate, proposers=proposers
+    )
     if request.target:
         run.targets = [resolve_target(request.target, ws.project, setup)]
     stopped = "finished"
@@ -265,29 +279,55 @@ def _experiments(run: Run, request: Request) -> str:
     if not run.targets:
         run.targets = run.engine.find_targets(run.ctx, run.proposers)
         checkpoint("profile")
+        run.reporter.note(run.ctx.funnel.line())
     if not run.targets:
-        return "the profile found nothing in the repository's own code to work on"
+        return _nothing_to_rewrite(run.ctx)
     run.reporter.stage("prepare", f"{len(run.targets)} targets")
     explicit = bool(request.target)
+    wanted = len(run.targets)
     ready = run.engine.prepare(run.ctx, run.targets)
     checkpoint("capture")
+    source = run.ctx.input_source()
     if explicit and not ready:
-        raise BotError(f"the tests never call {request.target}; no inputs to verify a rewrite")
+        raise BotError(f"{source} never call {request.target}; no inputs to verify a rewrite")
     run.targets = ready
+    if not ready:
+        return f"{source} never call the {_plural(wanted, 'function')} a rule can rewrite"
+    tried_before = 0
     for index, target in enumerate(run.targets):
         run.reporter.target(target, index, len(run.targets))
         tried = {rule_of(r) for r in ws.mirror.results() if r.target == target.ref}
+        tried_before += len(tried)
         for proposer in run.proposers if explicit else _wanting(run, target):
             while True:
                 if reason := run.out_of_budget():
                     return reason
-                source = (ws.project / target.file).read_text(encoding="utf-8")
-                candidate = proposer.next_candidate(target, source, tried)
+                source_text = (ws.project / target.file).read_text(encoding="utf-8")
+                candidate = proposer.next_candidate(target, source_text, tried)
                 if candidate is None:
                     break
                 tried.add(candidate.rule)
-                _record(run, candidate, source)
-    return "every applicable rule was tried on the top targets"
+                _record(run, candidate, source_text)
+    targets = _plural(len(run.targets), "target")
+    if run.experiments:
+        return f"every applicable rule was tried on the {targets} ({_plural(run.experiments)})"
+    if tried_before:
+        return f"no new experiment: every applicable rule was tried on the {targets} before"
+    return f"no experiment ran: the rules matching the {targets} produced no rewrite"
+
+
+def _nothing_to_rewrite(ctx: EngineContext) -> str:
+    """Why the profile gave no target, in the words of what the run saw."""
+    profiled = ctx.funnel.profiled
+    if profiled is None:
+        return "the profile found nothing in the repository's own code to work on"
+    if profiled == 0:
+        source = ctx.input_source()
+        return f"the profile saw none of the repository's own functions run under {source}"
+    return (
+        f"no rule applies to the {_plural(profiled, 'own function')} in the profile"
+        " (nor to any function found by the static scan)"
+    )
 
 
 def _wanting(run: Run, target: Target) -> list[Proposer]:
@@ -377,6 +417,9 @@ def _evaluate(run: Run, candidate: Candidate, original: str) -> Verdict:
             return Verdict(
                 status=Status.DISCARD, reason=Reason.GUARD, detail=tail, measurements=measurements
             )
+    if not run.gate.gating:
+        detail = "; ".join(d for d in (verdict.detail, run.gate.keep_caveat) if d)
+        return verdict.model_copy(update={"detail": detail})
     return verdict
 
 
@@ -427,7 +470,9 @@ def _write_reports(run: Run, stopped: str) -> None:
             records=records,
             pending=pending,
             stopped=stopped,
-        ),
+            funnel=run.ctx.funnel.line(),
+        )
+        + run.gate.handoff_md(),
     )
     ws.mirror.write(LEARNINGS, render_learnings(ws.mirror.read(LEARNINGS), run.targets, records))
 
@@ -451,8 +496,8 @@ def _pending(run: Run, records: list[ExperimentRecord]) -> list[str]:
     return out
 
 
-def _plural(n: int) -> str:
-    return f"{n} experiment" if n == 1 else f"{n} experiments"
+def _plural(n: int, noun: str = "experiment") -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _conventions(guard: str | None) -> str:

@@ -81,8 +81,8 @@ class Request(Frozen):
 class Target(Frozen):
     """A function of the repo's own code worth optimizing.
 
-    `module` is the dotted import name and `qualname` the name inside it
-    (`Class.method` for methods); `file` is relative to the project root.
+    `file` (relative to the project root) + `qualname` (`Class.method` for methods) identify it;
+    `module` is the dotted name it is shown and preferably imported under.
     """
 
     module: str
@@ -96,6 +96,14 @@ class Target(Frozen):
     def ref(self) -> str:
         """The `module:qualname` spelling used by `--target` and results.tsv."""
         return f"{self.module}:{self.qualname}"
+
+    def harness_ref(self, root: Path) -> dict[str, str]:
+        """How a harness script finds this target in the checkout at `root`.
+
+        The file is the identity: the harness uses whatever module object the project loaded
+        from it, under whichever dotted name; `module` is only the preferred name.
+        """
+        return {"file": str(root / self.file), "module": self.module, "qualname": self.qualname}
 
 
 class Candidate(Frozen):

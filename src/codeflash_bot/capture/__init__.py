@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from codeflash_bot.models import Target
+from codeflash_bot.profile.budget import ROBUST_ARGS, SuiteCoverage
 from codeflash_bot.profile.cpu import pytest_args, workload_argv
 from codeflash_bot.sandbox import HARNESS_DIR, run_command
 from codeflash_bot.session.setup import SetupInfo
@@ -37,23 +38,29 @@ def capture_inputs(
     workload: str | None,
     timeout: float,
     memory_mb: int,
-) -> dict[str, int]:
-    """Run the tests once with recording wrappers on `targets`; returns inputs kept per target."""
+    budget: float | None = None,
+) -> tuple[dict[str, int], SuiteCoverage]:
+    """Run the tests once with recording wrappers on `targets`.
+
+    Returns the inputs kept per target and how much of the suite ran: like the profiles, the
+    tests run in a spread order and stop once `budget` seconds are used (harness/cf_suite.py).
+    """
     spec_targets = []
     for target in targets:
         directory = corpus_dir(corpus_root, target)
         shutil.rmtree(directory, ignore_errors=True)
-        spec_targets.append(
-            {"module": target.module, "qualname": target.qualname, "dir": str(directory)}
-        )
+        spec_targets.append({**target.harness_ref(root), "dir": str(directory)})
     spec = {
         "targets": spec_targets,
         "max_calls": MAX_CALLS,
         "max_bytes": MAX_INPUT_BYTES,
         "max_total_bytes": MAX_TOTAL_BYTES,
+        "budget": budget,
     }
     with tempfile.TemporaryDirectory(prefix="codeflash-capture-") as tmp:
         spec_path = Path(tmp) / "capture.json"
+        coverage_path = Path(tmp) / "coverage.json"
+        spec["coverage_out"] = str(coverage_path)
         spec_path.write_text(json.dumps(spec), encoding="utf-8")
         env = setup.env(root)
         env["PYTHONPATH"] = os.pathsep.join([env["PYTHONPATH"], str(HARNESS_DIR)])
@@ -62,6 +69,12 @@ def capture_inputs(
             argv = workload_argv(root, workload)
             cmd = [setup.python, str(HARNESS_DIR / "cf_capture_plugin.py"), *argv]
         else:
-            cmd = [setup.python, "-m", "pytest", "-p", "cf_capture_plugin", *pytest_args()]
-        run_command(cmd, cwd=root, env=env, timeout=timeout, memory_mb=memory_mb)
-    return {t.ref: count_inputs(corpus_dir(corpus_root, t)) for t in targets}
+            plugin = ["-p", "cf_capture_plugin", *ROBUST_ARGS]
+            cmd = [setup.python, "-m", "pytest", *plugin, *pytest_args()]
+        done = run_command(cmd, cwd=root, env=env, timeout=timeout, memory_mb=memory_mb)
+        coverage = SuiteCoverage(stopped=done.timed_out, budget=budget)
+        if coverage_path.is_file():
+            data = json.loads(coverage_path.read_text(encoding="utf-8"))
+            coverage = SuiteCoverage.from_result({"tests": data})
+    counts = {t.ref: count_inputs(corpus_dir(corpus_root, t)) for t in targets}
+    return counts, coverage

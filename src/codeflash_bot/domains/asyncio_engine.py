@@ -28,6 +28,7 @@ from codeflash_bot.domains.cpu import capture_for, crash_verdict, replay_gate, w
 from codeflash_bot.measure.decide import judge
 from codeflash_bot.measure.timing import select_inputs
 from codeflash_bot.models import Candidate, Domain, InputSize, Measurement, Target, Verdict
+from codeflash_bot.profile.budget import SuiteCoverage, harness_timeout, profile_budget
 from codeflash_bot.profile.cpu import own_functions, run_mode
 from codeflash_bot.propose import Proposer, RulesProposer
 from codeflash_bot.propose.rules.blocking_call_in_coroutine import BLOCKING_CALLS
@@ -138,18 +139,17 @@ def profile_async(ctx: EngineContext, facts: list[CoroutineFacts]) -> None:
         "files": files,
         "threshold": SLOW_CALLBACK,
         "coroutines": [{"module": f.target.module, "qualname": f.target.qualname} for f in facts],
+        "budget": profile_budget(ctx.config),
     }
     workload = ctx.config.workload
     spec |= run_mode(ctx.project, workload)
     try:
-        result = ctx.harness(
-            "cf_async_profile.py",
-            spec,
-            timeout=ctx.config.test_timeout,
-        )
+        result = ctx.harness("cf_async_profile.py", spec, timeout=harness_timeout(ctx.config))
     except HarnessError as exc:
         ctx.reporter.note(f"async profile failed ({exc}); ranking by static checks only")
         return
+    if line := SuiteCoverage.from_result(result).describe("async profile"):
+        ctx.reporter.note(line)
     by_ref = {f.target.ref: f for f in facts}
     by_place = {
         (str((ctx.project / f.target.file).resolve()), f.target.qualname.rsplit(".", 1)[-1]): f
@@ -287,8 +287,7 @@ def measure_latency(
         cand = Path(tmp) / "candidate.py"
         cand.write_text(candidate.source, encoding="utf-8")
         spec = {
-            "module": candidate.target.module,
-            "qualname": candidate.target.qualname,
+            **candidate.target.harness_ref(ctx.project),
             "candidate_file": str(cand),
             "inputs": [str(p) for p in inputs],
             "fresh_args": fresh_args,

@@ -9,7 +9,7 @@ how a candidate is judged BEFORE it is written (behaviour + its metric), and the
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -22,6 +22,28 @@ from codeflash_bot.session.setup import SetupInfo
 from codeflash_bot.verify.scope import scope_problem
 
 
+@dataclass
+class Funnel:
+    """How many functions each stage kept: the loop's stop reason says where the run ran dry."""
+
+    profiled: int | None = None  # the repo's own functions seen running in the profile
+    wanted: int = 0  # targets some proposer can rewrite (profiled or statically matched)
+    from_static: int = 0  # of those, found by the static scan (too fast to be sampled)
+    ready: int | None = None  # targets with captured inputs (None: not prepared yet)
+
+    def line(self) -> str:
+        """One line for HANDOFF.md and the console."""
+        parts = []
+        if self.profiled is not None:
+            noun = "own function" if self.profiled == 1 else "own functions"
+            parts.append(f"{self.profiled} {noun} in the profile")
+        static = f" ({self.from_static} by static scan)" if self.from_static else ""
+        parts.append(f"{self.wanted} a proposer can rewrite{static}")
+        if self.ready is not None:
+            parts.append(f"{self.ready} with captured inputs")
+        return ", ".join(parts)
+
+
 @dataclass(frozen=True)
 class EngineContext:
     """Everything an engine may use; `project` is the checkout the bot works in."""
@@ -31,6 +53,12 @@ class EngineContext:
     config: Config
     corpus_root: Path
     reporter: Reporter
+    funnel: Funnel = field(default_factory=Funnel)
+
+    def input_source(self) -> str:
+        """What runs the code to profile and capture: named in every message about it."""
+        workload = self.config.workload
+        return f"the workload `{workload}`" if workload else "the tests"
 
     def harness(self, script: str, spec: dict[str, Any], *, timeout: float) -> dict[str, Any]:
         """Run a harness script in the project's interpreter, with this run's memory limit."""

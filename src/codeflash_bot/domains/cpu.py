@@ -14,7 +14,8 @@ from codeflash_bot.faults import checkpoint
 from codeflash_bot.measure.decide import judge
 from codeflash_bot.measure.timing import measure, select_inputs
 from codeflash_bot.models import Candidate, Domain, Measurement, Reason, Status, Target, Verdict
-from codeflash_bot.profile.cpu import own_functions, profile_cpu
+from codeflash_bot.profile.budget import harness_timeout, profile_budget
+from codeflash_bot.profile.cpu import CpuProfile, own_functions, profile_cpu
 from codeflash_bot.propose import Proposer, RulesProposer
 from codeflash_bot.sandbox import HarnessError
 from codeflash_bot.verify.replay import replay
@@ -44,6 +45,7 @@ def workable(ctx: EngineContext, profiled: list[Target], proposers: list[Propose
     seen = {t.ref for t in profiled}
     ordered = [t for t in profiled[: 4 * limit] if wanted(t)][:limit]
     if len(ordered) >= limit:
+        _count(ctx, profiled, ordered, 0)
         return ordered
     # Static matches fill the remaining slots; rules can be slow on big trees, so this pass is
     # bounded in time (files of profiled functions first: that is where the tests go).
@@ -53,29 +55,44 @@ def workable(ctx: EngineContext, profiled: list[Target], proposers: list[Propose
         key=lambda t: (t.file not in hot_files, t.file.as_posix(), t.lineno),
     )
     deadline = time.monotonic() + STATIC_SCAN_SECONDS
+    from_profile = len(ordered)
     for target in static:
         if len(ordered) >= limit or time.monotonic() > deadline:
             break
         if target.ref not in seen and wanted(target):
             ordered.append(target)
+    _count(ctx, profiled, ordered, len(ordered) - from_profile)
     return ordered
 
 
+def _count(ctx: EngineContext, profiled: list[Target], ordered: list[Target], static: int) -> None:
+    ctx.funnel.profiled = len(profiled)
+    ctx.funnel.wanted = len(ordered)
+    ctx.funnel.from_static = static
+
+
 def capture_for(ctx: EngineContext, targets: list[Target]) -> list[Target]:
-    """Record inputs while the tests run; drop (and say so) targets the tests never call."""
-    counts = capture_inputs(
+    """Record inputs while the tests (or workload) run; drop (and say so) targets never called."""
+    counts, coverage = capture_inputs(
         ctx.setup,
         ctx.project,
         targets,
         ctx.corpus_root,
         workload=ctx.config.workload,
-        timeout=ctx.config.test_timeout,
+        timeout=harness_timeout(ctx.config),
         memory_mb=ctx.config.memory_limit_mb,
+        budget=profile_budget(ctx.config),
     )
+    if line := coverage.describe("capture"):
+        ctx.reporter.note(line)
     silent = [t.ref for t in targets if counts.get(t.ref, 0) == 0]
     if silent:
-        ctx.reporter.note(f"no inputs captured for {', '.join(silent)}: not called by the tests")
-    return [t for t in targets if counts.get(t.ref, 0) > 0]
+        names = ", ".join(silent)
+        source = ctx.input_source() + (" (the sample that ran)" if coverage.stopped else "")
+        ctx.reporter.note(f"no inputs captured for {names}: not called by {source}")
+    ready = [t for t in targets if counts.get(t.ref, 0) > 0]
+    ctx.funnel.ready = len(ready)
+    return ready
 
 
 def replay_gate(ctx: EngineContext, candidate: Candidate) -> tuple[Verdict | None, bool]:
@@ -124,6 +141,19 @@ def timing_once(
     return once
 
 
+def run_profile(ctx: EngineContext) -> CpuProfile:
+    """The CPU profile of the tests (or workload), within the run's profile budget."""
+    return profile_cpu(
+        ctx.setup,
+        ctx.project,
+        workload=ctx.config.workload,
+        exclude=ctx.config.exclude,
+        timeout=harness_timeout(ctx.config),
+        memory_mb=ctx.config.memory_limit_mb,
+        budget=profile_budget(ctx.config),
+    )
+
+
 def crash_verdict(exc: HarnessError) -> Verdict:
     reason = Reason.TIMEOUT if exc.timed_out else Reason.HARNESS
     return Verdict(status=Status.CRASH, reason=reason, detail=str(exc))
@@ -135,36 +165,26 @@ class CpuEngine(Engine):
     tools = ("pytest", "pyinstrument")
 
     def find_targets(self, ctx: EngineContext, proposers: list[Proposer]) -> list[Target]:
-        profiled = profile_cpu(
-            ctx.setup,
-            ctx.project,
-            workload=ctx.config.workload,
-            exclude=ctx.config.exclude,
-            timeout=ctx.config.test_timeout,
-            memory_mb=ctx.config.memory_limit_mb,
-        )
-        return workable(ctx, profiled, proposers)
+        profile = run_profile(ctx)
+        if line := profile.coverage.describe("CPU profile"):
+            ctx.reporter.note(line)
+        return workable(ctx, profile.targets, proposers)
 
     def prepare(self, ctx: EngineContext, targets: list[Target]) -> list[Target]:
         return capture_for(ctx, targets)
 
     def score(self, ctx: EngineContext) -> tuple[float, str]:
         """Share of own-code self time in functions a CPU rule can rewrite (0..1)."""
-        profiled = profile_cpu(
-            ctx.setup,
-            ctx.project,
-            workload=ctx.config.workload,
-            exclude=ctx.config.exclude,
-            timeout=ctx.config.test_timeout,
-            memory_mb=ctx.config.memory_limit_mb,
-        )
+        profile = run_profile(ctx)
+        profiled = profile.targets
         total = sum(t.self_seconds for t in profiled)
         if total <= 0:
             return 0.0, "cpu: no own-code time in the profile"
         wanted = {t.ref for t in workable(ctx, profiled, [RulesProposer(Domain.CPU)])}
         hit = sum(t.self_seconds for t in profiled if t.ref in wanted)
         share = hit / total
-        return share, f"cpu: {share:.0%} of own-code time is in {len(wanted)} rewritable functions"
+        line = f"cpu: {share:.0%} of own-code time is in {len(wanted)} rewritable functions"
+        return share, line + profile.coverage.suffix()
 
     def evaluate(self, ctx: EngineContext, candidate: Candidate) -> Verdict:
         try:

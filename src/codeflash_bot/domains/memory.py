@@ -41,6 +41,7 @@ from codeflash_bot.models import (
     Target,
     Verdict,
 )
+from codeflash_bot.profile.budget import SuiteCoverage, harness_timeout, profile_budget
 from codeflash_bot.profile.cpu import rank, run_mode
 from codeflash_bot.propose import Proposer
 from codeflash_bot.propose.rule import applies
@@ -61,17 +62,15 @@ SLOTS_RULE = "MEM206"
 
 def profile_memory(ctx: EngineContext, method: str) -> tuple[list[Target], dict[str, int], int]:
     """Own functions ranked by bytes attributed at the peak; (targets, bytes per ref, run peak)."""
-    spec: dict = {"root": str(ctx.project), "method": method}
+    spec: dict = {"root": str(ctx.project), "method": method, "budget": profile_budget(ctx.config)}
     workload = ctx.config.workload
     spec |= run_mode(ctx.project, workload)
     try:
-        out = ctx.harness(
-            "cf_memprofile.py",
-            spec,
-            timeout=ctx.config.test_timeout,
-        )
+        out = ctx.harness("cf_memprofile.py", spec, timeout=harness_timeout(ctx.config))
     except HarnessError as exc:
         raise BotError(f"memory profiling failed: {exc}") from exc
+    if line := SuiteCoverage.from_result(out).describe("memory profile"):
+        ctx.reporter.note(line)
     ranked = rank(out["functions"], ctx.setup, ctx.project, ctx.config.exclude)
     peaks = {t.ref: int(t.total_seconds) for t in ranked}
     # rank() sorts by its "total" column, which holds bytes here; Targets carry no seconds.
@@ -89,8 +88,7 @@ def measure_peak(
         out = ctx.harness(
             "cf_memtiming.py",
             {
-                "module": target.module,
-                "qualname": target.qualname,
+                **target.harness_ref(ctx.project),
                 "candidate_file": str(cand),
                 "inputs": [str(p) for p in inputs],
                 "rounds": MEMORY_ROUNDS,
@@ -118,8 +116,7 @@ def measure_slots(ctx: EngineContext, candidate: Candidate, inputs: list[Path]) 
         return ctx.harness(
             "cf_memslots.py",
             {
-                "module": candidate.target.module,
-                "qualname": candidate.target.qualname,
+                **candidate.target.harness_ref(ctx.project),
                 "candidate_file": str(cand),
                 "inputs": [str(p) for p in inputs],
                 "rounds": MEMORY_ROUNDS,

@@ -2,14 +2,14 @@
 
 Spec: {"files": [abs paths of the repo's own modules], "threshold": seconds, "coroutines":
 [{"module", "qualname"}], "mode": "pytest"|"workload", "pytest_args": [...], "workload":
-[argv...], "out"}.
+[argv...], "budget": seconds, "out"}. The tests run within the budget in a spread order (cf_suite).
 
 Every event loop created runs in debug mode with `slow_callback_duration = threshold`; each
 "Executing <handle> took X seconds" warning asyncio logs is attributed to the innermost
 coroutine of the repo's own code in the running task's await chain (or to the callback itself).
 The listed coroutine functions are wrapped to add up their wall time (how long callers waited).
 Output: {"slow": [{"file", "line", "name", "seconds", "count"}], "wall": [{"module",
-"qualname", "seconds", "calls"}], "exit_code"}.
+"qualname", "seconds", "calls"}], "exit_code", "tests": {coverage}}.
 """
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ import functools
 import importlib
 import logging
 import os
-import runpy
 import sys
 import time
 import weakref
 
 from cf_harness_common import read_spec, write_result
+from cf_suite import Budget, run
 
 _SLOW_MESSAGE = "Executing %s took %.3f seconds"
 # task -> (code, monotonic time) of the wrapped own coroutine that last returned in it: a
@@ -145,23 +145,14 @@ def main() -> int:
     logger.addHandler(handler)
     logger.setLevel(logging.WARNING)
     wall = _wrap_coroutines(spec.get("coroutines", []))
-    exit_code = 0
-    if spec["mode"] == "pytest":
-        import pytest
-
-        exit_code = int(pytest.main(spec["pytest_args"]))
-    else:
-        sys.argv = list(spec["workload"])
-        try:
-            runpy.run_path(sys.argv[0], run_name="__main__")
-        except SystemExit as exc:
-            code = exc.code
-            exit_code = code if isinstance(code, int) else (0 if code is None else 1)
+    budget = Budget(spec.get("budget"))
+    exit_code = run(spec, budget)
     slow = [
         {"file": k[0], "line": k[1], "name": k[2], "seconds": v["seconds"], "count": v["count"]}
         for k, v in handler.rows.items()
     ]
-    write_result(spec, {"slow": slow, "wall": wall, "exit_code": exit_code})
+    result = {"slow": slow, "wall": wall, "exit_code": exit_code, "tests": budget.coverage()}
+    write_result(spec, result)
     return 0
 
 

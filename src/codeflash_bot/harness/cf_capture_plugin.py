@@ -1,10 +1,18 @@
 """pytest plugin (`-p cf_capture_plugin`) recording real inputs of the target functions.
 
-Spec (JSON path in $CODEFLASH_CAPTURE_SPEC): {"targets": [{"module", "qualname", "dir"}],
-"max_calls": int, "max_bytes": int, "max_total_bytes": int}. Only the outermost call of a target
-is recorded (recursion would flood the corpus with tiny inputs); identical inputs are stored once.
+Spec (JSON path in $CODEFLASH_CAPTURE_SPEC): {"targets": [{"file", "module", "qualname", "dir"}],
+"max_calls": int, "max_bytes": int, "max_total_bytes": int, "budget": seconds, "coverage_out":
+path}. The tests run within the budget like the profiles (cf_suite.Budget, registered here, also
+makes xdist/randomly/timeout harmless); how much of the suite ran is written to coverage_out.
+Only the outermost call of a target is recorded (recursion would flood the corpus with tiny
+inputs); identical inputs are stored once.
 Each input is `NNNN.pkl` = pickle of {"args": tuple, "kwargs": dict}, taken BEFORE the call so
 in-place mutation by the function does not corrupt it.
+
+A target is its FILE plus qualname: the tests may import that file under any dotted name (even
+two, e.g. `algorithms.string` and `src.algorithms.string`), so the wrapper goes on every module
+object loaded from the file: those already imported now, and later ones through a meta-path
+finder that wraps the loader of that file only. The target's module is never imported here.
 """
 
 from __future__ import annotations
@@ -20,11 +28,13 @@ import threading
 _state = threading.local()
 
 
+_RECORDS: dict = {}  # target dir -> (seen digests, counters), shared by every module copy
+
+
 def _recorder(func, target: dict, limits: dict):
     directory = target["dir"]
     os.makedirs(directory, exist_ok=True)
-    seen: set[str] = set()
-    counters = {"n": 0, "bytes": 0, "skipped": 0}
+    seen, counters = _RECORDS.setdefault(directory, (set(), {"n": 0, "bytes": 0, "skipped": 0}))
 
     def record(args: tuple, kwargs: dict) -> None:
         if counters["n"] >= limits["max_calls"]:
@@ -52,7 +62,7 @@ def _recorder(func, target: dict, limits: dict):
         active = getattr(_state, "active", None)
         if active is None:
             _state.active = active = set()
-        key = id(wrapper)
+        key = directory  # outermost call only, across every module copy of the target
         if key not in active:
             active.add(key)
             try:
@@ -63,20 +73,19 @@ def _recorder(func, target: dict, limits: dict):
         return func(*args, **kwargs)
 
     wrapper.__codeflash_counters__ = counters  # type: ignore[attr-defined]
+    wrapper.__codeflash_capture__ = True  # type: ignore[attr-defined]
     return wrapper
 
 
-def _install(target: dict, limits: dict) -> None:
-    import importlib
-
-    module = importlib.import_module(target["module"])
+def _install(module, target: dict, limits: dict) -> None:
+    """Put the recording wrapper on `target` inside one module object."""
     parts = target["qualname"].split(".")
     owner = module
     for part in parts[:-1]:
         owner = getattr(owner, part)
     name = parts[-1]
     raw = owner.__dict__.get(name) if isinstance(owner, type) else getattr(owner, name, None)
-    if raw is None:
+    if raw is None or getattr(raw, "__codeflash_capture__", False):
         return
     if isinstance(raw, staticmethod):
         setattr(owner, name, staticmethod(_recorder(raw.__func__, target, limits)))
@@ -96,22 +105,107 @@ def _install(target: dict, limits: dict) -> None:
                     namespace[attr] = wrapped
 
 
-def pytest_configure(config) -> None:
+def _install_all(module, targets: list, limits: dict) -> None:
+    for target in targets:
+        try:
+            _install(module, target, limits)
+        except Exception as exc:
+            where = f"{module.__name__}:{target['qualname']}"
+            sys.stderr.write(f"codeflash capture: {where}: {exc}\n")
+
+
+class _WrappingLoader:
+    """Runs the real loader, then wraps the targets in the fresh module object."""
+
+    def __init__(self, loader, targets: list, limits: dict) -> None:
+        self._loader = loader
+        self._targets = targets
+        self._limits = limits
+
+    def create_module(self, spec):
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module) -> None:
+        self._loader.exec_module(module)
+        _install_all(module, self._targets, self._limits)
+
+    def __getattr__(self, name: str):
+        return getattr(self._loader, name)
+
+
+class _TargetFinder:
+    """A meta-path finder that only answers for the target files, with a wrapping loader."""
+
+    def __init__(self, by_file: dict, limits: dict) -> None:
+        self._by_file = by_file
+        self._limits = limits
+
+    def find_spec(self, name, path=None, target=None):
+        from importlib.machinery import PathFinder
+
+        spec = PathFinder.find_spec(name, path)
+        if spec is None or not spec.origin or spec.loader is None:
+            return None
+        targets = self._by_file.get(os.path.realpath(spec.origin))
+        if not targets:
+            return None
+        spec.loader = _WrappingLoader(spec.loader, targets, self._limits)
+        return spec
+
+    def invalidate_caches(self) -> None:
+        pass
+
+
+def install(targets: list, limits: dict) -> None:
+    """Wrap the targets in every module loaded from their files, now and on later imports."""
+    by_file: dict = {}
+    for target in targets:
+        if target.get("file"):
+            by_file.setdefault(os.path.realpath(target["file"]), []).append(target)
+        else:  # a spec without a file: the dotted name is all there is
+            import importlib
+
+            try:
+                _install_all(importlib.import_module(target["module"]), [target], limits)
+            except Exception as exc:
+                sys.stderr.write(f"codeflash capture: {target['module']}: {exc}\n")
+    for module in list(sys.modules.values()):
+        origin = getattr(module, "__file__", None)
+        if origin and os.path.realpath(origin) in by_file:
+            _install_all(module, by_file[os.path.realpath(origin)], limits)
+    if by_file:
+        sys.meta_path.insert(0, _TargetFinder(by_file, limits))
+
+
+def _spec() -> dict | None:
     path = os.environ.get("CODEFLASH_CAPTURE_SPEC")
     if not path:
-        return
+        return None
     with open(path, encoding="utf-8") as fh:
-        spec = json.load(fh)
+        return json.load(fh)
+
+
+def pytest_addoption(parser, pluginmanager) -> None:
+    """Runs as soon as this plugin is registered: early enough to add the budget plugin."""
+    spec = _spec()
+    if spec is None or pluginmanager.has_plugin("cf_budget"):
+        return
+    from cf_suite import Budget
+
+    budget = Budget(spec.get("budget"), report_path=spec.get("coverage_out", ""))
+    pluginmanager.register(budget, "cf_budget")
+
+
+def pytest_configure(config) -> None:
+    spec = _spec()
+    if spec is None:
+        return
     limits = {
         "max_calls": spec.get("max_calls", 256),
         "max_bytes": spec.get("max_bytes", 4 << 20),
         "max_total": spec.get("max_total_bytes", 64 << 20),
     }
-    for target in spec["targets"]:
-        try:
-            _install(target, limits)
-        except Exception as exc:
-            sys.stderr.write(f"codeflash capture: {target['module']}:{target['qualname']}: {exc}\n")
+    install(spec["targets"], limits)
 
 
 def main() -> int:

@@ -42,8 +42,88 @@ def resolve(obj: object, qualname: str) -> object:
     return obj
 
 
-def load_original(module_name: str, qualname: str):
-    module = importlib.import_module(module_name)
+def same_file(a, b) -> bool:
+    return bool(a) and bool(b) and os.path.realpath(a) == os.path.realpath(b)
+
+
+def loaded_from(path: str) -> list:
+    """Every module object in sys.modules loaded from `path` (one per dotted name used)."""
+    return [
+        m
+        for m in list(sys.modules.values())
+        if isinstance(m, types.ModuleType) and same_file(getattr(m, "__file__", None), path)
+    ]
+
+
+def import_names(path: str) -> list:
+    """Dotted names under which `path` is importable from sys.path, in sys.path order.
+
+    Names through regular packages (every level has __init__.py) come before names that only
+    resolve through namespace packages.
+    """
+    real = os.path.realpath(path)
+    found = []
+    for entry in sys.path:
+        base = os.path.realpath(entry or os.getcwd())
+        if not os.path.isdir(base):
+            continue
+        rel = os.path.relpath(real, base)
+        if rel.startswith(os.pardir) or not rel.endswith(".py"):
+            continue
+        parts = rel[:-3].split(os.sep)
+        if parts[-1] == "__init__":
+            parts.pop()
+        if not parts or not all(p.isidentifier() for p in parts):
+            continue
+        regular = all(
+            os.path.isfile(os.path.join(base, *parts[:i], "__init__.py"))
+            for i in range(1, len(parts))
+        )
+        name = ".".join(parts)
+        if name not in [n for _, n in found]:
+            found.append((not regular, name))
+    return [name for _, name in sorted(found, key=lambda item: item[0])]
+
+
+def load_module(path, hint: str):
+    """The module object of file `path`, whatever dotted name the project imports it under.
+
+    An already-imported module from that file wins; else `hint`, then every name the file is
+    importable as, keeping the first whose __file__ really is `path`. The module is also
+    registered under its other importable names, so pickled inputs that name a class by the
+    module path the tests used resolve to the same class objects.
+    """
+    if not path:
+        return importlib.import_module(hint)
+    loaded = loaded_from(path)
+    if loaded:
+        return next((m for m in loaded if m.__name__ == hint), loaded[0])
+    names = import_names(path)
+    if hint in names:
+        names.remove(hint)
+        names.insert(0, hint)
+    first_error = None
+    module = None
+    for name in names:
+        try:
+            candidate = importlib.import_module(name)
+        except ImportError as exc:
+            first_error = first_error or exc
+            continue
+        if same_file(getattr(candidate, "__file__", None), path):
+            module = candidate
+            break
+    if module is None:
+        if first_error is not None:
+            raise first_error
+        raise ImportError(f"{path} is not importable from sys.path")
+    for name in names:
+        sys.modules.setdefault(name, module)
+    return module
+
+
+def load_original(module_name: str, qualname: str, path=None):
+    module = load_module(path, module_name)
     owner = module
     parts = qualname.split(".")
     for part in parts[:-1]:
@@ -89,8 +169,9 @@ def load_candidate(module, qualname: str, candidate_source: str):
 
 
 def load_sides(spec: dict):
-    """(module, original, candidate) for a spec naming `module`, `qualname`, `candidate_file`."""
-    module, original = load_original(spec["module"], spec["qualname"])
+    """(module, original, candidate) for a spec naming `file`, `module`, `qualname` and
+    `candidate_file`; the file is the identity, `module` only the preferred dotted name."""
+    module, original = load_original(spec["module"], spec["qualname"], spec.get("file"))
     with open(spec["candidate_file"], encoding="utf-8") as fh:
         candidate = load_candidate(module, spec["qualname"], fh.read())
     return module, original, candidate

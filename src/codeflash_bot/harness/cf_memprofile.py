@@ -1,10 +1,11 @@
 """Run the repo's tests (or a workload) and attribute peak memory to the repo's own functions.
 
 Spec: {"root", "mode": "pytest"|"workload", "pytest_args": [...], "workload": [argv...],
-"method": "memray"|"tracemalloc", "out"}. Output: {"functions": [{"file", "function", "line",
-"total", "self"}], "exit_code", "method", "peak"} where `line` is the function's `def` line,
-`total` the bytes attributed to it (inclusive: counted once per allocation site whose stack
-passes through it) and `self` the bytes where it is the innermost function under `root`.
+"method": "memray"|"tracemalloc", "budget": seconds, "out"}. Output: {"functions": [{"file",
+"function", "line", "total", "self"}], "exit_code", "method", "peak", "tests": {coverage}}
+where `line` is the function's `def` line, `total` the bytes attributed to it (inclusive:
+counted once per allocation site whose stack passes through it) and `self` the bytes where it
+is the innermost function under `root`.
 
 - memray (preferred): the run is tracked with `memray.Tracker` (aggregated file format) and the
   high-water-mark allocation records, the allocations alive at the process's peak, are
@@ -13,17 +14,19 @@ passes through it) and `self` the bytes where it is the innermost function under
   under `root`; each call's peak above the memory traced at its entry is measured with
   `tracemalloc.reset_peak` (the caller's peak is carried over, so nesting stays exact), and a
   function's figure is its largest call. That answers "which call needed the most memory".
+
+The tests run within the budget in a spread order (cf_suite), like the CPU profile.
 """
 
 from __future__ import annotations
 
 import ast
 import os
-import runpy
 import sys
 import tempfile
 
 from cf_harness_common import read_spec, write_result
+from cf_suite import Budget, run
 
 
 class Functions:
@@ -61,28 +64,13 @@ def _def_ranges(path: str) -> list[tuple[int, int, int, str]]:
     return out
 
 
-def _run(spec: dict) -> int:
-    if spec["mode"] == "pytest":
-        import pytest
-
-        return int(pytest.main(spec["pytest_args"]))
-    argv = spec["workload"]
-    sys.argv = list(argv)
-    try:
-        runpy.run_path(argv[0], run_name="__main__")
-    except SystemExit as exc:
-        code = exc.code
-        return code if isinstance(code, int) else (0 if code is None else 1)
-    return 0
-
-
 def _add(stats: dict, key: tuple, total: int, own: int) -> None:
     entry = stats.setdefault(key, {"total": 0, "self": 0})
     entry["total"] += total
     entry["self"] += own
 
 
-def profile_memray(spec: dict, funcs: Functions) -> tuple[int, dict, int]:
+def profile_memray(spec: dict, funcs: Functions, budget: Budget) -> tuple[int, dict, int]:
     import memray
 
     fmt = getattr(memray, "FileFormat", None)
@@ -90,7 +78,7 @@ def profile_memray(spec: dict, funcs: Functions) -> tuple[int, dict, int]:
         path = os.path.join(tmp, "run.bin")
         kwargs = {"file_format": fmt.AGGREGATED_ALLOCATIONS} if fmt is not None else {}
         with memray.Tracker(path, **kwargs):
-            exit_code = _run(spec)
+            exit_code = run(spec, budget)
         reader = memray.FileReader(path)
         peak = int(reader.metadata.peak_memory)
         stats: dict = {}
@@ -112,7 +100,7 @@ def profile_memray(spec: dict, funcs: Functions) -> tuple[int, dict, int]:
     return exit_code, stats, peak
 
 
-def profile_tracemalloc(spec: dict, funcs: Functions) -> tuple[int, dict, int]:
+def profile_tracemalloc(spec: dict, funcs: Functions, budget: Budget) -> tuple[int, dict, int]:
     import tracemalloc
 
     stats: dict = {}
@@ -151,7 +139,7 @@ def profile_tracemalloc(spec: dict, funcs: Functions) -> tuple[int, dict, int]:
     tracemalloc.start()
     sys.setprofile(hook)
     try:
-        exit_code = _run(spec)
+        exit_code = run(spec, budget)
     finally:
         sys.setprofile(None)
         peak = tracemalloc.get_traced_memory()[1]
@@ -169,17 +157,24 @@ def main() -> int:
             import memray  # noqa: F401
         except ImportError:
             method = "tracemalloc"
+    budget = Budget(spec.get("budget"))
     if method == "memray":
-        exit_code, stats, peak = profile_memray(spec, funcs)
+        exit_code, stats, peak = profile_memray(spec, funcs, budget)
     else:
-        exit_code, stats, peak = profile_tracemalloc(spec, funcs)
+        exit_code, stats, peak = profile_tracemalloc(spec, funcs, budget)
     functions = [
         {"file": k[0], "function": k[1], "line": k[2], "total": v["total"], "self": v["self"]}
         for k, v in stats.items()
     ]
     write_result(
         spec,
-        {"functions": functions, "exit_code": exit_code, "method": method, "peak": peak},
+        {
+            "functions": functions,
+            "exit_code": exit_code,
+            "method": method,
+            "peak": peak,
+            "tests": budget.coverage(),
+        },
     )
     return 0
 

@@ -48,7 +48,7 @@ TIME_REPEATS = 7
 
 def load_classes(spec: dict) -> tuple[type, type]:
     owner = spec["qualname"].split(".")[0]
-    module, _ = load_original(spec["module"], spec["qualname"])
+    module, _ = load_original(spec["module"], spec["qualname"], spec.get("file"))
     original = getattr(module, owner)
     with open(spec["candidate_file"], encoding="utf-8") as fh:
         new_tree = ast.parse(fh.read())

@@ -1,70 +1,68 @@
-"""Run the repo's tests (or a workload script) under pyinstrument; write per-function times.
+"""Run the repo's tests (or a workload script) under a sampling profiler; write per-function times.
 
 Spec: {"root", "mode": "pytest"|"workload", "pytest_args": [...], "workload": [argv...],
-"interval": float, "out"}. Output: {"functions": [{"file", "function", "line", "total", "self"}],
-"exit_code", "wall"} for frames whose file lies under root (the bot filters further).
-Total time counts a function once per stack path (recursion is not double-counted).
+"interval": float, "budget": seconds, "grace": seconds, "sampler": "auto"|"thread", "out"}.
+Output:
+{"functions": [{"file", "function", "line", "total", "self"}], "exit_code", "wall", "sampler",
+"samples", "tests": {coverage}} for frames whose file lies under root (the bot filters further).
+
+Memory stays bounded whatever the suite's size: samples are folded into per-function sums as
+they arrive (cf_sampler). Time is bounded by the budget: the tests run in a spread order and
+stop once it is used (cf_suite); a test still running at twice the budget (plus a grace) after
+collection is not waited for: what was sampled so far is written and the process ends.
 """
 
 from __future__ import annotations
 
 import os
-import runpy
 import sys
 import time
 
 from cf_harness_common import read_spec, write_result
+from cf_sampler import Aggregator, Sampler
+from cf_suite import Budget, hard_stop, run
 
-
-def _walk(frame, root: str, stats: dict, active: set) -> None:
-    key = None
-    path = frame.file_path
-    if not frame.is_synthetic and path and os.path.abspath(path).startswith(root):
-        key = (os.path.abspath(path), frame.function, frame.line_no)
-        entry = stats.setdefault(key, {"total": 0.0, "self": 0.0})
-        entry["self"] += frame.total_self_time
-        if key not in active:
-            entry["total"] += frame.time
-    if key is not None:
-        active = active | {key}
-    for child in frame.children:
-        _walk(child, root, stats, active)
+GRACE_SECONDS = 30.0
 
 
 def main() -> int:
     spec = read_spec()
-    from pyinstrument import Profiler
-
-    root = os.path.abspath(spec["root"]) + os.sep
-    profiler = Profiler(interval=spec.get("interval", 0.0005))
-    exit_code = 0
+    root = os.path.abspath(spec["root"])
+    aggregator = Aggregator(root)
+    interval = float(spec.get("interval", 0.001))
+    sampler = Sampler(aggregator, interval, prefer_thread=spec.get("sampler") == "thread")
     start = time.perf_counter()
-    profiler.start()
-    try:
-        if spec["mode"] == "pytest":
-            import pytest
+    watchdog = []
 
-            exit_code = int(pytest.main(spec["pytest_args"]))
-        else:
-            argv = spec["workload"]
-            sys.argv = list(argv)
-            try:
-                runpy.run_path(argv[0], run_name="__main__")
-            except SystemExit as exc:
-                code = exc.code
-                exit_code = code if isinstance(code, int) else (0 if code is None else 1)
+    def result(exit_code: int, cut: bool) -> dict:
+        tests = budget.coverage()
+        tests["stopped"] = tests["stopped"] or cut
+        return {
+            "functions": aggregator.rows(),
+            "exit_code": exit_code,
+            "wall": time.perf_counter() - start,
+            "sampler": sampler.kind,
+            "samples": aggregator.samples,
+            "tests": tests,
+        }
+
+    def arm() -> None:
+        """Start the hard stop: when the tests start running (or the workload starts)."""
+        if budget.seconds and not watchdog:
+            deadline = 2 * budget.seconds + float(spec.get("grace", GRACE_SECONDS))
+            watchdog.append(hard_stop(deadline, lambda: write_result(spec, result(0, True))))
+
+    budget = Budget(spec.get("budget"), on_collected=arm)
+    if spec["mode"] != "pytest":
+        arm()
+    sampler.start()
+    try:
+        exit_code = run(spec, budget)
     finally:
-        session = profiler.stop()
-    wall = time.perf_counter() - start
-    stats: dict = {}
-    root_frame = session.root_frame()
-    if root_frame is not None:
-        _walk(root_frame, root, stats, set())
-    functions = [
-        {"file": k[0], "function": k[1], "line": k[2], "total": v["total"], "self": v["self"]}
-        for k, v in stats.items()
-    ]
-    write_result(spec, {"functions": functions, "exit_code": exit_code, "wall": wall})
+        sampler.stop()
+        for timer in watchdog:
+            timer.cancel()
+    write_result(spec, result(exit_code, False))
     return 0
 
 

@@ -37,8 +37,7 @@ def measure(
         cand = Path(tmp) / "candidate.py"
         cand.write_text(candidate_source, encoding="utf-8")
         spec = {
-            "module": target.module,
-            "qualname": target.qualname,
+            **target.harness_ref(root),
             "candidate_file": str(cand),
             "inputs": [str(p) for p in inputs],
             "fresh_args": fresh_args,

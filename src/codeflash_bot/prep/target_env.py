@@ -50,18 +50,21 @@ def resolve_env(root: Path, config: Config, python: str | None = None) -> Target
     if setup is not None:
         return TargetEnv(
             python=str(setup.python),
-            pythonpath=list(setup.pythonpath) or _default_pythonpath(root),
+            pythonpath=list(setup.pythonpath) or _default_pythonpath(root, str(setup.python)),
             install_command=str(getattr(setup, "install_command", "") or ""),
         )
     chosen = python or config.python
     if chosen is None:
         venv = root / ".venv" / "bin" / "python"
         chosen = str(venv) if venv.exists() else sys.executable
-    return TargetEnv(python=chosen, pythonpath=_default_pythonpath(root))
+    return TargetEnv(python=chosen, pythonpath=_default_pythonpath(root, chosen))
 
 
-def _default_pythonpath(root: Path) -> list[str]:
-    return ["src"] if (root / "src").is_dir() else ["."]
+def _default_pythonpath(root: Path, python: str) -> list[str]:
+    """The project's import roots as session.layout finds them (never ones that shadow)."""
+    from codeflash_bot.session.layout import detect_layout, probe_names, project_name
+
+    return detect_layout(root, probe_names(python), project_name(root)).roots or ["."]
 
 
 class Timeout(Exception):

@@ -8,12 +8,14 @@ import shlex
 from pathlib import Path
 
 from codeflash_bot.errors import BotError
-from codeflash_bot.models import Target
+from codeflash_bot.models import Frozen, Target
+from codeflash_bot.profile.budget import SuiteCoverage
 from codeflash_bot.sandbox import HarnessError, run_harness
 from codeflash_bot.session.setup import SetupInfo
 
 MODULE_TARGET = "<module>"  # a whole module (structure domain): `pkg.mod:<module>`
 MIN_SHARE = 0.002  # functions under 0.2 % of the hottest one are noise
+INTERVAL = 0.001  # seconds between samples: fine enough to rank, cheap enough not to distort
 SKIP_PARTS = {"venv", ".venv", "env", "build", "dist", "node_modules", "site-packages"}
 
 
@@ -68,8 +70,19 @@ def is_candidate_file(rel: Path, setup: SetupInfo, exclude: list[str]) -> bool:
 
 
 def pytest_args(tests: list[str] | None = None) -> list[str]:
-    """Quiet pytest that ignores the repo's cache and our own state directory."""
-    return ["-q", "-p", "no:cacheprovider", "--ignore=.codeflash", *(tests or [])]
+    """Quiet pytest that ignores the repo's cache and our own state directory.
+
+    A test module that fails to import must not stop the others from running (profiling,
+    capture and the test gate alike): the baseline gate reports such modules instead.
+    """
+    flags = [
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "--ignore=.codeflash",
+        "--continue-on-collection-errors",
+    ]
+    return [*flags, *(tests or [])]
 
 
 def workload_argv(root: Path, workload: str) -> list[str]:
@@ -89,6 +102,14 @@ def run_mode(root: Path, workload: str | None) -> dict:
     return {"mode": "pytest", "pytest_args": pytest_args()}
 
 
+class CpuProfile(Frozen):
+    """Ranked own functions and how much of the suite the profile covered."""
+
+    targets: list[Target]
+    coverage: SuiteCoverage
+    sampler: str = ""
+
+
 def profile_cpu(
     setup: SetupInfo,
     root: Path,
@@ -97,9 +118,14 @@ def profile_cpu(
     exclude: list[str],
     timeout: float,
     memory_mb: int,
-) -> list[Target]:
-    """Run the profile and return the repo's own functions, hottest (own + child time) first."""
-    spec: dict = {"root": str(root), "interval": 0.0001}
+    budget: float | None = None,
+) -> CpuProfile:
+    """Profile the tests (a spread sample when they exceed `budget` s) or the workload.
+
+    Samples are aggregated as they arrive (harness/cf_sampler.py), so memory stays bounded
+    whatever the suite's size; INTERVAL is coarse enough to keep the profiler's own cost low.
+    """
+    spec: dict = {"root": str(root), "interval": INTERVAL, "budget": budget}
     spec |= run_mode(root, workload)
     try:
         result = run_harness(
@@ -113,7 +139,11 @@ def profile_cpu(
         )
     except HarnessError as exc:
         raise BotError(f"profiling failed: {exc}") from exc
-    return rank(result["functions"], setup, root, exclude)
+    return CpuProfile(
+        targets=rank(result["functions"], setup, root, exclude),
+        coverage=SuiteCoverage.from_result(result),
+        sampler=result.get("sampler", ""),
+    )
 
 
 def rank(functions: list[dict], setup: SetupInfo, root: Path, exclude: list[str]) -> list[Target]:

@@ -29,6 +29,7 @@ def render_handoff(
     records: list[ExperimentRecord],
     pending: list[str],
     stopped: str,
+    funnel: str = "",
 ) -> str:
     kept = [r for r in records if r.status is Status.KEEP]
     discarded = sum(r.status is Status.DISCARD for r in records)
@@ -44,6 +45,7 @@ def render_handoff(
         f" crashed {crashed})",
         f"- Best improvement: {_best(best)}",
         f"- State: {stopped}",
+        *([f"- Funnel: {funnel}"] if funnel else []),
         "",
         "## Kept",
         "",

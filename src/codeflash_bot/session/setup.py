@@ -3,12 +3,16 @@
 The target's code always runs in its own interpreter. Order of preference for that interpreter:
 `python` in config / `--python`, then the repo's `.venv`/`venv`, then a venv the bot creates in
 `<git dir>/codeflash/venvs/` (outside the work tree, so `git status` never shows it) with the
-project's declared dependencies. The project itself is not installed: its source directories go on
-PYTHONPATH, so the same interpreter runs the user's tree, the bot's worktree or a compare worktree.
+project's declared dependencies, built from the bot's Python or, when the project's
+`requires-python` excludes it, a matching one found on the machine (session/interpreter.py). The
+project itself is not installed: its import roots (session/layout.py) go on PYTHONPATH, so the
+same interpreter runs the user's tree, the bot's worktree or a compare worktree.
 """
 
 from __future__ import annotations
 
+import ast
+import configparser
 import hashlib
 import json
 import os
@@ -23,6 +27,8 @@ from pydantic import Field
 from codeflash_bot.config import Config
 from codeflash_bot.errors import BotError
 from codeflash_bot.models import Frozen
+from codeflash_bot.session.interpreter import Interpreter, choose_interpreter
+from codeflash_bot.session.layout import detect_layout, probe_names, project_name, setup_py_calls
 
 MODULE_OF_TOOL = {
     "pytest": "pytest",
@@ -56,6 +62,7 @@ class SetupInfo(Frozen):
     install_command: str
     env_source: str
     tools_installed: list[str] = Field(default_factory=list)
+    layout_notes: list[str] = Field(default_factory=list)
 
     def env(self, root: Path) -> dict[str, str]:
         """Process environment for running the target rooted at `root` (a checkout)."""
@@ -86,19 +93,10 @@ def detect_package_manager(root: Path) -> tuple[str, str]:
 
 
 def find_tests(root: Path) -> list[str]:
-    """Test files under `root` (pytest's default naming), repo-relative, sorted."""
-    found: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".")]
-        for name in filenames:
-            if name.endswith(".py") and (name.startswith("test_") or name.endswith("_test.py")):
-                found.append(str((Path(dirpath) / name).relative_to(root)))
-    return sorted(found)
+    """Test files where the project puts them (verify.discover: testpaths, test dirs, names)."""
+    from codeflash_bot.verify.discover import find_tests as discover
 
-
-def source_dirs(root: Path) -> list[str]:
-    """Directories to put on PYTHONPATH: `src` when the project uses a src layout, and `.`."""
-    return ["src", "."] if (root / "src").is_dir() else ["."]
+    return discover(root)
 
 
 def detect_setup(root: Path, config: Config) -> SetupInfo:
@@ -109,11 +107,13 @@ def detect_setup(root: Path, config: Config) -> SetupInfo:
     tests = find_tests(root)
     python, source = _choose_python(root, config_python)
     version = _python_version(python)
+    layout = detect_layout(root, probe_names(python), project_name(root))
     command = shlex.split(test_command) if test_command else [python, "-m", "pytest"]
     return SetupInfo(
         python=python,
         python_version=version,
-        pythonpath=source_dirs(root),
+        pythonpath=layout.roots,
+        layout_notes=layout.notes,
         test_command=command,
         tests_found=tests,
         package_manager=manager,
@@ -154,6 +154,7 @@ def render_setup_md(setup: SetupInfo, root: Path) -> str:
         f"- Python: {setup.python_version} (`{_display_python(setup.python, root)}`,"
         f" {setup.env_source})",
         f"- Source on PYTHONPATH: {', '.join(f'`{p}`' for p in setup.pythonpath)}",
+        *(f"- Import layout: {note}" for note in setup.layout_notes),
         f"- Test files found: {len(setup.tests_found)}",
         "- Profiling tools: pyinstrument" + (" (installed by the bot)" if bot_pi else ""),
     ]
@@ -196,7 +197,9 @@ def _choose_python(root: Path, configured: str | None) -> tuple[str, str]:
         candidate = root / name / "bin" / "python"
         if candidate.exists():
             return str(candidate), f"reused the repo's {name}"
-    return _bot_venv(root), "created by the bot"
+    interpreter, why = choose_interpreter(root)
+    source = "created by the bot" + (f" ({why})" if why else "")
+    return _bot_venv(root, interpreter), source
 
 
 def _which(name: str) -> str:
@@ -218,13 +221,46 @@ def _requirements(root: Path) -> list[str]:
     for name in TEST_EXTRAS:
         reqs += extras.get(name, [])
         reqs += [r for r in groups.get(name, []) if isinstance(r, str)]
+    reqs += _setuptools_requirements(root)
     for fname in REQUIREMENT_FILES:
         if (root / fname).exists():
             reqs += ["-r", str(root / fname)]
     return reqs
 
 
-def _bot_venv(root: Path) -> str:
+def _setuptools_requirements(root: Path) -> list[str]:
+    """install_requires + test extras of setup.cfg, and literal ones in setup.py (never run).
+
+    `tests_require` is left out: it is deprecated and mostly names runners (tox, nose).
+    """
+    reqs: list[str] = []
+    cfg = root / "setup.cfg"
+    if cfg.is_file():
+        parser = configparser.ConfigParser(interpolation=None)
+        try:
+            parser.read(cfg, encoding="utf-8")
+        except (configparser.Error, UnicodeDecodeError):
+            parser = configparser.ConfigParser()
+        reqs += parser.get("options", "install_requires", fallback="").split("\n")
+        for name in TEST_EXTRAS:
+            reqs += parser.get("options.extras_require", name, fallback="").split("\n")
+    for call in setup_py_calls(root):
+        for kw in call.keywords:
+            try:
+                value = ast.literal_eval(kw.value)
+            except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                continue
+            if kw.arg == "install_requires" and isinstance(value, list | tuple):
+                reqs += [r for r in value if isinstance(r, str)]
+            elif kw.arg == "extras_require" and isinstance(value, dict):
+                for name in TEST_EXTRAS:
+                    extra = value.get(name, [])
+                    if isinstance(extra, list | tuple):
+                        reqs += [r for r in extra if isinstance(r, str)]
+    return [r.strip() for r in reqs if r.strip() and not r.strip().startswith("#")]
+
+
+def _bot_venv(root: Path, base: Interpreter) -> str:
     """A venv under the repo's git dir, keyed by the dependency spec, reused when unchanged."""
     proc = subprocess.run(
         ["git", "rev-parse", "--git-common-dir"], cwd=root, capture_output=True, text=True
@@ -232,14 +268,20 @@ def _bot_venv(root: Path) -> str:
     common = Path(proc.stdout.strip())
     common = common if common.is_absolute() else (root / common).resolve()
     reqs = _requirements(root)
-    spec = json.dumps({"reqs": reqs, "python": sys.version}, sort_keys=True)
+    python_id = sys.version if base.path == sys.executable else f"{base.path} {base.version}"
+    spec = json.dumps({"reqs": reqs, "python": python_id}, sort_keys=True)
     key = hashlib.sha256(spec.encode()).hexdigest()[:12]
     venv = common / "codeflash" / "venvs" / key
     python = venv / "bin" / "python"
     stamp = venv / ".codeflash-ready"
     if stamp.exists() and python.exists():
         return str(python)
-    subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
+    made = subprocess.run(
+        [base.path, "-m", "venv", "--clear", str(venv)], capture_output=True, text=True
+    )
+    if made.returncode != 0:
+        last = (made.stderr.strip() or "venv failed").splitlines()[-1]
+        raise BotError(f"could not create a venv with {base.path}: {last}")
     cmd = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     proc = subprocess.run(
         [*cmd, "pytest", "pyinstrument", *reqs], capture_output=True, text=True, check=False

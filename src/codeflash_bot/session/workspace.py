@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -216,14 +217,34 @@ def finish_interrupted_keep(mirror: State, git: Git) -> str | None:
 
 
 def sync_mirror_from_branch(ws: Workspace, names: tuple[str, ...]) -> None:
-    """Seed the mirror from the branch's committed state unless the mirror is further along."""
+    """Seed the mirror from the branch's committed state unless the mirror is further along.
+
+    A mirror left by an earlier, deleted branch of the same name (same domain, same day) is
+    not this branch's history: a new branch starts from an empty mirror and corpus, and a
+    resumed one trusts its mirror only while every kept commit there is on the branch.
+    """
     mirror, committed = ws.mirror, ws.state
-    if len(mirror.results()) >= len(committed.results()) and mirror.path("results.tsv").exists():
+    if not ws.resumed:
+        shutil.rmtree(mirror.root, ignore_errors=True)
+        shutil.rmtree(ws.corpus_root, ignore_errors=True)
+    further = len(mirror.results()) >= len(committed.results())
+    if further and mirror.path("results.tsv").exists() and _kept_on_branch(ws, mirror):
         return
     for name in names:
         text = committed.read(name)
         if text:
             mirror.write(name, text)
+
+
+def _kept_on_branch(ws: Workspace, mirror: State) -> bool:
+    """Every kept row of `mirror` names a commit that is an ancestor of the branch head."""
+    for record in mirror.results():
+        if record.commit == "-":
+            continue
+        probe = ws.git.run("merge-base", "--is-ancestor", record.commit, "HEAD", check=False)
+        if probe.returncode != 0:
+            return False
+    return True
 
 
 def publish_state(ws: Workspace, names: tuple[str, ...], message: str) -> str | None:

@@ -40,8 +40,7 @@ def replay(
         cand = Path(tmp) / "candidate.py"
         cand.write_text(candidate_source, encoding="utf-8")
         spec = {
-            "module": target.module,
-            "qualname": target.qualname,
+            **target.harness_ref(root),
             "candidate_file": str(cand),
             "corpus": str(corpus),
             "max_inputs": 256,

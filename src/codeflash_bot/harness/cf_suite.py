@@ -1,0 +1,196 @@
+"""Run the repo's tests (or a workload) the way the profilers need it: in a time budget, robustly.
+
+Spec keys read here: "mode": "pytest"|"workload", "pytest_args", "workload", and "budget"
+(seconds; absent or 0 = no budget).
+
+Budget. The tests are collected, then run in a *spread* order: first the first test of every
+file, then the rest of each file cut into SPREAD_ROUNDS contiguous chunks, round k running chunk
+k of every file (files in bit-reversed index order, so any prefix of a round is spread across
+the suite; module and class fixtures are set up at most SPREAD_ROUNDS + 1 times per file).
+When the budget (counted from the end of collection) is used up the run stops after the current
+test, so what ran is a sample of the whole suite rather than its first files; `Budget.coverage()`
+says how much ran, for the report.
+
+Robustness to what real suites configure (only in these profiling runs, never the test gate):
+- pytest-xdist would move the tests to worker processes the profiler never sees: `-n`/`--dist`
+  are reset to "no distribution" (set on the parsed options, so `-n auto` in addopts stays
+  valid where `-p no:xdist` would make it a usage error);
+- pytest-randomly's reordering and reseeding and pytest-timeout's per-test limits (profiling
+  slows tests down; the thread method would kill the whole process) are switched off the same
+  way;
+- pytest's unraisable/thread-exception plugins are blocked: they turn exceptions raised in
+  `__del__` or threads into test failures (or, under memory pressure, "Failed to process
+  unraisable exception" crashes); here those only go to stderr.
+- our plugin is passed as an object, never `-p module`, so `filterwarnings = error` cannot turn
+  pytest's "already imported" assertion-rewrite warning about it into a usage error.
+"""
+
+from __future__ import annotations
+
+import os
+import runpy
+import sys
+import time
+
+try:
+    from pytest import hookimpl
+except ImportError:  # workload mode without pytest: the plugin is never registered
+
+    def hookimpl(**_opts):
+        return lambda function: function
+
+
+SPREAD_ROUNDS = 8
+ROBUST_ARGS = ["-p", "no:unraisableexception", "-p", "no:threadexception"]
+# Parsed-option values that turn plugins off without making their options unknown.
+NEUTRAL_OPTIONS = {
+    "numprocesses": 0,  # pytest-xdist
+    "dist": "no",
+    "distload": False,
+    "tx": [],
+    "looponfail": False,
+    "randomly_reorganize": False,  # pytest-randomly
+    "randomly_reset_seed": False,
+    "timeout": 0,  # pytest-timeout
+}
+
+
+def spread(items: list) -> list:
+    """Items reordered so that every prefix samples all files (see the module docstring)."""
+    files: dict[str, list] = {}
+    for item in items:
+        files.setdefault(_file_of(item), []).append(item)
+    groups = [files[name] for name in _bit_reversed(list(files))]
+    out = [group[0] for group in groups]
+    for k in range(SPREAD_ROUNDS):
+        for group in groups:
+            n = len(group) - 1
+            out.extend(group[1 + -(-k * n // SPREAD_ROUNDS) : 1 + -(-(k + 1) * n // SPREAD_ROUNDS)])
+    return out
+
+
+def _bit_reversed(names: list) -> list:
+    bits = max(1, (len(names) - 1).bit_length())
+    order = sorted(range(len(names)), key=lambda i: int(format(i, f"0{bits}b")[::-1], 2))
+    return [names[i] for i in order]
+
+
+def _file_of(item) -> str:
+    path = getattr(item, "path", None) or getattr(item, "fspath", None)
+    return str(path) if path is not None else item.nodeid.split("::", 1)[0]
+
+
+class Budget:
+    """pytest plugin: spread order, stop when the budget is used, plugins made harmless."""
+
+    def __init__(
+        self,
+        seconds: float | None,
+        started: float | None = None,
+        report_path: str = "",
+        on_collected=None,
+    ) -> None:
+        self.seconds = seconds or None
+        self.report_path = report_path  # where to write coverage() at session end, if anywhere
+        self.on_collected = on_collected  # called when the tests start running
+        self.started = time.monotonic() if started is None else started
+        self.session = None
+        self.collected = 0
+        self.files_collected = 0
+        self.ran = 0
+        self.files_ran: set[str] = set()
+        self.stopped = False
+
+    @hookimpl(tryfirst=True)
+    def pytest_cmdline_main(self, config) -> None:
+        for name, value in NEUTRAL_OPTIONS.items():
+            if hasattr(config.option, name):
+                setattr(config.option, name, value)
+
+    def pytest_sessionstart(self, session) -> None:
+        self.session = session
+
+    @hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, session, config, items: list) -> None:
+        self.collected = len(items)
+        self.files_collected = len({_file_of(item) for item in items})
+        if self.seconds:
+            items[:] = spread(items)
+
+    def pytest_collection_finish(self, session) -> None:
+        # The budget is for running tests: on a loaded machine, collecting (and importing) a
+        # big suite can take most of it, which would leave a sample of one test. Collection
+        # itself is bounded by the harness's timeout.
+        self.started = time.monotonic()
+        if self.on_collected is not None:
+            self.on_collected()
+
+    def pytest_runtest_logfinish(self, nodeid: str, location) -> None:
+        self.ran += 1
+        self.files_ran.add(location[0] if location else nodeid.split("::", 1)[0])
+        more = self.ran < self.collected  # not after the last test: nothing was left out
+        if more and self.over() and not self.stopped and self.session is not None:
+            self.stopped = True
+            self.session.shouldstop = "codeflash: profile budget used"
+
+    def pytest_sessionfinish(self, session) -> None:
+        if self.report_path:
+            import json
+
+            with open(self.report_path, "w", encoding="utf-8") as fh:
+                json.dump(self.coverage(), fh)
+
+    def over(self) -> bool:
+        return bool(self.seconds) and time.monotonic() - self.started > self.seconds
+
+    def coverage(self) -> dict:
+        """How much of the suite ran: the harness result's "tests" entry."""
+        return {
+            "collected": self.collected,
+            "ran": self.ran,
+            "files_collected": self.files_collected,
+            "files_ran": len(self.files_ran),
+            "stopped": self.stopped,
+            "budget": self.seconds,
+        }
+
+
+def run(spec: dict, budget: Budget) -> int:
+    """Run what the spec names; the exit code (pytest's, or the workload's SystemExit)."""
+    if spec["mode"] == "pytest":
+        import pytest
+
+        args = [*ROBUST_ARGS, *spec["pytest_args"]]
+        return int(pytest.main(args, plugins=[budget]))
+    argv = spec["workload"]
+    sys.argv = list(argv)
+    try:
+        runpy.run_path(argv[0], run_name="__main__")
+    except SystemExit as exc:
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
+    return 0
+
+
+def hard_stop(seconds: float | None, finish):
+    """After `seconds`, call `finish()` (write what we have) and end the process at once.
+
+    A test that hangs past the budget cannot be interrupted from inside, so the partial
+    result is written from a watchdog thread and the process exits with it.
+    """
+    if not seconds:
+        return None
+    import threading
+
+    def fire() -> None:
+        try:
+            finish()
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(0)
+
+    timer = threading.Timer(seconds, fire)
+    timer.daemon = True
+    timer.start()
+    return timer

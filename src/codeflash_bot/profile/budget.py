@@ -1,0 +1,69 @@
+"""The time budget of a profiling run of the suite, and what to say when it profiled a sample.
+
+Every harness that runs the whole suite for evidence (CPU, memory and async profiles, input
+capture) gets the same budget (harness/cf_suite.py): the tests run in a spread order and stop
+once it is used, so a suite of any size costs bounded time and the profile is a sample of the
+whole suite, not of its first files. The result's "tests" entry says how much ran.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from codeflash_bot.config import Config
+from codeflash_bot.models import Frozen
+
+# pytest plugins blocked in every budgeted run (why: harness/cf_suite.py, which has a copy).
+ROBUST_ARGS = ["-p", "no:unraisableexception", "-p", "no:threadexception"]
+BUDGET_SHARE = 0.25  # a profiling run may use at most this share of the run's budget-minutes
+MIN_BUDGET = 10.0  # seconds; below this a profile says too little to be worth the run
+
+
+def profile_budget(config: Config) -> float:
+    """Seconds one run of the suite under a profiler or capture may take."""
+    share = max(MIN_BUDGET, config.budget_minutes * 60 * BUDGET_SHARE)
+    # a third of test-timeout leaves room for collection and the 2x hard stop before the kill
+    return min(config.profile_budget_seconds, share, config.test_timeout / 3)
+
+
+def harness_timeout(config: Config) -> float:
+    """The outer kill deadline: the harness stops itself by 2x budget + grace (cf_profile)."""
+    return min(config.test_timeout, 2 * profile_budget(config) + 120)
+
+
+class SuiteCoverage(Frozen):
+    """How much of the suite (or workload) a budgeted run covered."""
+
+    collected: int = 0
+    ran: int = 0
+    files_collected: int = 0
+    files_ran: int = 0
+    stopped: bool = False
+    budget: float | None = None
+
+    @classmethod
+    def from_result(cls, result: dict[str, Any]) -> SuiteCoverage:
+        data = result.get("tests") or {}
+        return cls.model_validate({k: v for k, v in data.items() if k in cls.model_fields})
+
+    def suffix(self) -> str:
+        """A parenthesis for a one-line summary when only a sample ran."""
+        if not self.stopped or not self.collected:
+            return ""
+        return f" (a spread sample: {self.ran} of {self.collected} tests)"
+
+    def describe(self, what: str) -> str | None:
+        """One line for the user when only part of the suite ran, else None."""
+        if not self.stopped:
+            return None
+        budget = f"{self.budget:g} s" if self.budget else "its"
+        if self.collected == 0:
+            return (
+                f"{what}: stopped at the {budget} budget (profile-budget-seconds); "
+                "only the part that ran is covered"
+            )
+        return (
+            f"{what}: the whole suite would exceed the {budget} budget "
+            f"(profile-budget-seconds), so a spread sample ran: {self.ran} of "
+            f"{self.collected} tests, in {self.files_ran} of {self.files_collected} files"
+        )
