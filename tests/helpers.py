@@ -51,10 +51,10 @@ def make_repo(
 
 
 def run_bot(
-    *args: str, cwd: Path | None = None, timeout: float = 900
+    *args: str, cwd: Path | None = None, timeout: float = 900, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """`codeflash-bot ARGS` as a real subprocess of the installed package."""
-    env = {k: v for k, v in os.environ.items() if k != "CODEFLASH_DEBUG"}
+    """`codeflash-bot ARGS` as a real subprocess of the installed package (`env` is added)."""
+    env = {**{k: v for k, v in os.environ.items() if k != "CODEFLASH_DEBUG"}, **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "codeflash_bot", *args],
         cwd=cwd,

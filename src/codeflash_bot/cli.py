@@ -105,9 +105,14 @@ def status(path: PathArg = Path(".")) -> None:
 
 @app.command()
 def cleanup(path: PathArg = Path(".")) -> None:
-    """Keep learnings.md and results.tsv; remove HANDOFF.md, setup.md, conventions.md, bench_*."""
-    branch, removed = cleanup_branch(path)
-    if removed:
+    """Keep learnings.md and results.tsv; remove HANDOFF.md, setup.md, conventions.md, bench_*,
+    and every worktree, lock and marker runs left under .git/codeflash (venvs/ stays)."""
+    branch, removed, leftovers = cleanup_branch(path)
+    for line in leftovers:
+        out.print(line, highlight=False)
+    if branch is None:
+        out.print("no codeflash/* branch in this repository", highlight=False)
+    elif removed:
         out.print(f"{branch}: removed {', '.join(removed)}", highlight=False)
     else:
         out.print(f"{branch}: nothing to clean", highlight=False)

@@ -16,6 +16,8 @@ from codeflash_bot.errors import BotError
 BOT_BRANCH_PREFIX = "codeflash/"
 GIT_ENV = {
     "GIT_TERMINAL_PROMPT": "0",
+    # `git status` must not take the user's index.lock (a kill would leave it behind)
+    "GIT_OPTIONAL_LOCKS": "0",
     "GIT_AUTHOR_NAME": "codeflash-bot",
     "GIT_AUTHOR_EMAIL": "codeflash-bot@users.noreply.github.com",
     "GIT_COMMITTER_NAME": "codeflash-bot",
@@ -121,19 +123,18 @@ class Git:
 
     def add_worktree(self, path: Path, branch: str, *, create_from: str | None = None) -> None:
         """Check `branch` out at `path`; with `create_from`, create the branch from that ref."""
-        self.run("worktree", "prune")
         if create_from is not None:
             self.run("worktree", "add", "--quiet", "-b", branch, str(path), create_from)
         else:
             self.run("worktree", "add", "--quiet", str(path), branch)
 
     def add_detached_worktree(self, path: Path, ref: str) -> None:
-        self.run("worktree", "prune")
         self.run("worktree", "add", "--quiet", "--detach", str(path), ref)
 
     def remove_worktree(self, path: Path) -> None:
-        self.run("worktree", "remove", "--force", str(path), check=False)
-        self.run("worktree", "prune", check=False)
+        """Unregister and delete the worktree at `path`, even locked or with its directory gone;
+        never a repository-wide `worktree prune` (that would drop the user's stale worktrees)."""
+        self.run("worktree", "remove", "--force", "--force", str(path), check=False)
 
 
 def validate_branch_name(name: str) -> str:

@@ -18,6 +18,7 @@ from codeflash_bot.config import Config
 from codeflash_bot.domains import Engine, EngineContext, available_domains, engine_for
 from codeflash_bot.domains.choice import decide
 from codeflash_bot.errors import BotError
+from codeflash_bot.faults import checkpoint
 from codeflash_bot.git import Git, open_repo
 from codeflash_bot.models import (
     Candidate,
@@ -53,6 +54,7 @@ from codeflash_bot.session.state import (
 from codeflash_bot.session.test_deps import install_missing_test_deps
 from codeflash_bot.session.workspace import (
     Workspace,
+    finish_interrupted_keep,
     open_workspace,
     publish_state,
     require_clean,
@@ -137,7 +139,8 @@ def _optimize(
         min_improvement=request.min_improvement,
     )
     user_git = open_repo(request.repo)
-    require_clean(user_git)
+    for line in require_clean(user_git):
+        reporter.note(line)
     toplevel = user_git.toplevel().resolve()
     project_rel = Path(request.repo).resolve().relative_to(toplevel)
     asked = request.domain if request.domain is not Domain.AUTO else config.domain
@@ -153,6 +156,7 @@ def _optimize(
     reporter.stage("setup", "preparing the bot's branch")
     clock.begin(Phase.SETUP)
     ws = open_workspace(user_git, project_rel, domain)
+    checkpoint("setup")
     start = ws.git.head_sha()
     try:
         summary = _run(ws, request, config, engine, why, reporter, chosen, clock)
@@ -230,6 +234,8 @@ def _run(
     clock: PhaseClock,
 ) -> RunSummary:
     sync_mirror_from_branch(ws, STATE_FILES)
+    if sha := finish_interrupted_keep(ws.mirror, ws.git):
+        reporter.note(f"recorded keep {sha}, committed by a run that was killed before its row")
     setup = ensure_tools(detect_setup(ws.project, config), list(engine.tools))
     setup = install_missing_test_deps(
         setup, ws.project, timeout=config.test_timeout, memory_mb=config.memory_limit_mb
@@ -259,6 +265,7 @@ def _run(
     limits = {"timeout": clock.timeout(config.test_timeout), "memory_mb": config.memory_limit_mb}
     plan = plan_tests(setup, ws.project)
     baseline = run_tests(setup, ws.project, **limits)
+    checkpoint("baseline")
     cut = _baseline_cut(clock, baseline.timed_out, "the baseline tests")
     if baseline.timed_out and not cut:
         raise BotError(f"the tests time out at baseline (test-timeout {config.test_timeout:g} s)")
@@ -349,6 +356,7 @@ def _experiments(run: Run, request: Request) -> str:
             if not clock.expired():
                 raise
             raise BudgetSpent(Phase.PROFILE, f"the profile was stopped unfinished ({exc})") from exc
+        checkpoint("profile")
         run.reporter.note(run.ctx.funnel.line())
     if not run.targets:
         if cut := clock.cut_reason():
@@ -359,6 +367,7 @@ def _experiments(run: Run, request: Request) -> str:
     explicit = bool(request.target)
     wanted = len(run.targets)
     ready = run.engine.prepare(run.limited(), run.targets)
+    checkpoint("capture")
     source = run.ctx.input_source()
     if not ready and (cut := clock.cut_reason()):
         raise BudgetSpent(Phase.PREPARE, f"{cut}; no target has inputs")
@@ -424,15 +433,6 @@ def _record(run: Run, candidate: Candidate, original: str) -> None:
     except BaseException:
         ws.restore_candidate(candidate.target.file)
         raise
-    commit = "-"
-    if verdict.status is Status.KEEP:
-        commit = ws.git.commit_paths(
-            _commit_message(candidate, verdict, run.domain), [ws.rel(candidate.target.file)]
-        )
-        ws.clear_pending()
-        run.discards_in_a_row = 0
-    else:
-        run.discards_in_a_row += 1
     best = min(verdict.measurements, key=lambda m: m.gain, default=None)
     description = candidate.description
     if verdict.status is Status.KEEP and verdict.detail:
@@ -442,7 +442,6 @@ def _record(run: Run, candidate: Candidate, original: str) -> None:
             f": {verdict.detail}" if verdict.detail else ""
         )
     record = ExperimentRecord(
-        commit=commit,
         target=candidate.target.ref,
         domain=run.domain,
         metric=run.engine.metric,
@@ -452,7 +451,15 @@ def _record(run: Run, candidate: Candidate, original: str) -> None:
         status=verdict.status,
         description=description,
     )
-    ws.mirror.append_result(record)
+    if verdict.status is Status.KEEP:
+        message = _commit_message(candidate, verdict, run.domain)
+        sha = ws.commit_keep(message, candidate.target.file, record)
+        record = record.model_copy(update={"commit": sha})
+        run.discards_in_a_row = 0
+    else:
+        ws.mirror.append_result(record)
+        run.discards_in_a_row += 1
+    checkpoint("recorded")
     if candidate.explanation:
         save_explanation(ws.mirror, record.target, candidate.rule, candidate.explanation)
     for proposer in run.proposers:
@@ -478,6 +485,7 @@ def _evaluate(run: Run, candidate: Candidate, original: str) -> Verdict:
         return verdict
     measurements = verdict.measurements
     ws.write_candidate(target.file, candidate.source)
+    checkpoint("candidate-written")
     limits = {
         "timeout": run.clock.timeout(config.test_timeout),
         "memory_mb": config.memory_limit_mb,

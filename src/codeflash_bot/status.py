@@ -1,5 +1,8 @@
 """`status` and `cleanup`: read or trim the `.codeflash/` state of the bot's branch.
 
+`cleanup` also removes whatever runs left under `<git dir>/codeflash/` (session/recovery.py),
+whatever state they were killed in; only `venvs/` stays (recovery.KEPT_BY_CLEANUP).
+
 Both work from the user's checkout: if it is on a `codeflash/*` branch that branch is used,
 otherwise the most recently committed `codeflash/*` branch (read through git, never checked out
 over the user's work).
@@ -7,8 +10,6 @@ over the user's work).
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from pathlib import Path
 
 from rich.console import Group
@@ -18,8 +19,24 @@ from rich.table import Table
 from codeflash_bot.errors import BotError
 from codeflash_bot.git import BOT_BRANCH_PREFIX, Git, open_repo
 from codeflash_bot.models import Status
+from codeflash_bot.session.recovery import (
+    bot_dir,
+    branch_worktree,
+    ensure_idle,
+    mirror_of,
+    remove_leftovers,
+    repair,
+)
 from codeflash_bot.session.report import rule_of, speedup_of
-from codeflash_bot.session.state import HANDOFF, RESULTS, STATE_DIR, State, parse_results
+from codeflash_bot.session.state import (
+    CLEANUP_KEEPS,
+    HANDOFF,
+    RESULTS,
+    STATE_DIR,
+    State,
+    parse_results,
+)
+from codeflash_bot.session.workspace import finish_interrupted_keep
 
 
 def latest_bot_branch(git: Git) -> str:
@@ -65,30 +82,47 @@ def status_report(path: Path) -> Group:
     return Group(table, Markdown(handoff))
 
 
-def cleanup_branch(path: Path) -> tuple[str, list[str]]:
-    """Remove run-scoped state on the bot's branch, as one commit; returns (branch, removed)."""
+def cleanup_branch(path: Path) -> tuple[str | None, list[str], list[str]]:
+    """`cleanup`: undo what any run left (worktrees, locks, markers, caches under
+    `<git dir>/codeflash/` except the venvs), then remove run-scoped state on the bot's branch
+    as one commit. Returns (branch or None, state files removed, leftovers removed)."""
     git = open_repo(path)
     project_rel = Path(path).resolve().relative_to(git.toplevel().resolve())
-    branch = latest_bot_branch(git)
+    ensure_idle(git)
+    leftovers = repair(git)
+    try:
+        branch: str | None = latest_bot_branch(git)
+    except BotError:
+        branch = None
+    removed = [] if branch is None else _cleanup_branch(git, branch, project_rel)
+    return branch, removed, leftovers + remove_leftovers(git)
+
+
+def _cleanup_branch(git: Git, branch: str, project_rel: Path) -> list[str]:
+    mirror = mirror_of(bot_dir(git), branch)
     if git.current_branch() == branch:
         if git.run("status", "--porcelain", "--untracked-files=no").stdout.strip():
             raise BotError("working tree has uncommitted changes; commit or stash them first")
-        return branch, _cleanup_in(git, git.toplevel() / project_rel, project_rel)
-    tmp = Path(tempfile.mkdtemp(prefix="codeflash-cleanup-"))
-    worktree = tmp / "wt"
-    try:
-        git.add_worktree(worktree, branch)
-        return branch, _cleanup_in(Git(worktree), worktree / project_rel, project_rel)
-    finally:
-        git.remove_worktree(worktree)
-        shutil.rmtree(tmp, ignore_errors=True)
+        return _cleanup_in(git, git.toplevel() / project_rel, project_rel, mirror)
+    with branch_worktree(git, branch) as worktree:
+        return _cleanup_in(Git(worktree), worktree / project_rel, project_rel, mirror)
 
 
-def _cleanup_in(git: Git, project: Path, project_rel: Path) -> list[str]:
-    removed = State(project).cleanup()
-    if not removed:
+def _cleanup_in(git: Git, project: Path, project_rel: Path, mirror: State) -> list[str]:
+    """Remove the run files; rows a killed run recorded only in the mirror are kept first (the
+    mirror is about to go, and results.tsv is what cleanup keeps)."""
+    state = State(project)
+    finish_interrupted_keep(mirror, git)
+    kept = []
+    if len(mirror.results()) > len(state.results()):
+        for name in CLEANUP_KEEPS:
+            if text := mirror.read(name):
+                state.write(name, text)
+                kept.append(state.rel(name))
+    removed = state.cleanup()
+    if not removed and not kept:
         return []
-    paths = [(project_rel / r).as_posix() for r in removed]
+    paths = [(project_rel / r).as_posix() for r in [*removed, *kept]]
     git.run("add", "--all", "--", *paths)
     git.run("commit", "--no-verify", "--quiet", "-m", "codeflash: cleanup run state", "--", *paths)
     return removed

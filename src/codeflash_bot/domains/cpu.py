@@ -10,6 +10,7 @@ import libcst as cst
 
 from codeflash_bot.capture import capture_inputs, corpus_dir, count_inputs
 from codeflash_bot.domains.base import Engine, EngineContext
+from codeflash_bot.faults import checkpoint
 from codeflash_bot.measure.decide import judge
 from codeflash_bot.measure.timing import measure, select_inputs
 from codeflash_bot.models import (
@@ -142,7 +143,7 @@ def timing_once(
     """One interleaved original/candidate timing in a fresh process, ready for `judge`."""
 
     def once() -> Measurement:
-        return measure(
+        measured = measure(
             ctx.setup,
             ctx.project,
             candidate.target,
@@ -152,6 +153,8 @@ def timing_once(
             timeout=ctx.config.candidate_timeout,
             memory_mb=ctx.config.memory_limit_mb,
         )
+        checkpoint("timing")
+        return measured
 
     return once
 
@@ -214,6 +217,7 @@ class CpuEngine(Engine):
             failed, mutates = replay_gate(ctx, candidate)
             if failed is not None:
                 return failed
+            checkpoint("replay")
             inputs = select_inputs(corpus_dir(ctx.corpus_root, candidate.target))
             once = timing_once(ctx, candidate, inputs, mutates)
             return judge(once, ctx.config.min_improvement, ctx.config.max_aa_noise)

@@ -7,9 +7,8 @@ from a fork. Only then is anything acknowledged, checked out or run.
 
 from __future__ import annotations
 
-import tempfile
 import time
-from pathlib import Path
+from contextlib import ExitStack
 
 import github_action_utils as gha
 
@@ -41,6 +40,7 @@ from codeflash_bot.github.feedback import Feedback, add_feedback
 from codeflash_bot.github.run import Trigger, reply, run_optimization
 from codeflash_bot.github.sticky import RUNNING, RunState, Sticky
 from codeflash_bot.github.trust import NOT_ALLOWED, fork_reply, may_run
+from codeflash_bot.session.recovery import branch_worktree
 from codeflash_bot.session.state import CONVENTIONS, STATE_DIR
 
 EYES = "eyes"
@@ -248,27 +248,19 @@ def record_feedback(ctx: Context, branch: str, fb: Feedback) -> tuple[str, str]:
     lease = remote.fetch_bot_branch(git, branch, ctx.token)
     if lease is None:
         raise BotError(f"branch {branch} is not on origin any more; feedback not recorded")
-    with tempfile.TemporaryDirectory(prefix="codeflash-feedback-") as tmp:
-        path = Path(tmp) / "wt"
-        in_place = git.current_branch() == branch
-        wt = git if in_place else None
-        if not in_place:
-            git.add_worktree(path, branch)
-            wt = open_repo(path)
-        assert wt is not None
-        try:
-            conventions = wt.cwd / STATE_DIR / CONVENTIONS
-            doc = conventions.read_text(encoding="utf-8") if conventions.exists() else ""
-            new, topic = add_feedback(doc, fb)
-            conventions.parent.mkdir(parents=True, exist_ok=True)
-            conventions.write_text(new, encoding="utf-8")
-            where = f" on {fb.path}" if fb.path else ""
-            sha = wt.commit_paths(
-                f"codeflash: conventions — {topic.lower()} feedback from @{fb.author}{where}",
-                [f"{STATE_DIR}/{CONVENTIONS}"],
-            )
-        finally:
-            if not in_place:
-                git.remove_worktree(path)
+    with ExitStack() as stack:
+        wt = git
+        if git.current_branch() != branch:  # claimed: a kill is repaired by the next run
+            wt = open_repo(stack.enter_context(branch_worktree(git, branch)))
+        conventions = wt.cwd / STATE_DIR / CONVENTIONS
+        doc = conventions.read_text(encoding="utf-8") if conventions.exists() else ""
+        new, topic = add_feedback(doc, fb)
+        conventions.parent.mkdir(parents=True, exist_ok=True)
+        conventions.write_text(new, encoding="utf-8")
+        where = f" on {fb.path}" if fb.path else ""
+        sha = wt.commit_paths(
+            f"codeflash: conventions — {topic.lower()} feedback from @{fb.author}{where}",
+            [f"{STATE_DIR}/{CONVENTIONS}"],
+        )
     remote.push_bot_branch(git, branch, ctx.token, lease=lease)
     return topic, sha

@@ -30,6 +30,7 @@ from codeflash_bot.prep.compare import (
 )
 from codeflash_bot.prep.inventory import KeptOptimization, inventory
 from codeflash_bot.prep.target_env import TargetEnv, resolve_env
+from codeflash_bot.session.recovery import branch_worktree
 from codeflash_bot.session.state import STATE_DIR
 
 COMBINED_BODY = "pr-body.md"
@@ -147,13 +148,14 @@ def _head_tree(git: Git, head: str) -> Iterator[tuple[Path, str | None]]:
         if where is not None and where.exists():
             yield where, branch
             return
+    if branch is not None:
+        with branch_worktree(git, branch) as path:  # claimed: a kill is repaired by the next run
+            yield path, branch
+        return
     tmp = Path(tempfile.mkdtemp(prefix="codeflash-prep-"))
     path = tmp / "head"
     try:
-        if branch is not None:
-            git.add_worktree(path, branch)
-        else:
-            git.add_detached_worktree(path, git.head_sha(head))
+        git.add_detached_worktree(path, git.head_sha(head))
         yield path, branch
     finally:
         git.remove_worktree(path)

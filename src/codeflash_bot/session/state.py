@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from codeflash_bot.errors import BotError
+from codeflash_bot.faults import checkpoint
 from codeflash_bot.models import Domain, ExperimentRecord, Status
 
 STATE_DIR = ".codeflash"
@@ -33,6 +35,26 @@ HEADER = "\t".join(COLUMNS)
 CLEANUP_REMOVES = (HANDOFF, SETUP, CONVENTIONS)
 CLEANUP_KEEPS = (LEARNINGS, RESULTS)
 GUARD_HEADING = "## Guard"
+TMP_SUFFIX = ".codeflash-tmp"
+
+
+def temp_path(path: Path) -> Path:
+    """Where `write_atomic` stages `path` (same directory, so the rename is atomic)."""
+    return path.with_name(f".{path.name}{TMP_SUFFIX}")
+
+
+def write_atomic(path: Path, text: str, *, point: str = "state-temp") -> None:
+    """Write `text` to `path` so a kill leaves either the old or the new file, never half of one.
+
+    Only the temp file can be half-written; the next write of `path` overwrites it.
+    """
+    tmp = temp_path(path)
+    with tmp.open("w", encoding="utf-8", newline="") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    checkpoint(point)
+    os.replace(tmp, path)
 
 
 class State:
@@ -50,13 +72,12 @@ class State:
 
     # --- results.tsv -----------------------------------------------------------------------
     def append_result(self, record: ExperimentRecord) -> None:
-        self.dir.mkdir(parents=True, exist_ok=True)
-        path = self.path(RESULTS)
-        new = not path.exists() or not path.read_text(encoding="utf-8").strip()
-        with path.open("a", encoding="utf-8", newline="") as fh:
-            if new:
-                fh.write(HEADER + "\n")
-            fh.write(format_row(record) + "\n")
+        text = self.read(RESULTS)
+        if not text.strip():
+            text = HEADER + "\n"
+        elif not text.endswith("\n"):
+            text += "\n"
+        self.write(RESULTS, text + format_row(record) + "\n")
 
     def results(self) -> list[ExperimentRecord]:
         path = self.path(RESULTS)
@@ -71,7 +92,9 @@ class State:
 
     def write(self, name: str, text: str) -> None:
         self.dir.mkdir(parents=True, exist_ok=True)
-        self.path(name).write_text(text, encoding="utf-8")
+        write_atomic(
+            self.path(name), text, point="results-temp" if name == RESULTS else "state-temp"
+        )
 
     def guard(self) -> str | None:
         """The command under `## Guard` in conventions.md (first non-empty, non-comment line)."""

@@ -6,25 +6,38 @@ already on a `codeflash/*` branch the run happens in place (it is the bot's bran
 
 During a run, `.codeflash/` state is written to a mirror under `<git dir>/codeflash/state/` and
 only copied into the checkout and committed at the end, so a `kill -9` leaves no stray files in
-anyone's tree, and the next run resumes from the mirror.
+anyone's tree, and the next run resumes from the mirror. What a killed run did leave (worktree,
+git locks, files written in place) is repaired first, by session/recovery.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from codeflash_bot.errors import BotError
+from codeflash_bot.faults import checkpoint
 from codeflash_bot.git import BOT_BRANCH_PREFIX, Git, validate_branch_name
-from codeflash_bot.models import Domain
-from codeflash_bot.session.state import STATE_DIR, State
+from codeflash_bot.models import Domain, ExperimentRecord
+from codeflash_bot.session.recovery import (
+    WORKTREES,
+    bot_dir,
+    claim_branch,
+    drop_worktree,
+    forget_written,
+    interrupted_branch,
+    mirror_of,
+    note_written,
+    release_branch,
+    repair,
+    safe,
+)
+from codeflash_bot.session.state import STATE_DIR, State, temp_path, write_atomic
 
-PENDING = "pending.json"
+KEEPING = "keeping.json"  # in the mirror: a keep being committed, so a kill cannot lose its row
 
 
 @dataclass
@@ -44,7 +57,7 @@ class Workspace:
     @property
     def mirror(self) -> State:
         """State files of this branch, outside every work tree."""
-        return State(self.bot_dir / "state" / _safe(self.branch))
+        return mirror_of(self.bot_dir, self.branch)
 
     @property
     def state(self) -> State:
@@ -53,7 +66,7 @@ class Workspace:
 
     @property
     def corpus_root(self) -> Path:
-        return self.bot_dir / "corpus" / _safe(self.branch)
+        return self.bot_dir / "corpus" / safe(self.branch)
 
     def rel(self, path: Path) -> str:
         """Checkout-relative path string for git."""
@@ -61,29 +74,39 @@ class Workspace:
 
     # --- candidate on disk: remembered so a crash can be undone ----------------------------
     def write_candidate(self, rel_file: Path, source: str) -> None:
-        pending = {"path": self.rel(rel_file), "sha256": _sha(source)}
-        self.mirror.write(PENDING, json.dumps(pending))
-        (self.project / rel_file).write_text(source, encoding="utf-8")
+        note_written(self.mirror, {self.rel(rel_file): source})
+        write_atomic(self.project / rel_file, source, point="candidate-temp")
 
     def restore_candidate(self, rel_file: Path) -> None:
+        temp_path(self.project / rel_file).unlink(missing_ok=True)
         self.git.restore_paths([self.rel(rel_file)])
         self.clear_pending()
 
     def clear_pending(self) -> None:
-        self.mirror.path(PENDING).unlink(missing_ok=True)
+        forget_written(self.mirror)
+
+    def commit_keep(self, message: str, rel_file: Path, record: ExperimentRecord) -> str:
+        """Commit a kept candidate and record its row; a kill in between is finished on resume
+        by `finish_interrupted_keep` (the commit is there, so the row must be too)."""
+        keeping = {
+            "parent": self.git.head_sha(),
+            "subject": message.splitlines()[0],
+            "record": record.model_dump(mode="json"),
+        }
+        self.mirror.write(KEEPING, json.dumps(keeping))
+        checkpoint("commit")
+        sha = self.git.commit_paths(message, [self.rel(rel_file)])
+        checkpoint("committed")
+        self.mirror.append_result(record.model_copy(update={"commit": sha}))
+        self.mirror.path(KEEPING).unlink(missing_ok=True)
+        self.clear_pending()
+        return sha
 
     def close(self) -> None:
+        checkpoint("teardown")
         if not self.in_place:
-            self.user_git.remove_worktree(self.checkout)
-            shutil.rmtree(self.checkout, ignore_errors=True)
-
-
-def _safe(branch: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]", "-", branch)
-
-
-def _sha(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+            drop_worktree(self.user_git, self.checkout, self.bot_dir)
+        release_branch(self.bot_dir, self.branch)
 
 
 def branch_name(domain: Domain, tag: str | None = None) -> str:
@@ -91,46 +114,31 @@ def branch_name(domain: Domain, tag: str | None = None) -> str:
     return validate_branch_name(f"{BOT_BRANCH_PREFIX}{domain.abbr}-{tag}")
 
 
-def undo_crashed_candidate(user_git: Git) -> str | None:
-    """If a killed run left its candidate in this checkout, put the file back; returns its path.
-
-    Only a file whose content is byte-for-byte the recorded candidate is restored: anything
-    else is the user's work and is left alone.
-    """
-    branch = user_git.current_branch()
-    if not branch or not branch.startswith(BOT_BRANCH_PREFIX):
-        return None
-    mirror = State(user_git.common_dir() / "codeflash" / "state" / _safe(branch))
-    raw = mirror.read(PENDING)
-    if not raw:
-        return None
-    pending = json.loads(raw)
-    path = user_git.cwd / pending["path"]
-    if path.is_file() and _sha(path.read_text(encoding="utf-8")) == pending["sha256"]:
-        user_git.restore_paths([pending["path"]])
-        mirror.path(PENDING).unlink(missing_ok=True)
-        return pending["path"]
-    return None
-
-
-def require_clean(user_git: Git) -> None:
-    """Refuse modified or staged tracked files (after undoing our own crashed candidate)."""
-    undo_crashed_candidate(user_git)
+def require_clean(user_git: Git) -> list[str]:
+    """Repair what interrupted runs left (recovery.py), then refuse modified or staged tracked
+    files. Returns one line per repair."""
+    notes = repair(user_git)
     dirty = user_git.run("status", "--porcelain", "--untracked-files=no").stdout.strip()
     if dirty:
         first = dirty.splitlines()[0][3:]
         raise BotError(
             f"working tree has uncommitted changes ({first}); commit or stash them first"
         )
+    return notes
 
 
 def open_workspace(user_git: Git, project_rel: Path, domain: Domain) -> Workspace:
-    """Create or resume the bot's branch; the user's tree must be clean."""
+    """Create or resume the bot's branch; the user's tree must be clean.
+
+    An interrupted run of this domain is resumed on its own branch (even if it was started on
+    another day); otherwise the branch is `codeflash/<abbr>-<today>`.
+    """
     require_clean(user_git)
-    bot_dir = user_git.common_dir() / "codeflash"
+    bot = bot_dir(user_git)
     current = user_git.current_branch()
     toplevel = user_git.toplevel()
     if current and current.startswith(BOT_BRANCH_PREFIX):
+        claim_branch(bot, current, toplevel, in_place=True)
         return Workspace(
             user_git=user_git,
             git=user_git,
@@ -140,13 +148,30 @@ def open_workspace(user_git: Git, project_rel: Path, domain: Domain) -> Workspac
             branch=current,
             in_place=True,
             resumed=True,
-            bot_dir=bot_dir,
+            bot_dir=bot,
         )
-    branch = branch_name(domain)
-    path = bot_dir / "worktrees" / _safe(branch)
-    if path.exists():
-        user_git.remove_worktree(path)
-        shutil.rmtree(path, ignore_errors=True)
+    branch = _resumable(user_git, bot, domain) or branch_name(domain)
+    path = bot / WORKTREES / safe(branch)
+    claim_branch(bot, branch, path, in_place=False)
+    try:
+        return _worktree_workspace(user_git, project_rel, bot, branch, path)
+    except BaseException:
+        release_branch(bot, branch)
+        raise
+
+
+def _resumable(user_git: Git, bot: Path, domain: Domain) -> str | None:
+    """The branch of an interrupted run of `domain` that can be checked out here."""
+    branch = interrupted_branch(bot, f"{BOT_BRANCH_PREFIX}{domain.abbr}-")
+    if branch is None or not user_git.branch_exists(branch):
+        return None
+    return None if branch in user_git.worktree_branches() else branch
+
+
+def _worktree_workspace(
+    user_git: Git, project_rel: Path, bot: Path, branch: str, path: Path
+) -> Workspace:
+    drop_worktree(user_git, path, bot)
     elsewhere = user_git.worktree_branches().get(branch)
     if elsewhere is not None:
         raise BotError(f"branch {branch} is checked out at {elsewhere}; run the bot there")
@@ -165,8 +190,30 @@ def open_workspace(user_git: Git, project_rel: Path, domain: Domain) -> Workspac
         branch=branch,
         in_place=False,
         resumed=resumed,
-        bot_dir=bot_dir,
+        bot_dir=bot,
     )
+
+
+def finish_interrupted_keep(mirror: State, git: Git) -> str | None:
+    """A run killed between committing a keep and writing its row: write the row now.
+
+    `git` has the branch checked out. The keep counts only if the branch tip is that very commit
+    (same parent and subject); otherwise the commit never happened and the experiment is simply
+    tried again.
+    """
+    raw = mirror.read(KEEPING)
+    if not raw:
+        return None
+    keeping = json.loads(raw)
+    parent, _, subject = git.out("log", "-1", "--format=%P%n%s").partition("\n")
+    sha = None
+    if parent.split()[:1] == [keeping["parent"]] and subject == keeping["subject"]:
+        sha = git.short_sha()
+        if sha not in {r.commit for r in mirror.results()}:
+            record = ExperimentRecord.model_validate(keeping["record"])
+            mirror.append_result(record.model_copy(update={"commit": sha}))
+    mirror.path(KEEPING).unlink(missing_ok=True)
+    return sha
 
 
 def sync_mirror_from_branch(ws: Workspace, names: tuple[str, ...]) -> None:
@@ -202,16 +249,20 @@ def _kept_on_branch(ws: Workspace, mirror: State) -> bool:
 
 def publish_state(ws: Workspace, names: tuple[str, ...], message: str) -> str | None:
     """Copy mirror files into the checkout and commit them; returns the sha or None if unchanged."""
-    paths = []
+    texts = {ws.rel(Path(STATE_DIR) / name): ws.mirror.read(name) for name in names}
+    texts = {path: text for path, text in texts.items() if text}
+    if not texts:
+        return None
+    note_written(ws.mirror, texts)  # in place, a kill here must not look like user edits
     for name in names:
-        text = ws.mirror.read(name)
-        if not text:
-            continue
-        ws.state.write(name, text)
-        paths.append(ws.rel(Path(STATE_DIR) / name))
-    if not paths:
-        return None
+        if text := ws.mirror.read(name):
+            ws.state.write(name, text)
+    checkpoint("publish")
+    paths = list(texts)
     ws.git.run("add", "--", *paths)
-    if not ws.git.run("diff", "--cached", "--quiet", check=False).returncode:
-        return None
-    return ws.git.commit_paths(message, paths)
+    sha = None
+    if ws.git.run("diff", "--cached", "--quiet", check=False).returncode:
+        sha = ws.git.commit_paths(message, paths)
+        checkpoint("published")
+    ws.clear_pending()
+    return sha
