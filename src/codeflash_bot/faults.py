@@ -15,6 +15,7 @@ from collections import Counter
 ENV = "CODEFLASH_FAULT_KILL_AT"
 
 POINTS = (
+    "auto",  # `--domain auto`'s detached scratch worktree exists, no estimate yet
     "setup",  # the bot's branch and worktree exist, nothing else yet
     "claim-temp",  # the run's claim on its branch is half-written
     "state-temp",  # a state file's temp copy is written, not yet renamed over the real one

@@ -8,7 +8,6 @@ candidate -> repo tests + guard -> commit, or restore the file byte for byte.
 from __future__ import annotations
 
 import shutil
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -41,6 +40,7 @@ from codeflash_bot.propose.llm.explanations import EXPLANATIONS, save_explanatio
 from codeflash_bot.router import route
 from codeflash_bot.sandbox import HarnessError
 from codeflash_bot.session.clock import BudgetSpent, PhaseClock, secs
+from codeflash_bot.session.recovery import scratch_dir
 from codeflash_bot.session.report import render_handoff, render_learnings, rule_of
 from codeflash_bot.session.setup import SetupInfo, detect_setup, ensure_tools, render_setup_md
 from codeflash_bot.session.state import (
@@ -187,11 +187,12 @@ def choose_domain(
     if domains == [Domain.CPU]:
         return Domain.CPU, "auto: the CPU engine is the only one available"
     reporter.stage("auto", "short profile of each domain")
-    tmp = Path(tempfile.mkdtemp(prefix="codeflash-auto-"))
+    tmp = scratch_dir("auto")
     worktree = tmp / "wt"
     scores: list[DomainScore] = []
     try:
         user_git.add_detached_worktree(worktree, "HEAD")
+        checkpoint("auto")
         project = worktree / project_rel
         setup = detect_setup(project, config)
         for i, domain in enumerate(domains):

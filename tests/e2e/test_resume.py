@@ -229,6 +229,24 @@ def test_killed_at_any_point_rerun_converges(
     assert snapshot(repo) == before
 
 
+def test_killed_while_choosing_the_domain_leaves_no_worktree(
+    tmp_path: Path, uninterrupted: list[tuple[str, str]]
+) -> None:
+    """`--domain auto` estimates on a detached scratch worktree outside `.git/codeflash`: a kill
+    there must not leave it registered in `git worktree list` after a rerun and `cleanup`."""
+    repo = make_repo(tmp_path / "repo", TINY)
+    before = snapshot(repo)
+    auto = tuple("auto" if a == "cpu" else a for a in OPTIMIZE)
+    killed = run_bot(*auto, cwd=repo, env={FAULT_ENV: "auto"})
+    assert killed.returncode == -signal.SIGKILL, f"never reached auto: {killed.stderr[-2000:]}"
+    assert len(git(repo, "worktree", "list", "--porcelain").split("\n\n")) == 2
+    again = run_bot(*OPTIMIZE, cwd=repo)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert kept_on_branch(repo) == uninterrupted
+    assert_nothing_left(repo)
+    assert snapshot(repo) == before
+
+
 def user_checkout_locks(repo: Path) -> None:
     """A `git commit` killed in place: the checkout's index lock and the branch's ref lock."""
     (repo / ".git" / "index.lock").write_text("")

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import shutil
 import statistics
-import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,6 +27,7 @@ from codeflash_bot.errors import BotError
 from codeflash_bot.git import Git, open_repo
 from codeflash_bot.models import Frozen
 from codeflash_bot.prep.target_env import Deadline, TargetEnv, Timeout, resolve_env, run_python
+from codeflash_bot.session.recovery import scratch_dir
 
 PYTEST_FLAGS = ("-q", "-p", "no:cacheprovider", "--rootdir", ".")
 BENCH_FLAGS = (
@@ -286,7 +286,7 @@ def compare(
     env = resolve_env(root, config, python)
     deadline = Deadline(timeout)
     bench_root = config.benchmarks_root.strip("/")
-    tmp = Path(tempfile.mkdtemp(prefix="codeflash-compare-"))
+    tmp = scratch_dir("compare")
     added: list[Path] = []
     try:
         version = _check_tools(env, tmp, deadline, timeout)

@@ -9,7 +9,6 @@ user's `.codeflash/` (untracked drafts, not committed).
 from __future__ import annotations
 
 import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,7 +29,7 @@ from codeflash_bot.prep.compare import (
 )
 from codeflash_bot.prep.inventory import KeptOptimization, inventory
 from codeflash_bot.prep.target_env import TargetEnv, resolve_env
-from codeflash_bot.session.recovery import branch_worktree
+from codeflash_bot.session.recovery import branch_worktree, scratch_dir
 from codeflash_bot.session.state import STATE_DIR
 
 COMBINED_BODY = "pr-body.md"
@@ -152,7 +151,7 @@ def _head_tree(git: Git, head: str) -> Iterator[tuple[Path, str | None]]:
         with branch_worktree(git, branch) as path:  # claimed: a kill is repaired by the next run
             yield path, branch
         return
-    tmp = Path(tempfile.mkdtemp(prefix="codeflash-prep-"))
+    tmp = scratch_dir("prep")
     path = tmp / "head"
     try:
         git.add_detached_worktree(path, git.head_sha(head))

@@ -11,7 +11,9 @@ claim whose process is gone is an interrupted run. For it the next run (and `cle
   there and not committed (only when byte-for-byte what it wrote, see `PENDING`), and the
   `index.lock`/`HEAD.lock` a killed git left in that checkout, only if created after the run
   started.
-A `codeflash/*` branch checked out in a worktree whose directory is gone is released too. The
+A `codeflash/*` branch checked out in a worktree whose directory is gone is released too, and so
+is a detached scratch worktree (`scratch_dir`: `--domain auto`, `compare`, `prepare-pr`) whose
+process is gone. The
 user's own worktrees, branches and locks are never touched, and a claim whose process still runs
 is left alone (a second run on that branch stops with an error instead).
 """
@@ -23,6 +25,7 @@ import json
 import os
 import re
 import shutil
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,6 +41,7 @@ WORKTREES = "worktrees"
 PENDING = "pending.json"  # in the branch's mirror: files written into the checkout, uncommitted
 KEPT_BY_CLEANUP = ("venvs",)  # interpreters the bot created for the project: a cache, kept
 GIT_LOCKS = ("index.lock", "HEAD.lock")
+SCRATCH = re.compile(r"^codeflash-[a-z]+-(\d+)-")  # scratch_dir names: kind, then the owner pid
 STALE_LOCK_SECONDS = 60.0  # a `codeflash/*` ref lock no claim explains, left alone while fresh
 
 
@@ -265,6 +269,21 @@ def worktrees(git: Git) -> list[Worktree]:
     return out
 
 
+def scratch_dir(kind: str) -> Path:
+    """A temp dir for a detached scratch worktree, named after this process: if the process is
+    killed, the next run or `cleanup` sees its owner is gone and unregisters the worktree."""
+    return Path(tempfile.mkdtemp(prefix=f"codeflash-{kind}-{os.getpid()}-"))
+
+
+def _dead_scratch(path: Path) -> Path | None:
+    """The scratch dir holding worktree `path` when its owning process is gone, else None."""
+    for part in (path.parent, path):
+        match = SCRATCH.match(part.name)
+        if match:
+            return part if not process_alive(int(match.group(1)), "") else None
+    return None
+
+
 def _is_bots(path: Path, bot: Path) -> bool:
     return path.resolve().is_relative_to(bot.resolve())
 
@@ -276,8 +295,11 @@ def _remove_stale_worktrees(user_git: Git, bot: Path, live: set[Path]) -> list[s
             continue
         ours = _is_bots(wt.path, bot)
         dead = wt.branch is not None and wt.branch.startswith(BOT_BRANCH_PREFIX)
-        if ours or (dead and not wt.path.exists()):
+        scratch = _dead_scratch(wt.path)
+        if ours or (dead and not wt.path.exists()) or scratch is not None:
             drop_worktree(user_git, wt.path, bot)
+            if scratch is not None:
+                shutil.rmtree(scratch, ignore_errors=True)
             notes.append(f"removed the stale worktree {wt.path}")
     for leftover in sorted((bot / WORKTREES).glob("*")):
         if leftover.resolve() not in live:
