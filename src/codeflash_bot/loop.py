@@ -8,6 +8,7 @@ candidate -> repo tests + guard -> commit, or restore the file byte for byte.
 from __future__ import annotations
 
 import shutil
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -470,7 +471,7 @@ def _record(run: Run, candidate: Candidate, original: str) -> None:
             feedback(record)
     run.experiments += 1
     kept = sum(r.status is Status.KEEP for r in ws.mirror.results())
-    _write_reports(run, "running")
+    _write_reports(run, RUNNING)
     run.reporter.experiment(record, run.experiments, run.config.max_experiments, kept)
 
 
@@ -558,10 +559,17 @@ def _commit_message(candidate: Candidate, verdict: Verdict, domain: Domain) -> s
     )
 
 
+RUNNING = "running"
+PENDING_SECONDS = 10.0  # the final plan's rule matching is bounded: it runs after the budget
+STILL_RUNNING = "the run is still working through its targets; the plan is written at its end"
+
+
 def _write_reports(run: Run, stopped: str) -> None:
+    """HANDOFF.md and learnings.md; the "Next" plan (rule matching on every target, libcst
+    work the clock cannot interrupt) only at the end, and bounded in time there."""
     ws = run.ws
     records = ws.mirror.results()
-    pending = _pending(run, records)
+    pending = [STILL_RUNNING] if stopped == RUNNING else _pending(run, records)
     ws.mirror.write(
         HANDOFF,
         render_handoff(
@@ -583,7 +591,12 @@ def _write_reports(run: Run, stopped: str) -> None:
 
 def _pending(run: Run, records: list[ExperimentRecord]) -> list[str]:
     out = []
-    for target in run.targets:
+    deadline = time.monotonic() + PENDING_SECONDS
+    for index, target in enumerate(run.targets):
+        if time.monotonic() > deadline:
+            left = len(run.targets) - index
+            out.append(f"{_plural(left, 'more target')} not checked for remaining rules (time)")
+            break
         path = run.ws.project / target.file
         if not path.exists():
             continue
