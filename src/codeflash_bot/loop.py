@@ -55,6 +55,7 @@ from codeflash_bot.session.state import (
 from codeflash_bot.session.test_deps import install_missing_test_deps
 from codeflash_bot.session.workspace import (
     Workspace,
+    copy_ignored_sources,
     finish_interrupted_keep,
     open_workspace,
     publish_state,
@@ -193,6 +194,7 @@ def choose_domain(
     scores: list[DomainScore] = []
     try:
         user_git.add_detached_worktree(worktree, "HEAD")
+        copy_ignored_sources(user_git, worktree)
         checkpoint("auto")
         project = worktree / project_rel
         setup = detect_setup(project, config)

@@ -139,10 +139,11 @@ TEST_HELPER_CLASSES = {
     "src/small/__init__.py": "",
     "src/small/core.py": """
         def names(items):
+            wanted = [item.name for item in items]
             seen = []
-            for item in items:
-                if item.name not in seen:
-                    seen.append(item.name)
+            for name in wanted:
+                if name not in seen:
+                    seen.append(name)
             return seen
     """,
     # jmespath-style: no tests/__init__.py, so pytest puts tests/ on sys.path and the tests
@@ -181,4 +182,32 @@ def test_inputs_built_from_test_side_classes_replay(tmp_path: Path) -> None:
     rows = git(repo, "show", f"{branch}:.codeflash/results.tsv").splitlines()[1:]
     assert rows and not any("No module named" in row for row in rows), rows
     assert any("\tkeep\t" in row for row in rows), rows
+    assert snapshot(repo) == before
+
+
+def test_git_ignored_generated_modules_are_there_in_the_bots_worktree(tmp_path: Path) -> None:
+    """setuptools-scm/hatch-vcs write `_version.py` and git-ignore it: the user's checkout has
+    it, a fresh worktree would not, and the package would fail to import there."""
+    files = dict(TEST_HELPER_CLASSES)
+    files[".gitignore"] = "src/small/_version.py\n"
+    files["src/small/__init__.py"] = "from small._version import VERSION\n"
+    repo = make_repo(tmp_path / "r", files)
+    (repo / "src" / "small" / "_version.py").write_text("VERSION = '1.0'\n")
+    before = snapshot(repo)
+    proc = run_bot(
+        "optimize",
+        str(repo),
+        "--python",
+        PYTHON,
+        "--domain",
+        "cpu",
+        "--target",
+        "small.core:names",
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    branch = git(repo, "for-each-ref", "--format=%(refname:short)", "refs/heads/codeflash/")
+    rows = git(repo, "show", f"{branch}:.codeflash/results.tsv").splitlines()[1:]
+    assert any("\tkeep\t" in row for row in rows), rows
+    tracked = git(repo, "ls-tree", "-r", "--name-only", branch).splitlines()
+    assert "src/small/_version.py" not in tracked  # still ignored: never committed
     assert snapshot(repo) == before

@@ -28,6 +28,7 @@ from codeflash_bot.git import Git, open_repo
 from codeflash_bot.models import Frozen
 from codeflash_bot.prep.target_env import Deadline, TargetEnv, Timeout, resolve_env, run_python
 from codeflash_bot.session.recovery import scratch_dir
+from codeflash_bot.session.workspace import copy_ignored_sources
 
 PYTEST_FLAGS = ("-q", "-p", "no:cacheprovider", "--rootdir", ".")
 BENCH_FLAGS = (
@@ -295,6 +296,7 @@ def compare(
             trees[side] = tmp / side
             added.append(trees[side])
             git.add_detached_worktree(trees[side], shas[ref])
+            copy_ignored_sources(git, trees[side])
         injects = _inject_list(inject, root, trees)
         injected = [rel for src, at in injects for rel in _inject(src, at, trees, bench_root)]
         files = _benchmark_files(trees, bench_root, base, head)

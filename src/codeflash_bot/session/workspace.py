@@ -16,6 +16,7 @@ import datetime as dt
 import json
 import shutil
 from dataclasses import dataclass
+from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
 from codeflash_bot.errors import BotError
@@ -181,6 +182,7 @@ def _worktree_workspace(
         user_git.add_worktree(path, branch)
     else:
         user_git.add_worktree(path, branch, create_from="HEAD")
+    copy_ignored_sources(user_git, path)
     return Workspace(
         user_git=user_git,
         git=Git(path),
@@ -192,6 +194,39 @@ def _worktree_workspace(
         resumed=resumed,
         bot_dir=bot,
     )
+
+
+IGNORED_SOURCE_SUFFIXES = (".py", *EXTENSION_SUFFIXES)
+IGNORED_SKIP = {"build", "dist", "node_modules", "site-packages", "__pycache__"}
+MAX_IGNORED_FILES = 200
+MAX_IGNORED_BYTES = 8 << 20
+
+
+def copy_ignored_sources(user_git: Git, worktree: Path) -> list[str]:
+    """Copy git-ignored modules the code imports (a setuptools-scm/hatch-vcs `_version.py`, an
+    extension built in place) from the user's checkout into a fresh worktree, which git leaves
+    without them; they stay ignored there, so nothing the bot commits can include them."""
+    top = user_git.toplevel()
+    listed = user_git.run(
+        "ls-files", "--others", "--ignored", "--exclude-standard", "--directory", check=False
+    ).stdout.splitlines()
+    copied: list[str] = []
+    for rel in listed:
+        parts = Path(rel).parts
+        if rel.endswith("/") or not rel.endswith(IGNORED_SOURCE_SUFFIXES):
+            continue
+        if any(p.startswith(".") or p in IGNORED_SKIP or "venv" in p for p in parts[:-1]):
+            continue
+        source, target = top / rel, worktree / rel
+        if not source.is_file() or source.stat().st_size > MAX_IGNORED_BYTES or target.exists():
+            continue
+        if not target.parent.is_dir():
+            continue  # only next to tracked code: never recreate an ignored tree
+        shutil.copy2(source, target)
+        copied.append(rel)
+        if len(copied) >= MAX_IGNORED_FILES:
+            break
+    return copied
 
 
 def finish_interrupted_keep(mirror: State, git: Git) -> str | None:
