@@ -146,3 +146,35 @@ def test_pickled_classes_resolve_to_the_loaded_module(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["3", "algorithms.string"]
+
+
+def test_inputs_that_do_not_unpickle_are_dropped_at_capture(tmp_path: Path) -> None:
+    """boltons' BarrelList: a list subclass whose append needs state pickle restores later.
+    Its pickle cannot be loaded, so replay could only crash on it: capture keeps the others."""
+    root = make_tree(
+        tmp_path / "repo",
+        """
+        from src.algorithms.string import unique_chars
+
+        class Barrel(list):
+            def __init__(self, items):
+                self.lists = [list(items)]
+                super().__init__(items)
+
+            def append(self, item):
+                self.lists[-1].append(item)
+                super().append(item)
+
+            def extend(self, items):
+                for item in items:
+                    self.append(item)
+
+        def test_unique():
+            assert unique_chars(Barrel("abca")) == ["a", "b", "c"]
+            assert unique_chars("hello") == ["h", "e", "l", "o"]
+        """,
+    )
+    corpus = capture(root, ["."])
+    inputs = sorted(corpus.glob("*.pkl"))
+    assert len(inputs) == 1
+    assert pickle.loads(inputs[0].read_bytes())["args"] == ("hello",)

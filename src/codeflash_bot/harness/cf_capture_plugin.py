@@ -59,6 +59,13 @@ def _recorder(func, target: dict, limits: dict):
         if digest in seen:
             return
         seen.add(digest)
+        try:
+            # an input that does not unpickle can never be replayed (a list subclass whose
+            # overridden append needs state pickle restores later): drop it here, not as a crash
+            pickle.loads(blob)
+        except Exception:
+            counters["skipped"] += 1
+            return
         if counters["n"] == 0:
             _write_sys_path(directory)
         path = os.path.join(directory, f"{counters['n']:04d}.pkl")
