@@ -23,6 +23,11 @@ class Config(BaseModel):
     guard: str | None = None
     workload: str | None = None
     python: str | None = Field(None, description="interpreter of the target's environment")
+    install_tools: bool = Field(
+        False,
+        alias="install-tools",
+        description="let the bot pip-install its tools into the project's own environment",
+    )
     test_command: str | None = Field(None, alias="test-command")
     budget_minutes: float = Field(30.0, alias="budget-minutes", gt=0)
     max_experiments: int = Field(60, alias="max-experiments", gt=0)

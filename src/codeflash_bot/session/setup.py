@@ -1,7 +1,8 @@
 """Find (or make) the target's environment, its test command, and write `.codeflash/setup.md`.
 
 The target's code always runs in its own interpreter. Order of preference for that interpreter:
-`python` in config / `--python`, then the repo's `.venv`/`venv`, then a venv the bot creates in
+`python` in config / `--python`, then the repo's `.venv`/`venv` (in the user's checkout, not the
+bot's worktree), then the active virtualenv, then a venv the bot creates in
 `<git dir>/codeflash/venvs/` (outside the work tree, so `git status` never shows it) with the
 project's declared dependencies, built from the bot's Python or, when the project's
 `requires-python` excludes it, a matching one found on the machine (session/interpreter.py). The
@@ -47,6 +48,7 @@ REQUIREMENT_FILES = (
     "dev-requirements.txt",
     "test-requirements.txt",
 )
+BOT_ENV = "created by the bot"
 SKIP_DIRS = {".git", ".venv", "venv", "env", ".tox", ".nox", "node_modules", "build", "dist"}
 
 
@@ -63,6 +65,7 @@ class SetupInfo(Frozen):
     env_source: str
     tools_installed: list[str] = Field(default_factory=list)
     layout_notes: list[str] = Field(default_factory=list)
+    may_install_tools: bool = False  # the bot made this env, or `install-tools = true`
 
     def env(self, root: Path) -> dict[str, str]:
         """Process environment for running the target rooted at `root` (a checkout)."""
@@ -119,14 +122,26 @@ def detect_setup(root: Path, config: Config) -> SetupInfo:
         package_manager=manager,
         install_command=install,
         env_source=source,
+        may_install_tools=source.startswith(BOT_ENV) or config.install_tools,
     )
 
 
 def ensure_tools(setup: SetupInfo, tools: list[str]) -> SetupInfo:
-    """Install missing harness tools into the target's environment; say which in the result."""
+    """Make sure the harness tools import in the target's environment.
+
+    Missing tools are installed only into a venv the bot created, or with the user's consent
+    (`install-tools = true`); never silently into the project's own environment. Otherwise one
+    line names what to install and how.
+    """
     missing = [t for t in tools if not _has_module(setup.python, MODULE_OF_TOOL.get(t, t))]
     if not missing:
         return setup
+    if not setup.may_install_tools:
+        raise BotError(
+            f"the project's environment ({setup.python}) lacks {', '.join(missing)}: run"
+            f" `{setup.python} -m pip install {' '.join(missing)}`, or set"
+            " `install-tools = true` in [tool.codeflash-bot] to let the bot install them"
+        )
     proc = subprocess.run(
         [setup.python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *missing],
         capture_output=True,
@@ -186,20 +201,68 @@ def _pyproject(root: Path) -> dict:
 
 
 def _choose_python(root: Path, configured: str | None) -> tuple[str, str]:
+    """(interpreter, why): the environment the project itself uses, looked up in the user's
+    checkout — the bot's worktree has none of the user's untracked venvs.
+
+    Order: `--python`/`python =` (a relative path is resolved against the user's project dir,
+    then the repository root), the repo's `.venv`/`venv`, the active virtualenv (`VIRTUAL_ENV`,
+    as set by `source .venv/bin/activate`, `uv run` or `poetry run`) unless it is the bot's own
+    environment, else a venv the bot creates. The path is kept unresolved: a venv's python is a
+    symlink and resolving it would leave the venv.
+    """
+    dirs = _user_dirs(root)
     if configured:
         path = Path(configured).expanduser()
+        if not path.is_absolute() and os.sep not in configured:
+            return _which(configured), f"configured (`{configured}`, found on PATH)"
         if not path.is_absolute():
-            path = (root / path) if (root / path).exists() else Path(_which(configured))
+            tried = [d / path for d in dirs]
+            path = next((p for p in tried if p.exists()), tried[0])
         if not path.exists():
-            raise BotError(f"configured python {configured!r} does not exist")
-        return str(path), "configured"
-    for name in (".venv", "venv"):
-        candidate = root / name / "bin" / "python"
-        if candidate.exists():
-            return str(candidate), f"reused the repo's {name}"
+            raise BotError(
+                f"configured python {configured!r} does not exist (looked at {path}); set"
+                " `python` in [tool.codeflash-bot] or --python to an existing interpreter"
+            )
+        return os.path.abspath(path), f"configured (`{configured}`)"
+    for where in dirs:
+        for name in (".venv", "venv"):
+            candidate = where / name / "bin" / "python"
+            if candidate.exists():
+                return str(candidate), f"reused the repo's {name} in {where}"
+    active = os.environ.get("VIRTUAL_ENV")
+    own = active and Path(active).resolve() == Path(sys.prefix).resolve()
+    if active and not own and (Path(active) / "bin" / "python").exists():
+        return str(Path(active) / "bin" / "python"), f"the active virtualenv ({active})"
     interpreter, why = choose_interpreter(root)
-    source = "created by the bot" + (f" ({why})" if why else "")
+    source = BOT_ENV + (f" ({why})" if why else "")
     return _bot_venv(root, interpreter), source
+
+
+def _user_dirs(root: Path) -> list[Path]:
+    """Where the user's untracked environments live for the project at `root`: the project dir
+    and repository root of the user's checkout (the main worktree when `root` is inside one of
+    the bot's worktrees), then the same two dirs of `root`'s own checkout."""
+    git = ["git", "-C", str(root), "rev-parse"]
+    top = subprocess.run([*git, "--show-toplevel"], capture_output=True, text=True, check=False)
+    if top.returncode != 0:
+        return [root]
+    own_top = Path(top.stdout.strip()).resolve()
+    rel = root.resolve().relative_to(own_top) if root.resolve().is_relative_to(own_top) else None
+    listing = subprocess.run(
+        ["git", "-C", str(root), "worktree", "list", "--porcelain"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    main = next((ln[9:] for ln in listing.splitlines() if ln.startswith("worktree ")), None)
+    tops = [Path(main).resolve()] if main else []
+    tops.append(own_top)
+    dirs: list[Path] = []
+    for t in tops:
+        for d in ([t / rel] if rel is not None else []) + [t]:
+            if d not in dirs:
+                dirs.append(d)
+    return dirs
 
 
 def _which(name: str) -> str:
