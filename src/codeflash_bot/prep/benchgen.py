@@ -31,6 +31,9 @@ MAX_INPUT_BYTES = 1 << 20
 MAX_CALL_SECONDS = 1.0
 PROBE_TIMEOUT = 120.0
 DATA_SUFFIX = ".inputs.pkl"
+# Generated tests skip (never error) where pytest-benchmark is missing: a PR must not turn the
+# project's green suite into "fixture 'benchmark' not found".
+SKIP_REASON = "benchmark test: needs pytest-benchmark (python -m pip install pytest-benchmark)"
 
 _PROBE = r"""
 import asyncio, importlib, inspect, json, os, pickle, sys, time
@@ -111,7 +114,9 @@ Input: the largest usable of {count} calls captured from real use ({shape}; {siz
 pickled), stored byte for byte next to this file as
 `{data_name}`.
 The function is looked up by its import path, so the same test runs before and after the
-optimization (`codeflash-bot compare BASE HEAD`).
+optimization (`codeflash-bot compare BASE HEAD`). Without pytest-benchmark installed the
+module is skipped, so the project's own test run stays green:
+`python -m pip install pytest-benchmark` to run it.
 """
 
 from __future__ import annotations
@@ -119,7 +124,11 @@ from __future__ import annotations
 {extra_imports}import pickle
 from pathlib import Path
 
-import {module} as target_module
+import pytest
+
+pytest.importorskip("pytest_benchmark", reason={skip_reason})
+
+import {module} as target_module  # noqa: E402
 
 TARGET = target_module.{qualname}
 INPUTS = Path(__file__).with_name("{data_name}")
@@ -347,6 +356,7 @@ def render_test(
         wrapper=wrapper,
         test_name=test_name,
         body=body,
+        skip_reason=repr(SKIP_REASON),
     )
 
 
