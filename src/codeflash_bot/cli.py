@@ -18,7 +18,7 @@ from codeflash_bot.github.commands_cli import register as register_github_action
 from codeflash_bot.models import Domain, Request, RunSummary
 from codeflash_bot.prep.commands import register as register_prep
 from codeflash_bot.session.clock import render_phases
-from codeflash_bot.status import cleanup_branch, status_report
+from codeflash_bot.status import cleanup_branch, cleanup_venvs, status_report
 
 app = typer.Typer(
     name="codeflash-bot",
@@ -104,18 +104,27 @@ def status(path: PathArg = Path(".")) -> None:
 
 
 @app.command()
-def cleanup(path: PathArg = Path(".")) -> None:
-    """Keep learnings.md and results.tsv; remove HANDOFF.md, setup.md, conventions.md, bench_*,
-    and every worktree, lock and marker runs left under .git/codeflash (venvs/ stays)."""
+def cleanup(
+    path: PathArg = Path("."),
+    all_: Annotated[
+        bool,
+        typer.Option("--all", help="also remove the venvs the bot made under .git/codeflash"),
+    ] = False,
+) -> None:
+    """Keep learnings.md and results.tsv (and the benchmark tests); remove HANDOFF.md,
+    setup.md, conventions.md, bench_*.py and pr-body*.md from the bot's branch, and every
+    worktree, lock, corpus and marker runs left under .git/codeflash (venvs/ stays unless --all)."""
     branch, removed, leftovers = cleanup_branch(path)
+    if all_:
+        leftovers += cleanup_venvs(path)
     for line in leftovers:
-        out.print(line, highlight=False)
+        out.print(line, highlight=False, markup=False)
     if branch is None:
         out.print("no codeflash/* branch in this repository", highlight=False)
     elif removed:
-        out.print(f"{branch}: removed {', '.join(removed)}", highlight=False)
+        out.print(f"{branch}: removed {', '.join(removed)}", highlight=False, markup=False)
     else:
-        out.print(f"{branch}: nothing to clean", highlight=False)
+        out.print(f"{branch}: nothing to clean", highlight=False, markup=False)
 
 
 def main() -> None:

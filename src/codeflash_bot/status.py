@@ -1,7 +1,9 @@
 """`status` and `cleanup`: read or trim the `.codeflash/` state of the bot's branch.
 
 `cleanup` also removes whatever runs left under `<git dir>/codeflash/` (session/recovery.py),
-whatever state they were killed in; only `venvs/` stays (recovery.KEPT_BY_CLEANUP).
+whatever state they were killed in; only `venvs/` stays (recovery.KEPT_BY_CLEANUP), and
+`cleanup --all` removes that too. PR body drafts an older prepare-pr left untracked in the
+user's checkout go as well.
 
 Both work from the user's checkout: if it is on a `codeflash/*` branch that branch is used,
 otherwise the most recently committed `codeflash/*` branch (read through git, never checked out
@@ -10,6 +12,7 @@ over the user's work).
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from rich.console import Group
@@ -95,7 +98,31 @@ def cleanup_branch(path: Path) -> tuple[str | None, list[str], list[str]]:
     except BotError:
         branch = None
     removed = [] if branch is None else _cleanup_branch(git, branch, project_rel)
-    return branch, removed, leftovers + remove_leftovers(git)
+    drafts = []
+    for rel in _untracked_drafts(git, project_rel):
+        (git.toplevel() / rel).unlink(missing_ok=True)
+        drafts.append(f"removed {rel} (an untracked PR draft)")
+    return branch, removed, leftovers + drafts + remove_leftovers(git)
+
+
+def cleanup_venvs(path: Path) -> list[str]:
+    """`cleanup --all`: also remove the venvs the bot made (the one cache plain cleanup keeps);
+    call after `cleanup_branch`. Returns one line per directory removed."""
+    git = open_repo(path)
+    venvs = bot_dir(git) / "venvs"
+    if not venvs.is_dir():
+        return []
+    shutil.rmtree(venvs, ignore_errors=True)
+    return [f"removed {venvs.parent.parent.name}/{venvs.relative_to(venvs.parent.parent)}"]
+
+
+def _untracked_drafts(git: Git, project_rel: Path) -> list[str]:
+    """`.codeflash/pr-body*.md` an older prepare-pr left untracked in the user's checkout."""
+    prefix = (project_rel / STATE_DIR).as_posix()
+    out = git.run(
+        "ls-files", "--others", "--exclude-standard", "--", f"{prefix}/pr-body*.md", check=False
+    ).stdout
+    return [line for line in out.splitlines() if line.strip()]
 
 
 def _cleanup_branch(git: Git, branch: str, project_rel: Path) -> list[str]:

@@ -128,13 +128,15 @@ def test_draft_pull_request_end_to_end(tmp_path: Path) -> None:
     assert not any("disagrees" in n for n in draft.notes)
     assert "tests/benchmarks/test_benchmark_dedupe.py" in draft.files_written
     assert ".codeflash/pr-body-dedupe.md" in draft.files_written
-    body = (repo.root / ".codeflash" / "pr-body.md").read_text(encoding="utf-8")
-    assert body == draft.body
+    # The drafts are committed on the bot's branch, never left untracked in the user's checkout.
+    assert not (repo.root / ".codeflash" / "pr-body.md").exists()
+    body = git(repo.root, "show", f"{repo.head}:.codeflash/pr-body.md")
+    assert body.strip() == draft.body.strip()
     assert "Each `in` on a list scans it" in body  # CPU101's "Why is this bad?"
     assert "--inject tests/benchmarks/test_benchmark_dedupe.py" in body
     # The benchmark is committed on the bot's branch; the user's checkout stayed on main.
     assert git(repo.root, "branch", "--show-current") == "main"
-    shown = git(repo.root, "show", "--name-only", "--format=%s", repo.head)
+    shown = git(repo.root, "log", "--name-only", "--format=%s", f"{repo.base}..{repo.head}")
     assert "tests/benchmarks/test_benchmark_dedupe.py" in shown
     assert worktrees(repo.root) == [str(repo.root)]
     # The generated benchmark reproduces with the plain CLI and the --inject the body names.

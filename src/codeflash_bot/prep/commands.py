@@ -51,7 +51,8 @@ def prepare_pr_cmd(
         _err.print(f"note: {note}", highlight=False, markup=False)
     _out.print(f"title: {draft.title}", highlight=False, markup=False)
     for name in draft.files_written:
-        _out.print(f"wrote {name}", highlight=False, markup=False)
+        where = "wrote" if Path(name).is_absolute() else f"committed on {draft.head}:"
+        _out.print(f"{where} {name}", highlight=False, markup=False)
 
 
 def compare_cmd(

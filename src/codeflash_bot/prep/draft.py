@@ -3,7 +3,9 @@
 The head branch gets one extra commit holding the generated benchmark tests (so the PR ships
 the evidence); when the branch is not checked out anywhere it is checked out in a temporary
 worktree for that, and the user's checkout is never switched. PR bodies are written to the
-user's `.codeflash/` (untracked drafts, not committed).
+branch's `.codeflash/` and committed there too (`cleanup` removes them): nothing is left
+untracked in the user's checkout. A ref that is not a local branch (or `commit=False`) gets its
+bodies under `<git dir>/codeflash/pr/`, outside every work tree.
 """
 
 from __future__ import annotations
@@ -111,9 +113,19 @@ def draft_pull_request(
         )
         combined = _view(git, items, benches, result, notes, platform, base, head, cmd, env)
         body = pr_body.render_body(combined, domain)
-        written = _write_bodies(
-            root, git, items, benches, result, platform, base, head, cmd, env, domain, body
+        committed = commit and branch is not None
+        project_rel = root.resolve().relative_to(git.toplevel().resolve())
+        out_dir = (
+            tree / project_rel / STATE_DIR
+            if committed
+            else git.common_dir() / "codeflash" / "pr" / _safe(branch or git.head_sha(head))
         )
+        written = _write_bodies(
+            out_dir, git, items, benches, result, platform, base, head, cmd, env, domain, body
+        )
+        if committed:
+            written = [(project_rel / STATE_DIR / Path(w).name).as_posix() for w in written]
+            _commit_bodies(Git(tree), written)
     title = pr_body.title_for(items, result, tests)
     return PullRequestDraft(
         title=title,
@@ -166,6 +178,16 @@ def _commit_benchmarks(git: Git, paths: list[str], benches: list[GeneratedBenchm
         return
     names = ", ".join(f"`{b.target}`" for b in benches if b.test_file)
     git.commit_paths(f"codeflash: benchmark tests for {names} (captured inputs)", paths)
+
+
+def _commit_bodies(git: Git, paths: list[str]) -> None:
+    git.run("add", "--", *paths)
+    if git.run("diff", "--cached", "--quiet", "--", *paths, check=False).returncode:
+        git.commit_paths("codeflash: PR body drafts (`codeflash-bot cleanup` removes them)", paths)
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "._-" else "-" for c in name)
 
 
 def _to_inject(git: Git, tree: Path, base: str, bench_root: str) -> list[str]:
@@ -291,7 +313,7 @@ def _reproduce(base: str, head: str, cmd: str, result: CompareResult | None, env
 
 
 def _write_bodies(
-    root: Path,
+    out_dir: Path,
     git: Git,
     items: list[KeptOptimization],
     benches: list[GeneratedBenchmark],
@@ -304,9 +326,9 @@ def _write_bodies(
     domain: Domain,
     combined: str,
 ) -> list[str]:
-    """`.codeflash/pr-body-<func>.md` per function and `.codeflash/pr-body.md` combined."""
-    out_dir = root / STATE_DIR
-    out_dir.mkdir(exist_ok=True)
+    """`pr-body-<func>.md` per function and `pr-body.md` combined, in `out_dir`; returns the
+    paths written (absolute)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
     written: list[str] = []
     by_target = {b.target: b for b in benches}
     for target in dict.fromkeys(it.target for it in items):
@@ -322,7 +344,7 @@ def _write_bodies(
         slug = bench.test_name.removeprefix("test_benchmark_") if bench else subset[0].func_slug
         name = f"pr-body-{slug}.md"
         (out_dir / name).write_text(pr_body.render_body(view, domain), encoding="utf-8")
-        written.append(f"{STATE_DIR}/{name}")
+        written.append(str(out_dir / name))
     (out_dir / COMBINED_BODY).write_text(combined, encoding="utf-8")
-    written.append(f"{STATE_DIR}/{COMBINED_BODY}")
+    written.append(str(out_dir / COMBINED_BODY))
     return written

@@ -33,6 +33,7 @@ COLUMNS = (
 )
 HEADER = "\t".join(COLUMNS)
 CLEANUP_REMOVES = (HANDOFF, SETUP, CONVENTIONS)
+CLEANUP_GLOBS = ("bench_*.py", "pr-body*.md")  # pr-body*.md: prepare-pr's drafts
 CLEANUP_KEEPS = (LEARNINGS, RESULTS)
 GUARD_HEADING = "## Guard"
 TMP_SUFFIX = ".codeflash-tmp"
@@ -109,9 +110,10 @@ class State:
             if self.path(name).exists():
                 self.path(name).unlink()
                 removed.append(self.rel(name))
-        for bench in sorted(self.dir.glob("bench_*.py")):
-            bench.unlink()
-            removed.append(self.rel(bench.name))
+        for pattern in CLEANUP_GLOBS:
+            for path in sorted(self.dir.glob(pattern)):
+                path.unlink()
+                removed.append(self.rel(path.name))
         return removed
 
 

@@ -1,0 +1,102 @@
+"""What prepare-pr leaves behind: benchmark tests that never break the project's suite, PR body
+drafts only on the bot's branch, and a `cleanup` that removes every file the bot made."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from ..helpers import git, make_repo, run_bot, snapshot
+from .test_bad_input import SMALL
+
+pytestmark = pytest.mark.slow
+
+
+@dataclass
+class Prepared:
+    repo: Path
+    branch: str
+    python: Path  # the venv the bot made: pytest, no pytest-benchmark
+    before: tuple[str, str, str]
+    stdout: str
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
+    """A project whose environment has no pytest-benchmark: optimize, then prepare-pr on main."""
+    repo = make_repo(tmp_path_factory.mktemp("pr") / "r", SMALL)
+    run = run_bot("optimize", str(repo), "--domain", "cpu", "--max-experiments", "3")
+    assert run.returncode == 0, run.stderr[-2000:]
+    (python,) = (repo / ".git" / "codeflash" / "venvs").glob("*/bin/python")
+    probe = subprocess.run([python, "-c", "import pytest_benchmark"], capture_output=True)
+    assert probe.returncode != 0, "the bot's venv must not have pytest-benchmark for this test"
+    before = snapshot(repo)
+    prep = run_bot("prepare-pr", cwd=repo)
+    assert prep.returncode == 0, prep.stderr[-2000:]
+    branch = git(repo, "for-each-ref", "--format=%(refname:short)", "refs/heads/codeflash/")
+    return Prepared(repo, branch, python, before, prep.stdout)
+
+
+def _suite(python: Path, where: Path) -> dict[str, int]:
+    proc = subprocess.run(
+        [python, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=where,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    summary = proc.stdout.strip().splitlines()[-1]
+    counts = {word: int(n) for n, word in re.findall(r"(\d+) (\w+)", summary)}
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    return counts
+
+
+def test_generated_benchmarks_skip_and_the_suite_stays_green(
+    prepared: Prepared, tmp_path: Path
+) -> None:
+    files = git(prepared.repo, "ls-tree", "-r", "--name-only", prepared.branch).splitlines()
+    benches = [f for f in files if re.search(r"tests/benchmarks/test_benchmark_\w+\.py$", f)]
+    assert benches, files
+    at_base = _suite(prepared.python, prepared.repo)
+    head = tmp_path / "head"
+    git(prepared.repo, "worktree", "add", "--quiet", "--detach", str(head), prepared.branch)
+    try:
+        at_head = _suite(prepared.python, head)
+    finally:
+        git(prepared.repo, "worktree", "remove", "--force", str(head))
+    assert at_head.get("passed") == at_base.get("passed")
+    assert "error" not in at_head and "errors" not in at_head and "failed" not in at_head
+    assert at_head.get("skipped", 0) == at_base.get("skipped", 0) + len(benches)
+
+
+def test_prepare_pr_writes_only_on_the_bots_branch(prepared: Prepared) -> None:
+    assert snapshot(prepared.repo) == prepared.before  # nothing untracked in the user's checkout
+    assert not (prepared.repo / ".codeflash").exists()
+    drafts = git(prepared.repo, "ls-tree", "--name-only", prepared.branch, ".codeflash/")
+    assert ".codeflash/pr-body.md" in drafts.splitlines()
+    assert f"committed on {prepared.branch}: .codeflash/pr-body.md" in prepared.stdout
+
+
+def test_cleanup_removes_the_drafts_and_all_removes_the_caches(prepared: Prepared) -> None:
+    repo = prepared.repo
+    # a draft an older version left untracked in the user's checkout goes too
+    (repo / ".codeflash").mkdir()
+    (repo / ".codeflash" / "pr-body.md").write_text("old draft\n", encoding="utf-8")
+    proc = run_bot("cleanup", str(repo))
+    assert proc.returncode == 0, proc.stderr
+    left = git(repo, "ls-tree", "--name-only", prepared.branch, ".codeflash/").splitlines()
+    assert not [p for p in left if "pr-body" in p or p.endswith(("HANDOFF.md", "setup.md"))]
+    assert ".codeflash/results.tsv" in left
+    assert snapshot(repo)[2] == ""  # the untracked draft is gone
+    venvs = repo / ".git" / "codeflash" / "venvs"
+    assert venvs.is_dir()  # plain cleanup keeps the bot's venvs (a cache)
+    proc = run_bot("cleanup", "--all", str(repo))
+    assert proc.returncode == 0, proc.stderr
+    assert "codeflash/venvs" in proc.stdout
+    bot_dir = repo / ".git" / "codeflash"
+    assert not bot_dir.exists() or not any(bot_dir.iterdir())
+    assert git(repo, "worktree", "list", "--porcelain").count("worktree ") == 1
