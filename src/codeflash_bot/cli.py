@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import os
 import sys
+from enum import StrEnum
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from codeflash_bot.config import load_config
-from codeflash_bot.console import RichReporter
-from codeflash_bot.errors import BotError
+from codeflash_bot.console import RichReporter, make_console
+from codeflash_bot.errors import EXIT_INTERNAL, BotError
 from codeflash_bot.github.commands_cli import register as register_github_action
 from codeflash_bot.models import Domain, Request, RunSummary
 from codeflash_bot.prep.commands import register as register_prep
 from codeflash_bot.session.clock import render_phases
+from codeflash_bot.session.preflight import preflight
 from codeflash_bot.status import cleanup_branch, cleanup_venvs, status_report
 
 app = typer.Typer(
@@ -30,10 +32,39 @@ app = typer.Typer(
 register_prep(app)
 register_github_action(app)
 
-out = Console()
-err = Console(stderr=True, soft_wrap=True)
+out = make_console()
+err = make_console(stderr=True)
 
 PathArg = Annotated[Path, typer.Argument(help="the repository (default: current directory)")]
+
+
+class Proposer(StrEnum):
+    """Who proposes rewrites (docs/llm.md); every proposal goes through the same verification."""
+
+    RULES = "rules"
+    LLM = "llm"
+    BOTH = "both"
+
+
+def _version(value: bool) -> None:
+    if value:
+        try:
+            print(f"codeflash-bot {version('codeflash-bot')}")
+        except PackageNotFoundError:
+            print("codeflash-bot (not installed as a package)")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    _: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="print the version and exit"
+        ),
+    ] = False,
+) -> None:
+    """Profile a Python repo, prove and measure rewrites, keep only real wins."""
 
 
 @app.command()
@@ -44,16 +75,27 @@ def optimize(
     request: Annotated[str | None, typer.Option(help="free text describing the problem")] = None,
     guard: Annotated[str | None, typer.Option(help="command that must pass after a keep")] = None,
     workload: Annotated[str | None, typer.Option(help="script to profile instead of tests")] = None,
-    budget_minutes: Annotated[float | None, typer.Option(min=0.1)] = None,
-    max_experiments: Annotated[int | None, typer.Option(min=1)] = None,
-    min_improvement: Annotated[float | None, typer.Option(min=0, help="percent")] = None,
+    budget_minutes: Annotated[
+        float | None,
+        typer.Option(min=0.1, help="time budget of the run, minutes (default from config: 30)"),
+    ] = None,
+    max_experiments: Annotated[
+        int | None,
+        typer.Option(min=1, help="at most this many experiments (default from config: 60)"),
+    ] = None,
+    min_improvement: Annotated[
+        float | None, typer.Option(min=0, help="percent a keep must gain (default from config: 10)")
+    ] = None,
     python: Annotated[str | None, typer.Option(help="interpreter of the project's env")] = None,
-    proposer: Annotated[str | None, typer.Option(help="rules | llm | both (docs/llm.md)")] = None,
+    proposer: Annotated[
+        Proposer | None,
+        typer.Option(help="who proposes rewrites (docs/llm.md) (default from config: rules)"),
+    ] = None,
 ) -> None:
     """Profile, propose, verify, measure; keep real wins as commits on codeflash/<abbr>-<tag>."""
     if python and Path(python).exists():
         python = str(Path(python).absolute())  # relative to where the user typed it
-    config = load_config(path).merged(python=python, proposer=proposer)
+    config = load_config(path).merged(python=python, proposer=proposer and proposer.value)
     req = Request(
         repo=path,
         domain=domain,
@@ -65,10 +107,12 @@ def optimize(
         max_experiments=max_experiments,
         min_improvement=min_improvement,
     )
+    preflight(req, config)  # seconds, not after a minute of building a venv
     budget = max_experiments or config.max_experiments
     from codeflash_bot.loop import optimize as run_optimize
 
-    with RichReporter(err, budget) as reporter:
+    with RichReporter(err, budget, log=out) as reporter:
+        reporter.stage("start", f"{Path(path).resolve()}: request checked")
         summary = run_optimize(req, config, reporter)
     _print_summary(summary)
 
@@ -148,7 +192,10 @@ def main() -> None:
             _fail(str(exc.format_message()), exc.exit_code)
         if os.environ.get("CODEFLASH_DEBUG"):
             raise
-        _fail(f"internal error: {type(exc).__name__}: {exc} (CODEFLASH_DEBUG=1 shows more)", 3)
+        _fail(
+            f"internal error: {type(exc).__name__}: {exc} (CODEFLASH_DEBUG=1 shows more)",
+            EXIT_INTERNAL,
+        )
 
 
 def _fail(message: str, code: int) -> None:

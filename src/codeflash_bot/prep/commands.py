@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from codeflash_bot.console import make_console
 from codeflash_bot.errors import BotError
 from codeflash_bot.git import BOT_BRANCH_PREFIX, open_repo
 from codeflash_bot.prep.compare import compare
@@ -21,8 +21,9 @@ from codeflash_bot.prep.inventory import inventory_table
 NO_BASE = "cannot guess the base branch (no main or master): pass --base"
 NO_HEAD = "no codeflash/* branch checked out or found: pass --head"
 
-_out = Console()
-_err = Console(stderr=True, soft_wrap=True)
+_out = make_console()
+_err = make_console(stderr=True)
+BOTH_PATHS = "give the repository once: as the PATH argument or as --path, not both"
 
 
 def register(app: typer.Typer) -> None:
@@ -58,7 +59,12 @@ def prepare_pr_cmd(
 def compare_cmd(
     base: Annotated[str, typer.Argument(help="ref before (e.g. main)")],
     head: Annotated[str, typer.Argument(help="ref after (e.g. codeflash/ds-...)")],
-    path: Annotated[Path, typer.Option(help="the repository")] = Path("."),
+    path: Annotated[
+        Path | None, typer.Argument(help="the repository (default: current directory)")
+    ] = None,
+    path_option: Annotated[
+        Path | None, typer.Option("--path", help="the repository (same as PATH)")
+    ] = None,
     memory: Annotated[bool, typer.Option("--memory", help="add peak memory columns")] = False,
     timeout: Annotated[float, typer.Option(min=1, help="overall budget, seconds")] = 600.0,
     inject: Annotated[
@@ -67,8 +73,16 @@ def compare_cmd(
     python: Annotated[str | None, typer.Option(help="the target's interpreter")] = None,
 ) -> None:
     """Run the benchmarks at BASE and HEAD (git worktrees) and print the comparison."""
+    if path is not None and path_option is not None and path != path_option:
+        raise BotError(BOTH_PATHS)
     result = compare(
-        path, base, head, memory=memory, timeout=timeout, inject=inject or None, python=python
+        path or path_option or Path("."),
+        base,
+        head,
+        memory=memory,
+        timeout=timeout,
+        inject=inject or None,
+        python=python,
     )
     _out.print(result.table())
     for warning in result.warnings:

@@ -119,9 +119,11 @@ def require_clean(user_git: Git) -> list[str]:
     """Repair what interrupted runs left (recovery.py), then refuse modified or staged tracked
     files. Returns one line per repair."""
     notes = repair(user_git)
-    dirty = user_git.run("status", "--porcelain", "--untracked-files=no").stdout.strip()
+    # Never strip() porcelain output: " M path" starts with a status column that is a space.
+    status = user_git.run("status", "--porcelain", "--untracked-files=no").stdout
+    dirty = [line for line in status.splitlines() if line.strip()]
     if dirty:
-        first = dirty.splitlines()[0][3:]
+        first = dirty[0][3:]
         raise BotError(
             f"working tree has uncommitted changes ({first}); commit or stash them first"
         )
