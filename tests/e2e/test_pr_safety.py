@@ -81,6 +81,19 @@ def test_prepare_pr_writes_only_on_the_bots_branch(prepared: Prepared) -> None:
     assert f"committed on {prepared.branch}: .codeflash/pr-body.md" in prepared.stdout
 
 
+def test_pr_body_states_what_was_checked(prepared: Prepared) -> None:
+    body = git(prepared.repo, "show", f"{prepared.branch}:.codeflash/pr-body.md")
+    # SMALL's one test calls lowest() once: one captured call, and the body says what it is worth
+    assert "`small.core:lowest` on 1 call captured from the repository's tests" in body
+    assert "weak evidence" in body
+    assert "ruled out" not in body
+    assert "tests that passed at baseline had to pass" in body
+    # reproduce steps from what the README installs, and how to run the skipped benchmarks
+    assert "pip install codeflash-bot" not in body
+    assert "pip install . (or uv tool install .)" in body
+    assert "python -m pip install pytest-benchmark && python -m pytest tests/benchmarks" in body
+
+
 def test_cleanup_removes_the_drafts_and_all_removes_the_caches(prepared: Prepared) -> None:
     repo = prepared.repo
     # a draft an older version left untracked in the user's checkout goes too

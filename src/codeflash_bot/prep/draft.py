@@ -111,7 +111,10 @@ def draft_pull_request(
         cmd = compare_command(
             base, head, memory=domain is Domain.MEMORY, timeout=timeout, inject=inject
         )
-        combined = _view(git, items, benches, result, notes, platform, base, head, cmd, env)
+        setup_md = _setup_md(git, root, head)
+        combined = _view(
+            git, items, benches, result, notes, platform, base, head, cmd, env, setup_md
+        )
         body = pr_body.render_body(combined, domain)
         committed = commit and branch is not None
         project_rel = root.resolve().relative_to(git.toplevel().resolve())
@@ -121,7 +124,19 @@ def draft_pull_request(
             else git.common_dir() / "codeflash" / "pr" / _safe(branch or git.head_sha(head))
         )
         written = _write_bodies(
-            out_dir, git, items, benches, result, platform, base, head, cmd, env, domain, body
+            out_dir,
+            git,
+            items,
+            benches,
+            result,
+            platform,
+            base,
+            head,
+            cmd,
+            env,
+            domain,
+            body,
+            setup_md,
         )
         if committed:
             written = [(project_rel / STATE_DIR / Path(w).name).as_posix() for w in written]
@@ -240,6 +255,7 @@ def _view(
     head: str,
     cmd: str,
     env: TargetEnv,
+    setup_md: str = "",
 ) -> pr_body.BodyView:
     by_target = {b.target: b for b in benches}
     opts = [pr_body.optimization_view(git, it, by_target.get(it.target), result) for it in items]
@@ -251,12 +267,19 @@ def _view(
         where = Path(made[0].test_file or "").parent
         summary.append(
             f"Adds {len(made)} pytest-benchmark test(s) under `{where}`, each fed by an input "
-            "captured from a real call, so the gain can be re-measured."
+            "captured from a real call, so the gain can be re-measured. They skip where "
+            "pytest-benchmark is not installed, so the project's test run stays as it was; run "
+            f"them with `python -m pip install pytest-benchmark && python -m pytest {where}`."
         )
-    summary.append(
-        "Each change was kept only after replaying captured calls (same results, exceptions and "
-        "argument mutations) and passing the repository's tests."
+    counts = "; ".join(
+        f"`{t}` on {pr_body.replay_evidence(by_target[t].inputs_captured if t in by_target else 0)}"
+        for t in dict.fromkeys(it.target for it in items)
     )
+    summary.append(
+        "Each change was kept only after replaying captured calls through the original and the "
+        f"rewrite (same results, exceptions and argument mutations): {counts}."
+    )
+    summary.append(pr_body.summarize_tests(setup_md))
     if result is not None:
         intro = (
             f"`{result.command}`: each ref benchmarked in its own git worktree by the project's "
@@ -290,6 +313,13 @@ def _view(
     )
 
 
+def _setup_md(git: Git, root: Path, head: str) -> str:
+    """`.codeflash/setup.md` as committed on `head` ("" when the branch has none)."""
+    rel = root.resolve().relative_to(git.toplevel().resolve()) / STATE_DIR / "setup.md"
+    proc = git.run("show", f"{head}:{rel.as_posix()}", check=False)
+    return proc.stdout if proc.returncode == 0 else ""
+
+
 def _summary_line(it: KeptOptimization, opt: pr_body.OptimizationView, memory: bool) -> str:
     word = "Reduces peak memory of" if memory else "Speeds up"
     return f"{word} `{it.target}` ({opt.rule}): {opt.summary}; bot measured {opt.measured}."
@@ -301,8 +331,9 @@ def _reproduce(base: str, head: str, cmd: str, result: CompareResult | None, env
     flags = " ".join([*PYTEST_FLAGS[:-2], *BENCH_FLAGS])
     return "\n".join(
         [
-            "# with codeflash-bot (worktrees for both refs, removed afterwards):",
-            "python -m pip install codeflash-bot pytest pytest-benchmark",
+            "# with codeflash-bot (worktrees for both refs, removed afterwards), installed from",
+            "# a clone of its repository as its README says: pip install . (or uv tool install .)",
+            "python -m pip install pytest pytest-benchmark   # in the project's environment",
             cmd,
             "",
             "# or by hand, at each ref (copy the benchmark files into the base checkout first):",
@@ -325,6 +356,7 @@ def _write_bodies(
     env: TargetEnv,
     domain: Domain,
     combined: str,
+    setup_md: str = "",
 ) -> list[str]:
     """`pr-body-<func>.md` per function and `pr-body.md` combined, in `out_dir`; returns the
     paths written (absolute)."""
@@ -339,7 +371,17 @@ def _write_bodies(
             rows = [r for r in result.rows if bench and r.name == bench.test_name]
             sub_result = result.model_copy(update={"rows": rows})
         view = _view(
-            git, subset, [bench] if bench else [], sub_result, [], platform, base, head, cmd, env
+            git,
+            subset,
+            [bench] if bench else [],
+            sub_result,
+            [],
+            platform,
+            base,
+            head,
+            cmd,
+            env,
+            setup_md,
         )
         slug = bench.test_name.removeprefix("test_benchmark_") if bench else subset[0].func_slug
         name = f"pr-body-{slug}.md"

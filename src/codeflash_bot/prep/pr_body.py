@@ -229,19 +229,20 @@ def optimization_view(
     memory = item.domain is Domain.MEMORY
     why = item.explanation or (info.why if info and info.why else item.summary)
     rule = f"{item.rule_code} {item.rule_name}".strip() or "custom rewrite"
-    calls = (
-        f"{bench.inputs_captured} captured calls"
-        if bench and bench.inputs_captured
-        else ("the calls captured while the repository's tests ran")
-    )
+    count = bench.inputs_captured if bench else 0
+    calls = replay_evidence(count)
     same = (
-        f"The signature and results of `{item.qualname}` are unchanged: original and optimized "
-        f"versions returned equal values (type-strict, including raised exceptions and in-place "
-        f"changes to arguments) on {calls}, and the repository's tests passed before the "
-        "commit was kept."
+        f"The signature and results of `{item.qualname}` are unchanged as far as replay shows: "
+        f"original and optimized versions returned equal values (type-strict, including raised "
+        f"exceptions and in-place changes to arguments) on {calls}; tests that passed at "
+        "baseline still passed before the commit was kept."
     )
     if info and info.unsafe:
-        same += f" Known hazard of this rewrite, ruled out by that replay: {info.unsafe}"
+        seen = f"the replay of {_calls(count)}" if count else "the replay"
+        same += (
+            f" Known hazard of this rewrite, not observed in {seen} (which cannot rule it out "
+            f"for inputs it did not see): {info.unsafe}"
+        )
     if bench and bench.test_file:
         benchmark = (
             f"`{bench.test_file}::{bench.test_name}` on a captured input ({bench.input_shape})"
@@ -276,6 +277,66 @@ def optimization_view(
         benchmark=benchmark,
         compare=compare_text,
     )
+
+
+WEAK_EVIDENCE = 3  # fewer captured calls than this: say the replay is weak evidence
+
+
+def replay_evidence(count: int) -> str:
+    """How many captured calls the replay compared, and how much that is worth."""
+    if count <= 0:
+        return "the calls captured while the repository's tests ran (count not recorded)"
+    text = _calls(count) + " captured from the repository's tests"
+    if count < WEAK_EVIDENCE:
+        text += (
+            f" — weak evidence: {'one input exercises' if count == 1 else 'so few inputs exercise'}"
+            " few paths through the function, so review the diff itself"
+        )
+    return text
+
+
+def _calls(count: int) -> str:
+    return f"{count} call" if count == 1 else f"{count} calls"
+
+
+TEST_COUNT = re.compile(r"(\d+) (collected|passed|failed|skipped|errors?)\b")
+
+
+def recorded_test_counts(setup_md: str) -> dict[str, dict[str, int]]:
+    """Test counts per side from setup.md lines such as
+    `- Tests at baseline: 12 collected, 10 passed, 2 failed, 0 skipped` (hook: empty until
+    setup.md records them). Keys: "baseline" and, when recorded, "head"."""
+    out: dict[str, dict[str, int]] = {}
+    for line in setup_md.splitlines():
+        low = line.lower()
+        if not low.lstrip("- ").startswith("tests") or ":" not in line:
+            continue
+        side = "head" if "head" in low.split(":", 1)[0] else "baseline"
+        counts = {word: int(n) for n, word in TEST_COUNT.findall(line.split(":", 1)[1])}
+        if counts:
+            out[side] = counts
+    return out
+
+
+def summarize_tests(setup_md: str) -> str:
+    """The summary bullet saying what the repository's tests showed, and nothing more."""
+    counts = recorded_test_counts(setup_md)
+    base = counts.get("baseline")
+    rule = (
+        "After every change the repository's tests ran again: tests that passed at baseline "
+        "had to pass (failures already present at baseline do not block a keep)."
+    )
+    if base is None:
+        return rule + " Test counts were not recorded for this run."
+    passed, failed = base.get("passed", 0), base.get("failed", 0)
+    text = f"{rule} At baseline: {passed} passed, {failed} failed"
+    text += f", {base.get('skipped', 0)} skipped." if "skipped" in base else "."
+    if "head" in counts:
+        head = counts["head"]
+        text += f" At head: {head.get('passed', 0)} passed, {head.get('failed', 0)} failed."
+    if passed == 0:
+        text += " With no test passing at baseline, the tests are no evidence for these changes."
+    return text
 
 
 def changelog_line(item: KeptOptimization, result: CompareResult | None, test: str | None) -> str:

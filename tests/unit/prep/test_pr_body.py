@@ -17,6 +17,8 @@ from codeflash_bot.prep.pr_body import (
     chart,
     environment,
     render_body,
+    replay_evidence,
+    summarize_tests,
 )
 
 LEFTOVERS = ("{{", "}}", "{%", "%}", "{#", "None", "TODO", "Undefined")
@@ -140,3 +142,17 @@ def test_chart_is_a_mermaid_bar_chart_of_speedups() -> None:
     assert 'x-axis ["dedupe"]' in text
     assert "bar [50.00]" in text
     assert chart(None, Domain.CPU) == ""
+
+
+def test_tests_line_reads_counts_from_setup_md_and_says_when_they_are_no_evidence() -> None:
+    none_passing = "# Setup\n\n- Tests at baseline: 12 collected, 0 passed, 12 failed, 0 skipped\n"
+    line = summarize_tests(none_passing)
+    assert "At baseline: 0 passed, 12 failed, 0 skipped." in line
+    assert "no evidence" in line
+    assert "not recorded" in summarize_tests("# Setup\n\n- Test files found: 3\n")
+
+
+def test_replay_evidence_calls_one_captured_call_weak() -> None:
+    assert "weak evidence" in replay_evidence(1)
+    assert "weak evidence" not in replay_evidence(40)
+    assert replay_evidence(40).startswith("40 calls")
