@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shlex
 import shutil
+import sys
 from pathlib import Path
 
 from codeflash_bot.config import Config
@@ -16,10 +17,12 @@ from codeflash_bot.errors import EXIT_GUARD, BotError
 from codeflash_bot.git import open_repo
 from codeflash_bot.models import Request
 from codeflash_bot.profile.cpu import resolve_target, workload_argv
-from codeflash_bot.session.setup import SetupInfo, find_tests, source_dirs
+from codeflash_bot.session.layout import ModuleNames, detect_layout, project_name
+from codeflash_bot.session.setup import SetupInfo, find_tests
 
 NO_TESTS = (
-    "no tests found in {where} (looked for test_*.py and *_test.py); add tests or pass --workload"
+    "no tests found in {where} (looked in the pytest testpaths, tests/, test/ and for test_*.py,"
+    " *_test.py); add tests, set test-command or pass --workload"
 )
 GUARD_NOT_FOUND = (
     "guard command not found: {cmd!r} (the guard runs without a shell: name a program on PATH"
@@ -36,7 +39,7 @@ def preflight(request: Request, config: Config) -> None:
     workload = request.workload or config.workload
     if workload:
         workload_argv(project, workload)
-    elif not find_tests(project):
+    elif not config.test_command and not find_tests(project):
         raise BotError(NO_TESTS.format(where=where))
     if request.target:
         resolve_target(request.target, project, _static_setup(project))
@@ -65,11 +68,13 @@ def check_guard(guard: str, project: Path) -> None:
 
 
 def _static_setup(project: Path) -> SetupInfo:
-    """Just enough of a SetupInfo for resolving a target by file: the import roots."""
+    """Just enough of a SetupInfo for resolving a target by file: the import roots, from the
+    project's files (no interpreter yet: only the stdlib's names count as shadowed)."""
+    names = ModuleNames(stdlib=frozenset(sys.stdlib_module_names), installed={})
     return SetupInfo(
         python="",
         python_version="",
-        pythonpath=source_dirs(project),
+        pythonpath=detect_layout(project, names, project_name(project)).roots,
         test_command=[],
         tests_found=[],
         package_manager="",
