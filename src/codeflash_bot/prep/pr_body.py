@@ -234,8 +234,7 @@ def optimization_view(
     same = (
         f"The signature and results of `{item.qualname}` are unchanged as far as replay shows: "
         f"original and optimized versions returned equal values (type-strict, including raised "
-        f"exceptions and in-place changes to arguments) on {calls}; tests that passed at "
-        "baseline still passed before the commit was kept."
+        f"exceptions and in-place changes to arguments) on {calls}."
     )
     if info and info.unsafe:
         seen = f"the replay of {_calls(count)}" if count else "the replay"
@@ -299,41 +298,50 @@ def _calls(count: int) -> str:
     return f"{count} call" if count == 1 else f"{count} calls"
 
 
-TEST_COUNT = re.compile(r"(\d+) (collected|passed|failed|skipped|errors?)\b")
+BASELINE_SECTION = "## Baseline tests"
+COUNT_KEYS = {
+    "tests collected": "collected",
+    "passed": "passed",
+    "failed": "failed",
+    "skipped": "skipped",
+}
 
 
-def recorded_test_counts(setup_md: str) -> dict[str, dict[str, int]]:
-    """Test counts per side from setup.md lines such as
-    `- Tests at baseline: 12 collected, 10 passed, 2 failed, 0 skipped` (hook: empty until
-    setup.md records them). Keys: "baseline" and, when recorded, "head"."""
-    out: dict[str, dict[str, int]] = {}
+def recorded_test_counts(setup_md: str) -> tuple[dict[str, int], str]:
+    """(counts, gate verdict) from setup.md's `## Baseline tests` section (verify/gate.py):
+    `- Tests collected: 12`, `- Passed: 10`, `- Failed: 2`, `- Skipped: 0`, `- Gate: ...`.
+    Empty when the section is missing (a branch made before the gate recorded them)."""
+    counts: dict[str, int] = {}
+    gate = ""
+    in_section = False
     for line in setup_md.splitlines():
-        low = line.lower()
-        if not low.lstrip("- ").startswith("tests") or ":" not in line:
+        if line.startswith("## "):
+            in_section = line.strip() == BASELINE_SECTION
             continue
-        side = "head" if "head" in low.split(":", 1)[0] else "baseline"
-        counts = {word: int(n) for n, word in TEST_COUNT.findall(line.split(":", 1)[1])}
-        if counts:
-            out[side] = counts
-    return out
+        if not in_section or not line.startswith("- ") or ":" not in line:
+            continue
+        key, value = (part.strip() for part in line[2:].split(":", 1))
+        if key.lower() == "gate":
+            gate = value
+        elif key.lower() in COUNT_KEYS and (number := re.match(r"\d+", value)):
+            counts[COUNT_KEYS[key.lower()]] = int(number.group())
+    return counts, gate
 
 
 def summarize_tests(setup_md: str) -> str:
     """The summary bullet saying what the repository's tests showed, and nothing more."""
-    counts = recorded_test_counts(setup_md)
-    base = counts.get("baseline")
+    counts, gate = recorded_test_counts(setup_md)
+    if "gated nothing" in gate or gate.startswith("stopped"):
+        return f"The repository's tests did not check these changes: {gate}."
     rule = (
-        "After every change the repository's tests ran again: tests that passed at baseline "
-        "had to pass (failures already present at baseline do not block a keep)."
+        "After every change the repository's tests ran again: no new failures and no fewer "
+        "tests than at baseline (failures already present at baseline do not block a keep)."
     )
-    if base is None:
+    if not counts:
         return rule + " Test counts were not recorded for this run."
-    passed, failed = base.get("passed", 0), base.get("failed", 0)
-    text = f"{rule} At baseline: {passed} passed, {failed} failed"
-    text += f", {base.get('skipped', 0)} skipped." if "skipped" in base else "."
-    if "head" in counts:
-        head = counts["head"]
-        text += f" At head: {head.get('passed', 0)} passed, {head.get('failed', 0)} failed."
+    passed, failed = counts.get("passed", 0), counts.get("failed", 0)
+    text = f"{rule} At baseline: {counts.get('collected', passed + failed)} collected, "
+    text += f"{passed} passed, {failed} failed, {counts.get('skipped', 0)} skipped."
     if passed == 0:
         text += " With no test passing at baseline, the tests are no evidence for these changes."
     return text

@@ -144,12 +144,21 @@ def test_chart_is_a_mermaid_bar_chart_of_speedups() -> None:
     assert chart(None, Domain.CPU) == ""
 
 
-def test_tests_line_reads_counts_from_setup_md_and_says_when_they_are_no_evidence() -> None:
-    none_passing = "# Setup\n\n- Tests at baseline: 12 collected, 0 passed, 12 failed, 0 skipped\n"
-    line = summarize_tests(none_passing)
-    assert "At baseline: 0 passed, 12 failed, 0 skipped." in line
+def test_summarize_tests_reads_the_baseline_section_of_setup_md() -> None:
+    section = (
+        "# Setup\n\n- Test files found: 3\n\n## Baseline tests\n\n- Ran: `pytest` (pytest)\n"
+        "- Tests collected: 12\n- Passed: 0\n- Failed: 12 (2 errors)\n- Skipped: 0\n"
+        "- Gate: the tests gate every change (no new failures, no fewer tests than baseline)\n"
+    )
+    line = summarize_tests(section)
+    assert "At baseline: 12 collected, 0 passed, 12 failed, 0 skipped." in line
     assert "no evidence" in line
     assert "not recorded" in summarize_tests("# Setup\n\n- Test files found: 3\n")
+    gated_nothing = section.replace(
+        "the tests gate every change (no new failures, no fewer tests than baseline)",
+        "THE TESTS DID NOT RUN (collection error); they gated nothing, only the guard checked",
+    )
+    assert summarize_tests(gated_nothing).startswith("The repository's tests did not check")
 
 
 def test_replay_evidence_calls_one_captured_call_weak() -> None:
