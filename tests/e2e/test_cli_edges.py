@@ -54,7 +54,7 @@ def test_dirty_tree_message_names_the_whole_path(tmp_path: Path) -> None:
 def test_version_and_help_show_choices_and_budget_options() -> None:
     proc = run_bot("--version")
     assert proc.returncode == 0 and re.fullmatch(r"codeflash-bot \S+\n", proc.stdout)
-    wide = run_bot("optimize", "--help", extra_env={"COLUMNS": "200"})
+    wide = run_bot("optimize", "--help", env={"COLUMNS": "200"})
     helptext = " ".join(wide.stdout.split())
     assert "rules|llm|both" in helptext
     assert "time budget of the run, minutes" in helptext
