@@ -15,9 +15,8 @@ import sys
 from pathlib import Path
 
 from codeflash_bot.sandbox import run_command
-from codeflash_bot.session.setup import SetupInfo
+from codeflash_bot.session.setup import BOT_ENV, SetupInfo
 
-BOT_ENV = "created by the bot"
 MAX_ROUNDS = 6
 MISSING_MODULE = re.compile(r"No module named '([A-Za-z_][\w.]*)'")
 UNRECOGNIZED = re.compile(r"unrecognized arguments: (.+)")
@@ -91,7 +90,7 @@ def install_missing_test_deps(
     setup: SetupInfo, root: Path, *, timeout: float, memory_mb: int
 ) -> SetupInfo:
     """Collect, install what the errors name, repeat; returns setup with what was installed."""
-    if setup.env_source != BOT_ENV or setup.test_command[1:3] != ["-m", "pytest"]:
+    if not setup.env_source.startswith(BOT_ENV) or setup.test_command[1:3] != ["-m", "pytest"]:
         return setup
     tried: set[str] = set()
     for _ in range(MAX_ROUNDS):
