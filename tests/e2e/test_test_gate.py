@@ -52,6 +52,28 @@ def test_suite_that_crashes_at_import_stops_with_one_line(tmp_path: Path) -> Non
     assert git(repo, "branch", "--list", "codeflash/*") == ""
 
 
+def test_suite_whose_every_test_fails_stops_with_one_line(tmp_path: Path) -> None:
+    """Every test failing at baseline proves nothing: no change may be called tested."""
+    files = {
+        **SMALL,
+        "tests/test_core.py": """
+            from small.core import lowest
+
+            def test_lowest():
+                assert lowest([3, 1, 2]) == 2
+
+            def test_again():
+                assert lowest([5, 4]) == 5
+        """,
+    }
+    repo = make_repo(tmp_path / "r", files)
+    before = snapshot(repo)
+    line = one_line_error(run_bot("optimize", str(repo), "--python", PYTHON, "--domain", "cpu"))
+    assert "the tests do not run" in line or "no test passes" in line, line
+    assert snapshot(repo) == before
+    assert git(repo, "branch", "--list", "codeflash/*") == ""
+
+
 def test_crashing_suite_with_a_workload_goes_on_and_says_the_tests_gated_nothing(
     tmp_path: Path,
 ) -> None:
