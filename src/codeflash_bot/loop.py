@@ -373,13 +373,14 @@ def _experiments(run: Run, request: Request) -> str:
     ready = run.engine.prepare(run.limited(), run.targets)
     checkpoint("capture")
     source = run.ctx.input_source()
+    never_call = f"{source} never {'call' if source == 'the tests' else 'calls'}"
     if not ready and (cut := clock.cut_reason()):
         raise BudgetSpent(Phase.PREPARE, f"{cut}; no target has inputs")
     if explicit and not ready:
-        raise BotError(f"{source} never call {request.target}; no inputs to verify a rewrite")
+        raise BotError(f"{never_call} {request.target}; no inputs to verify a rewrite")
     run.targets = ready
     if not ready:
-        return f"{source} never call the {_plural(wanted, 'function')} a rule can rewrite"
+        return f"{never_call} the {_plural(wanted, 'function')} a rule can rewrite"
     clock.begin(Phase.EXPERIMENTS)
     tried_before = 0
     for index, target in enumerate(run.targets):

@@ -67,7 +67,7 @@ def test_a_target_the_workload_never_calls_names_the_workload(tmp_path: Path) ->
     )
     lines = [line for line in proc.stderr.splitlines() if line.startswith("codeflash-bot: error")]
     assert proc.returncode != 0 and len(lines) == 1, proc.stderr
-    assert "the workload `python bench/workload.py` never call small.core:lowest" in lines[0]
+    assert "the workload `python bench/workload.py` never calls small.core:lowest" in lines[0]
     assert "the tests never call" not in proc.stderr
     assert snapshot(repo) == before
 
