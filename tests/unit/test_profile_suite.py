@@ -299,3 +299,34 @@ def test_the_profile_budget_fits_the_run_and_the_test_timeout() -> None:
     assert profile_budget(Config(**{"profile-budget-seconds": 0.001})) == 0.001
     # (60 s x 0.9 spare - 12 s grace) / 2: the hard stop at 2x budget + grace fits the timeout
     assert profile_budget(Config(**{"test-timeout": 60})) == 21
+
+
+def test_tests_that_freeze_time_do_not_garble_the_profile(tmp_path: Path) -> None:
+    """humanize-style: freezegun swaps every reference to the real clocks, the profiler's too.
+    The hot function must still be profiled, and no time may exceed the run's wall time."""
+    pytest.importorskip("freezegun")
+    root = write(
+        tmp_path,
+        {
+            "hot.py": HOT,
+            "tests/test_frozen.py": """
+                from freezegun import freeze_time
+                from hot import data, lowest
+
+                @freeze_time("2000-01-01")
+                def test_frozen():
+                    for _ in range(5):
+                        assert lowest(data()) == 0
+
+                def test_travel():
+                    with freeze_time("1990-01-01") as frozen:
+                        for _ in range(5):
+                            frozen.tick(3600.0)
+                            assert lowest(data()) == 0
+            """,
+        },
+    )
+    result = profile(root)
+    hot = next(t for t in result.targets if t.ref == "hot:lowest")
+    assert hot.total_seconds > 0
+    assert all(t.total_seconds < 300 for t in result.targets), result.targets

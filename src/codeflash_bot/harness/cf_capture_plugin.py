@@ -209,8 +209,9 @@ def pytest_addoption(parser, pluginmanager) -> None:
     spec = _spec()
     if spec is None or pluginmanager.has_plugin("cf_budget"):
         return
-    from cf_suite import Budget
+    from cf_suite import Budget, shield_clocks
 
+    shield_clocks()
     budget = Budget(spec.get("budget"), report_path=spec.get("coverage_out", ""))
     pluginmanager.register(budget, "cf_budget")
 

@@ -20,13 +20,14 @@ import time
 
 from cf_harness_common import read_spec, write_result
 from cf_sampler import Aggregator, Sampler
-from cf_suite import Budget, hard_stop, run
+from cf_suite import Budget, hard_stop, run, shield_clocks
 
 GRACE_SECONDS = 30.0
 
 
 def main() -> int:
     spec = read_spec()
+    shield_clocks()
     root = os.path.abspath(spec["root"])
     aggregator = Aggregator(root)
     interval = float(spec.get("interval", 0.001))
