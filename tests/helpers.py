@@ -66,6 +66,18 @@ def run_bot(
     )
 
 
+def bot_branch(repo: Path) -> str:
+    """The `codeflash/*` branch(es) of `repo`, as `git for-each-ref` names them."""
+    return git(repo, "for-each-ref", "--format=%(refname:short)", "refs/heads/codeflash/")
+
+
+def branch_file(repo: Path, name: str) -> str:
+    """A `.codeflash/` state file as committed on the bot's branch."""
+    branch = bot_branch(repo)
+    assert branch, "no codeflash branch"
+    return git(repo, "show", f"{branch}:.codeflash/{name}")
+
+
 def snapshot(repo: Path) -> tuple[str, str, str]:
     """What the user sees: branch, HEAD, porcelain status (incl. untracked)."""
     return (

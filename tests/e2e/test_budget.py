@@ -12,7 +12,7 @@ import pytest
 
 from codeflash_bot.session.state import parse_results
 
-from ..helpers import PYTHON, git, make_repo, run_bot, snapshot
+from ..helpers import PYTHON, bot_branch, git, make_repo, run_bot, snapshot
 from .test_bad_input import SMALL
 
 pytestmark = pytest.mark.slow
@@ -27,7 +27,7 @@ FOREVER = """
 
 
 def handoff(repo: Path) -> tuple[str, str]:
-    branch = git(repo, "for-each-ref", "--format=%(refname:short)", "refs/heads/codeflash/")
+    branch = bot_branch(repo)
     return branch, git(repo, "show", f"{branch}:.codeflash/HANDOFF.md")
 
 

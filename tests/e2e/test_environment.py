@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ..helpers import git, make_repo, run_bot, snapshot
+from ..helpers import bot_branch, git, make_repo, run_bot, snapshot
 from .test_bad_input import SMALL
 
 pytestmark = pytest.mark.slow
@@ -17,7 +17,7 @@ def test_bot_creates_the_project_environment_and_reuses_it(tmp_path: Path) -> No
     before = snapshot(repo)
     proc = run_bot("optimize", str(repo), "--domain", "cpu", "--max-experiments", "3")
     assert proc.returncode == 0, proc.stderr[-2000:]
-    branch = git(repo, "for-each-ref", "--format=%(refname:short)", "refs/heads/codeflash/")
+    branch = bot_branch(repo)
     setup_md = git(repo, "show", f"{branch}:.codeflash/setup.md")
     assert "created by the bot" in setup_md
     venvs = list((repo / ".git" / "codeflash" / "venvs").iterdir())
@@ -47,7 +47,7 @@ def test_undeclared_test_dependencies_are_installed_into_the_bots_env(tmp_path: 
     before = snapshot(repo)
     proc = run_bot("optimize", str(repo), "--domain", "cpu", "--max-experiments", "2")
     assert proc.returncode == 0, proc.stderr[-2000:]
-    branch = git(repo, "for-each-ref", "--format=%(refname:short)", "refs/heads/codeflash/")
+    branch = bot_branch(repo)
     setup_md = git(repo, "show", f"{branch}:.codeflash/setup.md")
     installed = next(line for line in setup_md.splitlines() if "Installed into" in line)
     assert "six" in installed and "pytest-timeout" in installed

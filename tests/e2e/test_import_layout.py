@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ..helpers import PYTHON, git, make_repo, run_bot, snapshot
+from ..helpers import PYTHON, bot_branch, git, make_repo, run_bot, snapshot
 
 pytestmark = pytest.mark.slow
 
@@ -90,7 +90,7 @@ def test_package_named_src_is_run_captured_and_optimized(tmp_path: Path) -> None
         "src.algorithms.string:unique_chars",
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
-    branch = git(repo, "for-each-ref", "--format=%(refname:short)", "refs/heads/codeflash/")
+    branch = bot_branch(repo)
     setup_md = git(repo, "show", f"{branch}:.codeflash/setup.md")
     assert "Source on PYTHONPATH: `.`" in setup_md
     assert "src/ is itself a package" in setup_md
@@ -107,7 +107,7 @@ def test_targets_are_found_by_the_profile_without_naming_them(tmp_path: Path) ->
         "optimize", str(repo), "--python", PYTHON, "--domain", "cpu", "--max-experiments", "2"
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
-    branch = git(repo, "for-each-ref", "--format=%(refname:short)", "refs/heads/codeflash/")
+    branch = bot_branch(repo)
     rows = git(repo, "show", f"{branch}:.codeflash/results.tsv").splitlines()[1:]
     assert any("src.algorithms.string:unique_chars" in row for row in rows), rows
     assert "not called by the tests" not in proc.stdout + proc.stderr
@@ -122,7 +122,7 @@ def test_pytest_pythonpath_onto_a_shadowing_src_is_reported(tmp_path: Path) -> N
         "optimize", str(repo), "--python", PYTHON, "--domain", "cpu", "--max-experiments", "1"
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
-    branch = git(repo, "for-each-ref", "--format=%(refname:short)", "refs/heads/codeflash/")
+    branch = bot_branch(repo)
     setup_md = git(repo, "show", f"{branch}:.codeflash/setup.md")
     assert "not putting src/ on the path (the packaging metadata)" in setup_md
     assert "math/, signal/, statistics/ would shadow the standard library" in setup_md
@@ -178,7 +178,7 @@ def test_inputs_built_from_test_side_classes_replay(tmp_path: Path) -> None:
         "small.core:names",
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
-    branch = git(repo, "for-each-ref", "--format=%(refname:short)", "refs/heads/codeflash/")
+    branch = bot_branch(repo)
     rows = git(repo, "show", f"{branch}:.codeflash/results.tsv").splitlines()[1:]
     assert rows and not any("No module named" in row for row in rows), rows
     assert any("\tkeep\t" in row for row in rows), rows
@@ -205,7 +205,7 @@ def test_git_ignored_generated_modules_are_there_in_the_bots_worktree(tmp_path: 
         "small.core:names",
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
-    branch = git(repo, "for-each-ref", "--format=%(refname:short)", "refs/heads/codeflash/")
+    branch = bot_branch(repo)
     rows = git(repo, "show", f"{branch}:.codeflash/results.tsv").splitlines()[1:]
     assert any("\tkeep\t" in row for row in rows), rows
     tracked = git(repo, "ls-tree", "-r", "--name-only", branch).splitlines()

@@ -9,7 +9,7 @@ import pytest
 
 from codeflash_bot.session.interpreter import find_interpreters
 
-from ..helpers import git, make_repo, run_bot, snapshot
+from ..helpers import bot_branch, git, make_repo, run_bot, snapshot
 from .test_bad_input import SMALL
 
 pytestmark = pytest.mark.slow
@@ -31,7 +31,7 @@ def test_venv_is_built_with_a_python_the_project_accepts(tmp_path: Path) -> None
     repo = make_repo(tmp_path / "r", project(f"!={OURS}.*"))
     proc = run_bot("optimize", str(repo), "--domain", "cpu", "--max-experiments", "1")
     assert proc.returncode == 0, proc.stderr[-2000:]
-    branch = git(repo, "for-each-ref", "--format=%(refname:short)", "refs/heads/codeflash/")
+    branch = bot_branch(repo)
     setup_md = git(repo, "show", f"{branch}:.codeflash/setup.md")
     python_line = next(line for line in setup_md.splitlines() if line.startswith("- Python:"))
     assert f"- Python: {OURS}." not in python_line

@@ -19,7 +19,7 @@ from codeflash_bot.models import Domain, Request
 from codeflash_bot.propose.llm import LlmBudget, LlmProposer, OpenAIChat
 from codeflash_bot.session.state import parse_results
 
-from ..helpers import PYTHON, git, make_repo, snapshot
+from ..helpers import PYTHON, bot_branch, git, make_repo, snapshot
 
 pytestmark = pytest.mark.slow
 
@@ -91,7 +91,7 @@ def test_only_the_correct_faster_candidate_is_kept(tmp_path: Path, httpserver: H
         proposers=[proposer],
     )
 
-    branch = git(repo, "for-each-ref", "--format=%(refname:short)", "refs/heads/codeflash/")
+    branch = bot_branch(repo)
     rows = parse_results(git(repo, "show", f"{branch}:.codeflash/results.tsv") + "\n")
     assert [r.status.value for r in rows] == ["discard", "discard", "keep"], rows
     slower, wrong, good = rows

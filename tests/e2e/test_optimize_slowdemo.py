@@ -10,7 +10,7 @@ import pytest
 
 from codeflash_bot.session.state import parse_results
 
-from ..helpers import PYTHON, SLOWDEMO, git, make_repo, run_bot, snapshot
+from ..helpers import PYTHON, SLOWDEMO, bot_branch, git, make_repo, run_bot, snapshot
 
 pytestmark = pytest.mark.slow
 
@@ -34,7 +34,7 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory):
     repo = make_repo(tmp_path_factory.mktemp("slowdemo") / "repo", copy_from=SLOWDEMO)
     before = snapshot(repo)
     proc = run_bot("optimize", str(repo), "--domain", "cpu", "--python", PYTHON)
-    branch = git(repo, "for-each-ref", "--format=%(refname:short)", "refs/heads/codeflash/")
+    branch = bot_branch(repo)
     return repo, before, proc, branch
 
 

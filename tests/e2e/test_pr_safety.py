@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ..helpers import git, make_repo, run_bot, snapshot
+from ..helpers import bot_branch, git, make_repo, run_bot, snapshot
 from .test_bad_input import SMALL
 
 pytestmark = pytest.mark.slow
@@ -37,7 +37,7 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
     before = snapshot(repo)
     prep = run_bot("prepare-pr", cwd=repo)
     assert prep.returncode == 0, prep.stderr[-2000:]
-    branch = git(repo, "for-each-ref", "--format=%(refname:short)", "refs/heads/codeflash/")
+    branch = bot_branch(repo)
     return Prepared(repo, branch, python, before, prep.stdout)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ..helpers import PYTHON, git, make_repo, run_bot
+from ..helpers import PYTHON, bot_branch, git, make_repo, run_bot
 
 pytestmark = pytest.mark.slow
 
@@ -61,7 +61,7 @@ def test_profile_is_cut_to_a_sample_says_so_and_finds_the_hot_function(tmp_path:
     assert said, out[-3000:]
     ran, collected = int(said[1]), int(said[2])
     assert collected == FILES * TESTS and 1 <= ran < collected
-    branch = git(repo, "for-each-ref", "--format=%(refname:short)", "refs/heads/codeflash/")
+    branch = bot_branch(repo)
     learnings = git(repo, "show", f"{branch}:.codeflash/learnings.md")
     hot = re.search(r"`small\.core:lowest` \(.*?\): ([\d.]+) ms in the profile", learnings)
     assert hot and float(hot[1]) > 0, learnings

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ..helpers import git, make_repo, run_bot, snapshot
+from ..helpers import bot_branch, git, make_repo, run_bot, snapshot
 from .test_bad_input import SMALL, one_line_error
 
 pytestmark = pytest.mark.slow
@@ -40,7 +40,7 @@ def _repo(tmp_path: Path, pyproject_extra: str = "") -> Path:
 
 
 def _setup_md(repo: Path) -> str:
-    branch = git(repo, "for-each-ref", "--format=%(refname:short)", "refs/heads/codeflash/")
+    branch = bot_branch(repo)
     return git(repo, "show", f"{branch}:.codeflash/setup.md")
 
 

@@ -6,13 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from ..helpers import PYTHON, SLOWDEMO, git, make_repo, run_bot, snapshot
+from ..helpers import PYTHON, SLOWDEMO, bot_branch, git, make_repo, run_bot, snapshot
 
 pytestmark = pytest.mark.slow
-
-
-def bot_branch(repo: Path) -> str:
-    return git(repo, "for-each-ref", "--format=%(refname:short)", "refs/heads/codeflash/")
 
 
 def test_auto_picks_cpu_for_slowdemo_and_says_why(tmp_path: Path) -> None:

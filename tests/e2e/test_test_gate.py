@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ..helpers import PYTHON, git, make_repo, run_bot, snapshot
+from ..helpers import PYTHON, branch_file, git, make_repo, run_bot, snapshot
 from .test_bad_input import SMALL, one_line_error
 
 pytestmark = pytest.mark.slow
@@ -31,12 +31,6 @@ WORKLOAD = """
     for n in (2000, 4000):
         lowest([(i * 7919) % (n + 1) + 1 for i in range(n)])
 """
-
-
-def branch_file(repo: Path, name: str) -> str:
-    branch = git(repo, "for-each-ref", "--format=%(refname:short)", "refs/heads/codeflash/")
-    assert branch, "no codeflash branch"
-    return git(repo, "show", f"{branch}:.codeflash/{name}")
 
 
 def test_suite_that_crashes_at_import_stops_with_one_line(tmp_path: Path) -> None:

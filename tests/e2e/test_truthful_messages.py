@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ..helpers import PYTHON, git, make_repo, run_bot, snapshot
+from ..helpers import PYTHON, bot_branch, git, make_repo, run_bot, snapshot
 from .test_bad_input import SMALL
 
 pytestmark = pytest.mark.slow
@@ -33,10 +33,6 @@ NO_RULE = {
 }
 
 
-def _branch(repo: Path) -> str:
-    return git(repo, "for-each-ref", "--format=%(refname:short)", "refs/heads/codeflash/")
-
-
 def test_no_rule_applies_is_said_with_the_count(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "r", NO_RULE)
     before = snapshot(repo)
@@ -45,7 +41,7 @@ def test_no_rule_applies_is_said_with_the_count(tmp_path: Path) -> None:
     assert "0 experiments" in proc.stdout
     assert "no rule applies to the 1 own function in the profile" in " ".join(proc.stdout.split())
     assert "every applicable rule was tried" not in proc.stdout
-    handoff = git(repo, "show", f"{_branch(repo)}:.codeflash/HANDOFF.md")
+    handoff = git(repo, "show", f"{bot_branch(repo)}:.codeflash/HANDOFF.md")
     assert "- Funnel: 1 own function in the profile, 0 a proposer can rewrite" in handoff
     assert snapshot(repo) == before
 
@@ -78,7 +74,7 @@ def test_a_rerun_never_reports_rows_of_a_deleted_same_named_branch(tmp_path: Pat
     args = ("optimize", str(repo), "--python", PYTHON, "--domain", "cpu")
     first = run_bot(*args)
     assert first.returncode == 0, first.stderr[-2000:]
-    branch = _branch(repo)
+    branch = bot_branch(repo)
     assert "\tkeep\t" in git(repo, "show", f"{branch}:.codeflash/results.tsv")
     git(repo, "branch", "-D", branch)
     # the code changes in between: the old keep no longer applies (and its commit is gone)
@@ -87,7 +83,9 @@ def test_a_rerun_never_reports_rows_of_a_deleted_same_named_branch(tmp_path: Pat
     second = run_bot(*args)
     assert second.returncode == 0, second.stderr[-2000:]
     assert "0 kept" in second.stdout
-    files = git(repo, "ls-tree", "--name-only", f"{_branch(repo)}:.codeflash").splitlines()
+    files = git(repo, "ls-tree", "--name-only", f"{bot_branch(repo)}:.codeflash").splitlines()
     # no experiment ran, so no results.tsv: nothing was carried over from the deleted branch
-    assert "results.tsv" not in files, git(repo, "show", f"{_branch(repo)}:.codeflash/results.tsv")
+    assert "results.tsv" not in files, git(
+        repo, "show", f"{bot_branch(repo)}:.codeflash/results.tsv"
+    )
     assert "0 experiments" in second.stdout

@@ -15,7 +15,7 @@ from codeflash_bot.models import Candidate, Domain, Request, Target
 from codeflash_bot.session.setup import SetupInfo
 from codeflash_bot.session.state import parse_results
 
-from ..helpers import PYTHON, git, make_repo, snapshot
+from ..helpers import PYTHON, bot_branch, git, make_repo, snapshot
 
 pytestmark = pytest.mark.slow
 
@@ -82,7 +82,7 @@ class Ideas:
 def run(repo: Path, ideas, **request) -> list:
     config = Config(python=PYTHON, candidate_timeout=5)
     optimize(Request(repo=repo, domain=Domain.CPU, **request), config, proposers=[Ideas(ideas)])
-    branch = git(repo, "for-each-ref", "--format=%(refname:short)", "refs/heads/codeflash/")
+    branch = bot_branch(repo)
     return parse_results(git(repo, "show", f"{branch}:.codeflash/results.tsv") + "\n")
 
 
@@ -111,7 +111,7 @@ def test_hanging_candidate_is_a_crash_row_and_the_run_goes_on(tmp_path: Path) ->
     assert [r.status.value for r in rows] == ["crash", "keep"]
     assert "timed out" in rows[0].description
     assert snapshot(repo) == before
-    branch = git(repo, "for-each-ref", "--format=%(refname:short)", "refs/heads/codeflash/")
+    branch = bot_branch(repo)
     assert "(n - 1) * n" in git(repo, "show", f"{branch}:src/small/core.py")
 
 

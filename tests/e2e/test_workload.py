@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ..helpers import PYTHON, git, make_repo, run_bot, snapshot
+from ..helpers import PYTHON, bot_branch, git, make_repo, run_bot, snapshot
 from .test_bad_input import SMALL
 
 pytestmark = pytest.mark.slow
@@ -41,7 +41,7 @@ def test_workload_inputs_drive_the_run(tmp_path: Path) -> None:
         "python bench/workload.py",
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
-    branch = git(repo, "for-each-ref", "--format=%(refname:short)", "refs/heads/codeflash/")
+    branch = bot_branch(repo)
     rows = git(repo, "show", f"{branch}:.codeflash/results.tsv").splitlines()
     kept = [row for row in rows if "\tkeep\t" in row and "small.core:lowest" in row]
     assert kept, rows

@@ -25,8 +25,9 @@ import pickle
 import sys
 import threading
 
+from cf_harness_common import SYS_PATH_FILE
+
 _state = threading.local()
-SYS_PATH_FILE = "sys_path.json"
 
 
 _RECORDS: dict = {}  # target dir -> (seen digests, counters), shared by every module copy
