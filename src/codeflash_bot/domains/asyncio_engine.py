@@ -24,8 +24,8 @@ import libcst as cst
 
 from codeflash_bot.capture import corpus_dir
 from codeflash_bot.domains.base import Engine, EngineContext
-from codeflash_bot.domains.cpu import capture_for, crash_verdict, replay_gate, workable
-from codeflash_bot.measure.decide import judge
+from codeflash_bot.domains.cpu import capture_for, replay_gate, workable
+from codeflash_bot.measure.decide import Metric, crash_verdict, judge
 from codeflash_bot.measure.timing import select_inputs
 from codeflash_bot.models import (
     Candidate,
@@ -198,7 +198,7 @@ def figures(out: dict[str, Any]) -> str:
 
 class AsyncEngine(Engine):
     domain = Domain.ASYNC
-    metric = "seconds"
+    metric = Metric.SECONDS
     tools = ("pytest",)
 
     def __init__(self) -> None:

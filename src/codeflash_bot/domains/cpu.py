@@ -11,7 +11,8 @@ import libcst as cst
 from codeflash_bot.capture import capture_inputs, corpus_dir, count_inputs
 from codeflash_bot.domains.base import Engine, EngineContext
 from codeflash_bot.faults import checkpoint
-from codeflash_bot.measure.decide import judge
+from codeflash_bot.measure.decide import Metric, judge
+from codeflash_bot.measure.decide import crash_verdict as crash_verdict
 from codeflash_bot.measure.timing import measure, select_inputs
 from codeflash_bot.models import (
     Candidate,
@@ -173,14 +174,9 @@ def run_profile(ctx: EngineContext) -> CpuProfile:
     )
 
 
-def crash_verdict(exc: HarnessError) -> Verdict:
-    reason = Reason.TIMEOUT if exc.timed_out else Reason.HARNESS
-    return Verdict(status=Status.CRASH, reason=reason, detail=str(exc))
-
-
 class CpuEngine(Engine):
     domain = Domain.CPU
-    metric = "seconds"
+    metric = Metric.SECONDS
     tools = ("pytest", "pyinstrument")
 
     def find_targets(self, ctx: EngineContext, proposers: list[Proposer]) -> list[Target]:

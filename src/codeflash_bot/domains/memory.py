@@ -28,8 +28,18 @@ import libcst as cst
 
 from codeflash_bot.capture import corpus_dir, count_inputs
 from codeflash_bot.domains.base import Engine, EngineContext
-from codeflash_bot.domains.cpu import capture_for, crash_verdict, replay_gate, timing_once, workable
+from codeflash_bot.domains.cpu import capture_for, replay_gate, timing_once, workable
 from codeflash_bot.errors import BotError
+from codeflash_bot.measure.decide import MIN_SAVED_BYTES as MIN_SAVED_BYTES
+from codeflash_bot.measure.decide import (
+    Metric,
+    crash_verdict,
+    decide_peak,
+    human_bytes,
+    peak_reduction,
+    slowdown,
+    time_check,
+)
 from codeflash_bot.measure.timing import select_inputs
 from codeflash_bot.models import (
     Candidate,
@@ -57,7 +67,6 @@ SLOTS_INSTANCES = 20_000  # instances kept alive when measuring a `__slots__` ca
 # at least this often (counted by capture, which stops recording at MAX_CALLS) or MEM206 is not
 # measured at all; the synthetic SLOTS_INSTANCES figure would flatter a one-off object.
 SLOTS_MIN_CONSTRUCTIONS = 100
-MIN_SAVED_BYTES = 4096  # a smaller saving is real (tracemalloc is exact) but not worth a commit
 SLOTS_RULE = "MEM206"
 
 
@@ -105,7 +114,7 @@ def measure_peak(
         loops=1,
         per_call=0.0,
         inputs=[InputSize(pickled_bytes=b, shape=s) for b, s in pairs],
-        metric="peak_bytes",
+        metric=Metric.PEAK_BYTES,
     )
 
 
@@ -132,41 +141,9 @@ def _slots_slowdown(out: dict) -> float:
     return float(out["seconds_candidate"]) / base - 1.0 if base > 0 else 0.0
 
 
-def peak_reduction(m: Measurement) -> float:
-    """1 - candidate/baseline: 0.4 means the candidate peaks 40 % lower."""
-    return 1.0 - m.candidate / m.baseline if m.baseline > 0 else 0.0
-
-
-def slowdown(m: Measurement) -> float:
-    """candidate/baseline - 1 of a timing Measurement: 0.05 means 5 % slower."""
-    return m.candidate / m.baseline - 1.0 if m.baseline > 0 else 0.0
-
-
-def human_bytes(n: float) -> str:
-    for unit in ("B", "KiB", "MiB"):
-        if abs(n) < 1024 or unit == "MiB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n:.1f} GiB"  # pragma: no cover
-
-
-def decide_peak(peak: Measurement, floor_pct: float) -> str | None:
-    """None if the peak reduction clears floor, noise and MIN_SAVED_BYTES; else why not."""
-    need = max(floor_pct / 100.0, 3.0 * peak.aa_noise)
-    reduction = peak_reduction(peak)
-    saved = peak.baseline - peak.candidate
-    if reduction >= need and reduction > 0 and saved >= MIN_SAVED_BYTES:
-        return None
-    return (
-        f"peak {human_bytes(peak.baseline)} -> {human_bytes(peak.candidate)}"
-        f" ({-reduction * 100:+.1f}%; needs <= -{need * 100:.1f}% and"
-        f" >= {human_bytes(MIN_SAVED_BYTES)} saved; A/A {peak.aa_ratio:.3f})"
-    )
-
-
 class MemoryEngine(Engine):
     domain = Domain.MEMORY
-    metric = "peak_bytes"
+    metric = Metric.PEAK_BYTES
     tools = ("pytest",)
     optional_tools = ("memray",)  # installed by find_targets; tracemalloc when that fails
 
@@ -282,7 +259,7 @@ class MemoryEngine(Engine):
                 InputSize(pickled_bytes=b, shape=s)
                 for b, s in zip(out["sizes"], out["shapes"], strict=True)
             ],
-            metric="peak_bytes",
+            metric=Metric.PEAK_BYTES,
         )
         slower = _slots_slowdown(out)
         time_noise = abs(float(out["seconds_aa_ratio"]) - 1.0)
@@ -307,19 +284,9 @@ class MemoryEngine(Engine):
     def _time(
         self, ctx: EngineContext, candidate: Candidate, inputs: list[Path], mutates: bool
     ) -> Measurement:
-        """Interleaved timing (CPU engine's harness), retaken while its own A/A is too noisy
-        (up to 3 times, the quietest counts); a slowdown over the tolerance is re-measured once
-        and the smaller slowdown counts, so one noisy run neither keeps nor discards alone."""
-
+        """Interleaved timing (CPU engine's harness) judged by the shared `time_check`."""
         once = timing_once(ctx, candidate, inputs, mutates)
-
-        tries = [once()]
-        while len(tries) < 3 and tries[-1].aa_noise * 100 > ctx.config.max_aa_noise:
-            tries.append(once())
-        quietest = min(tries, key=lambda t: t.aa_noise)
-        if slowdown(quietest) * 100 <= ctx.config.memory_time_tolerance:
-            return quietest
-        return min(quietest, once(), key=slowdown)
+        return time_check(once, ctx.config.memory_time_tolerance, ctx.config.max_aa_noise)
 
     def score(self, ctx: EngineContext) -> DomainScore:
         """Share of the run's peak held by own functions a MEM rule applies to, in [0, 1].

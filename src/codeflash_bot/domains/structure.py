@@ -32,7 +32,7 @@ from pathlib import Path
 import libcst as cst
 
 from codeflash_bot.domains.base import Engine, EngineContext
-from codeflash_bot.measure.decide import judge
+from codeflash_bot.measure.decide import Metric, crash_verdict, judge
 from codeflash_bot.models import (
     Candidate,
     Domain,
@@ -313,7 +313,7 @@ def _aliases(tree: ast.Module) -> Counter:
 
 class StructureEngine(Engine):
     domain = Domain.STRUCTURE
-    metric = "import_seconds"
+    metric = Metric.IMPORT_SECONDS
     tools = ("pytest",)
 
     def __init__(self) -> None:
@@ -385,8 +385,7 @@ class StructureEngine(Engine):
 
                 verdict = judge(once, ctx.config.min_improvement, ctx.config.max_aa_noise)
         except HarnessError as exc:
-            reason = Reason.TIMEOUT if exc.timed_out else Reason.HARNESS
-            return Verdict(status=Status.CRASH, reason=reason, detail=str(exc))
+            return crash_verdict(exc)
         m = min(verdict.measurements, key=lambda x: x.gain)
         side = (
             f"import {target.module} in a fresh interpreter: {m.baseline * 1e3:.1f} ms ->"
@@ -507,5 +506,5 @@ def measure_import(ctx: EngineContext, target: Target, a: Path, b: Path) -> Meas
         rounds=ROUNDS,
         loops=1,
         per_call=best["A"],
-        metric="import_seconds",
+        metric=Metric.IMPORT_SECONDS,
     )
