@@ -60,6 +60,7 @@ class Reason(StrEnum):
     TOO_SLOW = "slower than the time tolerance"
     NOISY = "measurement too noisy to decide"
     NOT_BEST = "not better than the best kept candidate"
+    SCALE = "gain shrinks or flips as the input grows"
     TIMEOUT = "candidate timed out"
     HARNESS = "harness crashed"
 
@@ -146,6 +147,28 @@ class Measurement(Frozen):
         return abs(self.aa_ratio - 1.0)
 
 
+class RungResult(Frozen):
+    """One rung of a size ladder measured A/B/A': its size in words and as a number."""
+
+    size: str
+    n: float
+    measurement: Measurement
+    variant: str = ""
+
+
+class Scale(Frozen):
+    """How a candidate's effect grows with input size (measure.growth), smallest rung first."""
+
+    rungs: list[RungResult]
+    slope_before: float | None = None
+    slope_after: float | None = None
+    crossover: str = ""
+
+    @property
+    def sizes(self) -> str:
+        return ", ".join(r.size for r in self.rungs)
+
+
 class Verdict(Frozen):
     """The decision on one candidate, with the evidence for it."""
 
@@ -153,6 +176,7 @@ class Verdict(Frozen):
     reason: Reason
     detail: str = ""
     measurements: list[Measurement] = Field(default_factory=list)
+    scale: Scale | None = None
 
     @property
     def gain(self) -> float | None:

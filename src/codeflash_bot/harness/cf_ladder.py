@@ -1,0 +1,201 @@
+"""Build a size ladder from one captured call: which arguments carry size, and larger calls.
+
+Spec: {"file", "module", "qualname", "seed": path, "out_dir", "cap": s, "budget": s,
+"max_rungs": int, "out"}. An argument carries size when growing it alone makes the ORIGINAL
+slower (SIZE_BEARING x, measured). Rung k grows every size-bearing argument to rung k
+(cf_grow.py; distinct elements first, repeated when an element cannot be made distinct); the
+ladder stops at the first rung whose call takes more than `cap` seconds, raises, cannot be
+pickled, or when `budget` is spent. A repeated-element variant of the top rung is added when it
+differs (duplicates change dedupe/set behaviour). Rungs are written as new pickles in out_dir;
+the seed is never modified.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import gc
+import inspect
+import os
+import pickle
+import shutil
+import signal
+import sys
+import time
+
+from cf_grow import DISTINCT, REPEATED, describe, grow, size_of
+from cf_harness_common import (
+    SYS_PATH_FILE,
+    is_generator_function,
+    load_input,
+    load_original,
+    read_spec,
+    write_result,
+)
+
+SIZE_BEARING = 1.5  # growing an argument must make the original at least this much slower
+MIN_TIMED = 0.005  # loops per timing so one measurement lasts at least this long
+PROBE_RUNG = 2
+
+
+class _Overrun(Exception):
+    """One call took longer than the ladder's cap."""
+
+
+def _on_alarm(signum, frame):
+    raise _Overrun
+
+
+def _consumer(func):
+    if inspect.iscoroutinefunction(func):
+        return lambda *a, **k: asyncio.run(func(*a, **k))
+    if is_generator_function(func):
+        return lambda *a, **k: list(func(*a, **k))
+    return func
+
+
+def per_call(func, args: tuple, kwargs: dict, cap: float) -> float | None:
+    """Min seconds per call on fresh copies of the arguments; None past `cap` or on a raise."""
+    signal.signal(signal.SIGALRM, _on_alarm)
+    best = float("inf")
+    loops = 1
+    for _ in range(3):
+        copies = [copy.deepcopy((args, kwargs)) for _ in range(loops)]
+        gc.collect()
+        gc.disable()
+        signal.setitimer(signal.ITIMER_REAL, cap * loops + 0.05)
+        try:
+            start = time.perf_counter()
+            for a, k in copies:
+                func(*a, **k)
+            elapsed = (time.perf_counter() - start) / loops
+        except _Overrun:
+            return None
+        except Exception:
+            return None
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            gc.enable()
+        best = min(best, elapsed)
+        if best > cap:
+            return None
+        loops = max(1, min(1000, int(MIN_TIMED / max(best, 1e-7))))
+    return best
+
+
+def _grown(args, kwargs, keys, k, mode, workdir):
+    """(args, kwargs) with every key in `keys` grown to rung k, or None if one cannot be."""
+    args, kwargs = list(args), dict(kwargs)
+    for key in keys:
+        holder = args if isinstance(key, int) else kwargs
+        value = holder[key]
+        made = grow(value, k, mode, workdir)
+        if made is None and mode == DISTINCT:
+            made = grow(value, k, REPEATED, workdir)
+        if made is None:
+            return None
+        holder[key] = made
+    return tuple(args), kwargs
+
+
+def _keys(args, kwargs) -> list:
+    return list(range(len(args))) + list(kwargs)
+
+
+def size_bearing(func, args, kwargs, base: float, cap: float, workdir: str) -> list:
+    """The argument keys whose growth alone slows the original by SIZE_BEARING x."""
+    found = []
+    for key in _keys(args, kwargs):
+        grown = _grown(args, kwargs, [key], PROBE_RUNG, DISTINCT, workdir)
+        if grown is None:
+            continue
+        t = per_call(func, grown[0], grown[1], cap)
+        if t is None or t > SIZE_BEARING * base:
+            found.append(key)  # past the cap counts: the argument clearly carries the work
+    return found
+
+
+def _words(args, kwargs, keys) -> tuple[str, float]:
+    values = [(args if isinstance(k, int) else kwargs)[k] for k in keys]
+    return ", ".join(describe(v) for v in values), max(size_of(v) for v in values)
+
+
+def _save(path: str, args, kwargs) -> bool:
+    try:
+        blob = pickle.dumps({"args": list(args), "kwargs": kwargs})
+    except Exception:
+        return False
+    with open(path, "wb") as fh:
+        fh.write(blob)
+    return True
+
+
+def main() -> int:
+    spec = read_spec()
+    out_dir = spec["out_dir"]
+    os.makedirs(out_dir, exist_ok=True)
+    seed_dir = os.path.dirname(spec["seed"])
+    if os.path.isfile(os.path.join(seed_dir, SYS_PATH_FILE)):
+        shutil.copy(os.path.join(seed_dir, SYS_PATH_FILE), os.path.join(out_dir, SYS_PATH_FILE))
+    args, kwargs = load_input(spec["seed"])
+    _, original = load_original(spec["module"], spec["qualname"], spec.get("file"))
+    func = _consumer(original)
+    cap = float(spec["cap"])
+    deadline = time.monotonic() + float(spec["budget"])
+    result = {"keys": [], "rungs": [], "stopped": ""}
+    base = per_call(func, args, kwargs, cap)
+    if base is None:
+        result["stopped"] = "the captured call itself fails or exceeds the cap"
+        write_result(spec, result)
+        return 0
+    keys = size_bearing(func, args, kwargs, base, cap, out_dir)
+    result["keys"] = [str(k) for k in keys]
+    if not keys:
+        result["stopped"] = "no argument carries size"
+        write_result(spec, result)
+        return 0
+    words, n = _words(args, kwargs, keys)
+    result["seed"] = {"size": words, "n": n, "seconds": base}
+    top = None
+    for k in range(1, int(spec["max_rungs"]) + 1):
+        if time.monotonic() > deadline:
+            result["stopped"] = "ladder budget spent"
+            break
+        grown = _grown(args, kwargs, keys, k, DISTINCT, out_dir)
+        if grown is None:
+            result["stopped"] = "arguments cannot grow further"
+            break
+        t = per_call(func, grown[0], grown[1], cap)
+        if t is None:
+            result["stopped"] = f"rung {k} exceeds the {cap:g} s cap per call (or raises)"
+            break
+        path = os.path.join(out_dir, f"rung_{k:02d}.pkl")
+        if not _save(path, *grown):
+            result["stopped"] = "grown arguments cannot be pickled"
+            break
+        words, n = _words(grown[0], grown[1], keys)
+        result["rungs"].append({"path": path, "size": words, "n": n, "seconds": t, "k": k})
+        top = k
+    if top is not None:
+        _repeated_variant(func, args, kwargs, keys, top, cap, out_dir, result)
+    write_result(spec, result)
+    return 0
+
+
+def _repeated_variant(func, args, kwargs, keys, k, cap, out_dir, result) -> None:
+    """The top rung again with repeated elements, when that is a different input."""
+    distinct = _grown(args, kwargs, keys, k, DISTINCT, out_dir)
+    repeated = _grown(args, kwargs, keys, k, REPEATED, out_dir)
+    if repeated is None or distinct is None or repeated == distinct:
+        return
+    t = per_call(func, repeated[0], repeated[1], cap)
+    path = os.path.join(out_dir, f"rung_{k:02d}_repeated.pkl")
+    if t is None or not _save(path, *repeated):
+        return
+    words, n = _words(repeated[0], repeated[1], keys)
+    rung = {"path": path, "size": words + " repeated", "n": n, "seconds": t, "k": k}
+    result["rungs"].append(rung | {"variant": REPEATED})
+
+
+if __name__ == "__main__":
+    sys.exit(main())

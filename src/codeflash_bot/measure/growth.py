@@ -1,0 +1,139 @@
+"""The growth-aware keep rule: a candidate judged on every rung of a size ladder, any domain.
+
+Keep when (1) the candidate clears the floor and the noise bar (`decide.required_gain`) at the
+top rung, in every measurement taken there; (2) it never loses beyond noise at a rung where the
+original costs more than SMALL_COST (a loss on trivially fast inputs is reported as the
+crossover, not held against it); (3) its gain does not shrink as size grows: the speedup at the
+top must not fall below the best smaller rung's by more than SHRINK_TOLERANCE (or the noise)
+while the fitted trend of the speedup against size points down. A no-op fails (1) at every rung.
+Each side's growth is fitted as the log-log slope of cost against size ("~n² → ~n").
+"""
+
+from __future__ import annotations
+
+import math
+
+from codeflash_bot.measure.decide import clears, noise_bar, required_gain
+from codeflash_bot.models import Measurement, Reason, RungResult, Scale, Status, Verdict
+
+SMALL_COST = {"seconds": 2e-5, "peak_bytes": 64 * 1024}  # per call: below it, losses are noted
+LOSS_TOLERANCE = 0.05  # a loss is "beyond noise" when worse than this and the noise bar
+SHRINK_TOLERANCE = 0.25  # the top speedup may trail the best smaller one by this much
+_SUPERSCRIPTS = {2: "²", 3: "³", 4: "⁴"}
+
+
+def cost(m: Measurement) -> float:
+    """Per-call cost of the original side: seconds, or peak bytes in the memory domain."""
+    return m.baseline if m.metric == "peak_bytes" else m.per_call
+
+
+def speedup(m: Measurement) -> float:
+    """baseline / candidate: 2.0 is twice as fast (or half the peak)."""
+    return m.baseline / m.candidate if m.candidate > 0 else math.inf
+
+
+def slope(points: list[tuple[float, float]]) -> float | None:
+    """Least-squares slope of log(y) against log(x); None with fewer than two distinct sizes."""
+    pts = [(math.log(x), math.log(y)) for x, y in points if x > 0 and y > 0]
+    if len({x for x, _ in pts}) < 2:
+        return None
+    mx = sum(x for x, _ in pts) / len(pts)
+    my = sum(y for _, y in pts) / len(pts)
+    num = sum((x - mx) * (y - my) for x, y in pts)
+    den = sum((x - mx) ** 2 for x, _ in pts)
+    return num / den
+
+
+def growth_words(s: float | None) -> str:
+    """A fitted slope as a reader says it: "~n²", "~n", "~1", "~n^1.4"."""
+    if s is None:
+        return "?"
+    whole = round(s)
+    if abs(s - whole) > 0.2:
+        return f"~n^{s:.1f}"
+    if whole <= 0:
+        return "~1"
+    return "~n" if whole == 1 else f"~n{_SUPERSCRIPTS.get(whole, f'^{whole}')}"
+
+
+def fit(rungs: list[RungResult]) -> tuple[float | None, float | None]:
+    """(slope of the original, slope of the candidate) over rungs of distinct size."""
+    fitted = [r for r in rungs if not r.variant]
+    before = slope([(r.n, r.measurement.baseline) for r in fitted])
+    after = slope([(r.n, r.measurement.candidate) for r in fitted])
+    return before, after
+
+
+def _loses(m: Measurement) -> bool:
+    return m.gain < -max(LOSS_TOLERANCE, noise_bar(m))
+
+
+def _matters(m: Measurement) -> bool:
+    return cost(m) >= SMALL_COST.get(m.metric, 0.0)
+
+
+def crossover(rungs: list[RungResult]) -> str:
+    """Where small inputs get slower: "slower below list[640] (0.3x at int 10)", or ""."""
+    ordered = [r for r in rungs if not r.variant]
+    losing = [i for i, r in enumerate(ordered) if _loses(r.measurement)]
+    if not losing or losing[-1] == len(ordered) - 1:
+        return ""
+    worst = min((ordered[i] for i in losing), key=lambda r: speedup(r.measurement))
+    return (
+        f"slower below {ordered[losing[-1] + 1].size}"
+        f" ({speedup(worst.measurement):.2f}x at {worst.size})"
+    )
+
+
+def _table(rungs: list[RungResult]) -> str:
+    return ", ".join(f"{r.size} {speedup(r.measurement):.2f}x" for r in rungs)
+
+
+def judge_growth(rungs: list[RungResult], confirm: list[Measurement], floor_pct: float) -> Verdict:
+    """The verdict over a measured ladder (smallest rung first); `confirm` holds further
+    independent measurements of the top rung, each of which must clear the floor too."""
+    fitted = [r for r in rungs if not r.variant]
+    top = fitted[-1]
+    before, after = fit(rungs)
+    scale = Scale(rungs=rungs, slope_before=before, slope_after=after, crossover=crossover(rungs))
+    growth = f"growth {growth_words(before)} → {growth_words(after)}"
+    summary = f"sizes: {_table(rungs)}; {growth}"
+    if scale.crossover:
+        summary += f"; {scale.crossover}"
+    tops = [top.measurement, *confirm]
+
+    def verdict(status: Status, reason: Reason, why: str = "") -> Verdict:
+        detail = f"{why}; {summary}" if why else summary
+        return Verdict(status=status, reason=reason, detail=detail, measurements=tops, scale=scale)
+
+    for m in tops:
+        if not clears(m, floor_pct):
+            need = required_gain(m, floor_pct) * 100
+            why = f"at {top.size}: {m.gain * 100:+.1f}% (needs > {need:.1f}%)"
+            return verdict(Status.DISCARD, Reason.NOT_FASTER, why)
+    for r in rungs:
+        if _matters(r.measurement) and _loses(r.measurement):
+            why = f"loses at {r.size}: {speedup(r.measurement):.2f}x"
+            return verdict(Status.DISCARD, Reason.SCALE, why)
+    if why := _shrinks(fitted):
+        return verdict(Status.DISCARD, Reason.SCALE, why)
+    return verdict(Status.KEEP, Reason.KEPT)
+
+
+def _shrinks(fitted: list[RungResult]) -> str:
+    """Why the gain shrinks with size, or "" when it holds or grows."""
+    counted = [r for r in fitted if _matters(r.measurement)]
+    if len(counted) < 2:
+        return ""
+    top = counted[-1]
+    best = max(counted[:-1], key=lambda r: speedup(r.measurement))
+    allowed = 1 + max(SHRINK_TOLERANCE, noise_bar(top.measurement), noise_bar(best.measurement))
+    trend = slope([(r.n, speedup(r.measurement)) for r in counted])
+    if speedup(top.measurement) * allowed >= speedup(best.measurement):
+        return ""
+    if trend is not None and trend >= 0:
+        return ""
+    return (
+        f"gain shrinks with size: {speedup(best.measurement):.2f}x at {best.size},"
+        f" {speedup(top.measurement):.2f}x at {top.size}"
+    )

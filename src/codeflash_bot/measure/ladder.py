@@ -1,0 +1,121 @@
+"""Size ladders: larger calls derived from a captured one, so wins are judged at scale.
+
+The growth itself runs in the target's interpreter (harness/cf_ladder.py, cf_grow.py): the bot
+never unpickles user objects. A ladder is built once per target and reused for every candidate;
+its rungs are new pickles in their own directory, next to (never inside) the captured corpus.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from codeflash_bot.models import Target
+from codeflash_bot.sandbox import HarnessError, run_harness
+from codeflash_bot.session.setup import SetupInfo
+
+RUNG_CAP_SECONDS = 0.05  # the original may take at most this per call at the top rung
+LADDER_BUDGET_SECONDS = 20.0  # building one target's ladder (probing included)
+MAX_RUNGS = 4
+REPEATED = "repeated"
+
+
+class Rung(BaseModel):
+    """One larger call: its pickle, its size in words and as a number, the original's time."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: Path
+    size: str
+    n: float
+    seconds: float
+    variant: str = ""
+
+
+class Ladder(BaseModel):
+    """A target's rungs, smallest first (the seed is the captured call they grew from)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    seed: Rung | None = None
+    rungs: list[Rung] = []
+    size_args: list[str] = []
+    stopped: str = ""
+
+    @property
+    def directory(self) -> Path | None:
+        return self.rungs[0].path.parent if self.rungs else None
+
+    @property
+    def fitted(self) -> list[Rung]:
+        """Rungs that differ in size (the repeated-element variant is extra evidence)."""
+        return [r for r in self.rungs if r.variant != REPEATED]
+
+    @property
+    def top(self) -> Rung | None:
+        return self.fitted[-1] if self.fitted else None
+
+
+def ladder_dir(corpus_root: Path, target: Target) -> Path:
+    """A sibling of the corpus root, so captured inputs and grown ones never mix."""
+    slug = re.sub(r"[^A-Za-z0-9_]", "_", target.ref)
+    return corpus_root.parent / (corpus_root.name + "-ladders") / slug
+
+
+def build_ladder(
+    setup: SetupInfo,
+    root: Path,
+    target: Target,
+    seed: Path,
+    out_dir: Path,
+    *,
+    timeout: float,
+    memory_mb: int,
+    cap: float = RUNG_CAP_SECONDS,
+    budget: float = LADDER_BUDGET_SECONDS,
+    max_rungs: int = MAX_RUNGS,
+) -> Ladder:
+    """Grow `seed` (a captured input) into rungs under `out_dir` (emptied first).
+
+    A ladder that cannot be built (harness crash, no size-bearing argument) is an empty
+    Ladder whose `stopped` says why; callers fall back to the captured inputs alone.
+    """
+    shutil.rmtree(out_dir, ignore_errors=True)
+    out_dir.mkdir(parents=True)
+    spec = {
+        **target.harness_ref(root),
+        "seed": str(seed),
+        "out_dir": str(out_dir),
+        "cap": cap,
+        "budget": budget,
+        "max_rungs": max_rungs,
+    }
+    try:
+        out = run_harness(
+            "cf_ladder.py",
+            spec,
+            python=setup.python,
+            cwd=root,
+            env=setup.env(root),
+            timeout=min(timeout, budget * 3 + 30),
+            memory_mb=memory_mb,
+        )
+    except HarnessError as exc:
+        return Ladder(stopped=f"ladder not built: {exc}")
+    seed_rung = None
+    if "seed" in out:
+        seed_rung = Rung(path=seed, **out["seed"])
+    rungs = [
+        Rung(
+            path=Path(r["path"]),
+            size=r["size"],
+            n=r["n"],
+            seconds=r["seconds"],
+            variant=r.get("variant", ""),
+        )
+        for r in out["rungs"]
+    ]
+    return Ladder(seed=seed_rung, rungs=rungs, size_args=out["keys"], stopped=out["stopped"])

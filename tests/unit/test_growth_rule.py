@@ -1,0 +1,96 @@
+"""The growth-aware keep rule on synthetic measurement tables (measure.growth)."""
+
+from __future__ import annotations
+
+from codeflash_bot.measure.growth import growth_words, judge_growth, slope
+from codeflash_bot.models import Measurement, Reason, RungResult, Status
+
+FLOOR = 10.0
+
+
+def rung(n: int, before: float, after: float, aa: float = 1.01, size: str = "") -> RungResult:
+    m = Measurement(
+        baseline=before, candidate=after, aa_ratio=aa, rounds=15, loops=1, per_call=before
+    )
+    return RungResult(size=size or f"list[{n:,}]", n=n, measurement=m)
+
+
+def ladder(before, after) -> list[RungResult]:
+    sizes = [10, 40, 160, 640, 2560]
+    return [rung(n, before(n), after(n)) for n in sizes]
+
+
+def test_asymptotic_win_with_small_overhead_is_kept_and_reports_the_crossover() -> None:
+    # n² original, n candidate with a fixed 40 µs set-up: slower on tiny inputs, far faster at scale
+    rungs = ladder(lambda n: 1e-7 * n * n, lambda n: 4e-5 + 1e-7 * n)
+    verdict = judge_growth(rungs, [rungs[-1].measurement], FLOOR)
+    assert verdict.status is Status.KEEP
+    assert verdict.scale is not None
+    assert verdict.scale.crossover.startswith("slower below list[")
+    assert "list[10]" in verdict.scale.crossover  # where it is worst
+    assert growth_words(verdict.scale.slope_before) == "~n²"
+    assert "→" in verdict.detail
+
+
+def test_small_win_that_loses_at_scale_is_rejected() -> None:
+    # 2x faster on small inputs, but its cost grows faster: 0.5x at the top
+    rungs = ladder(lambda n: 1e-4 * n, lambda n: 5e-5 * n * (n / 160) ** 0.5)
+    assert rungs[0].measurement.gain > 1.0  # it does win small
+    verdict = judge_growth(rungs, [], FLOOR)
+    assert verdict.status is Status.DISCARD
+    assert "list[2,560] 0.50x" in verdict.detail
+
+
+def test_gain_that_flips_in_the_middle_is_rejected_even_if_the_top_wins() -> None:
+    rungs = [
+        rung(10, 1e-4, 5e-5),
+        rung(40, 4e-4, 8e-4),  # twice as slow where the original costs 400 µs
+        rung(160, 1.6e-3, 8e-4),
+    ]
+    verdict = judge_growth(rungs, [], FLOOR)
+    assert verdict.status is Status.DISCARD
+    assert verdict.reason is Reason.SCALE
+    assert "list[40]" in verdict.detail
+
+
+def test_gain_that_shrinks_with_size_is_rejected() -> None:
+    speedups = {10: 8.0, 40: 5.0, 160: 3.0, 640: 2.0, 2560: 1.3}
+    rungs = ladder(lambda n: 1e-4 * n, lambda n: 1e-4 * n / speedups[n])
+    verdict = judge_growth(rungs, [], FLOOR)
+    assert verdict.status is Status.DISCARD
+    assert verdict.reason is Reason.SCALE
+    assert "shrinks" in verdict.detail
+
+
+def test_constant_factor_win_is_kept() -> None:
+    rungs = ladder(lambda n: 1e-4 * n, lambda n: 5e-5 * n)
+    verdict = judge_growth(rungs, [rungs[-1].measurement], FLOOR)
+    assert verdict.status is Status.KEEP
+    assert verdict.scale is not None and verdict.scale.crossover == ""
+
+
+def test_no_op_is_rejected_at_every_rung() -> None:
+    rungs = ladder(lambda n: 1e-4 * n, lambda n: 1e-4 * n * 0.98)
+    for top in range(1, len(rungs) + 1):
+        verdict = judge_growth(rungs[:top], [], FLOOR)
+        assert verdict.status is Status.DISCARD
+        assert verdict.reason is Reason.NOT_FASTER
+
+
+def test_noise_raises_the_bar_at_the_top_rung() -> None:
+    rungs = [rung(10, 1e-4, 8e-5), rung(40, 4e-4, 3.2e-4, aa=1.12)]  # +25 % under 12 % A/A
+    assert judge_growth(rungs, [], FLOOR).status is Status.DISCARD
+
+
+def test_a_failing_confirmation_at_the_top_discards() -> None:
+    rungs = ladder(lambda n: 1e-4 * n, lambda n: 5e-5 * n)
+    again = rung(2560, 0.256, 0.25).measurement
+    assert judge_growth(rungs, [again], FLOOR).status is Status.DISCARD
+
+
+def test_slope_and_words() -> None:
+    assert slope([(10, 1.0)]) is None
+    assert abs(slope([(10, 1.0), (100, 100.0)]) - 2.0) < 1e-9  # type: ignore[operator]
+    assert growth_words(1.05) == "~n"
+    assert growth_words(0.02) == "~1"
+    assert growth_words(1.5) == "~n^1.5"
