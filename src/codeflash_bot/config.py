@@ -47,6 +47,15 @@ class Config(BaseModel):
         description="most a profiling/capture run of the suite may take; then a spread sample",
     )
     memory_limit_mb: int = Field(4096, alias="memory-limit-mb", gt=0)
+    ladder_seconds: float = Field(
+        90.0,
+        alias="ladder-seconds",
+        ge=0,
+        description="seconds a run may spend building size ladders (0: judge at captured sizes)",
+    )
+    ladder_cap_ms: float = Field(
+        20.0, alias="ladder-cap-ms", gt=0, description="the original's max ms per call at a rung"
+    )
     exclude: list[str] = Field(default_factory=list, description="glob patterns never optimized")
     benchmarks_root: str = Field("tests/benchmarks", alias="benchmarks-root")
     memory_time_tolerance: float = Field(

@@ -20,6 +20,7 @@ from codeflash_bot.domains.choice import decide
 from codeflash_bot.errors import BotError
 from codeflash_bot.faults import checkpoint
 from codeflash_bot.git import Git, open_repo
+from codeflash_bot.measure.evidence import SCALE_FILE, save_scale
 from codeflash_bot.models import (
     Candidate,
     Domain,
@@ -65,7 +66,7 @@ from codeflash_bot.session.workspace import (
 from codeflash_bot.verify.gate import BaselineGate, baseline_gate
 from codeflash_bot.verify.tests import TestRun, plan_tests, run_guard, run_tests
 
-STATE_FILES = (RESULTS, HANDOFF, LEARNINGS, SETUP, CONVENTIONS, EXPLANATIONS)
+STATE_FILES = (RESULTS, HANDOFF, LEARNINGS, SETUP, CONVENTIONS, EXPLANATIONS, SCALE_FILE)
 
 
 @dataclass
@@ -467,6 +468,8 @@ def _record(run: Run, candidate: Candidate, original: str) -> None:
     checkpoint("recorded")
     if candidate.explanation:
         save_explanation(ws.mirror, record.target, candidate.rule, candidate.explanation)
+    if verdict.scale is not None and verdict.status is Status.KEEP:
+        save_scale(ws.mirror, record.target, candidate.rule, verdict.scale)
     for proposer in run.proposers:
         if proposer.name == candidate.proposer and (
             feedback := getattr(proposer, "feedback", None)
@@ -548,9 +551,13 @@ def _commit_message(candidate: Candidate, verdict: Verdict, domain: Domain) -> s
     else:
         gains = ", ".join(f"{x.gain * 100:+.1f}%" for x in verdict.measurements)
         headline = f"{m.baseline / m.candidate:.2f}x faster"
+        where = f"{len(m.inputs)} largest captured inputs: {sizes}"
+        if verdict.scale is not None:
+            top = [r for r in verdict.scale.rungs if not r.variant][-1]
+            where = f"top rung {top.size} of the size ladder {verdict.scale.sizes}"
         measured = (
             f"{m.baseline * 1e6:.1f} us -> {m.candidate * 1e6:.1f} us per call-set"
-            f" ({len(m.inputs)} largest captured inputs: {sizes}); gains in"
+            f" ({where}); gains in"
             f" {len(verdict.measurements)} independent runs: {gains};"
             f" A/A noise {m.aa_noise * 100:.1f}%"
         )

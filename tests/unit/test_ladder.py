@@ -133,7 +133,7 @@ def seed(root: Path, name: str, args: list, kwargs: dict | None = None) -> Path:
 def ladder_for(root: Path, qualname: str, seed_path: Path, **kw):
     target = Target(file=Path("mod.py"), module="mod", qualname=qualname, lineno=1)
     out = ladder_dir(root.parent / "corpus", target)
-    return build_ladder(setup_for(), root, target, seed_path, out, timeout=120, memory_mb=0, **kw)
+    return build_ladder(setup_for(), root, target, [seed_path], out, timeout=120, memory_mb=0, **kw)
 
 
 def test_ladder_grows_only_the_argument_that_carries_the_work(tmp_path) -> None:
@@ -153,9 +153,17 @@ def test_ladder_grows_only_the_argument_that_carries_the_work(tmp_path) -> None:
     assert any(r.variant == "repeated" for r in ladder.rungs)
 
 
-def test_ladder_stops_at_the_time_cap(tmp_path) -> None:
+def test_ladder_stops_at_the_time_cap_and_grows_the_slowest_captured_call(tmp_path) -> None:
     root = project(tmp_path)
-    ladder = ladder_for(root, "fib", seed(root, "f", [12]), cap=0.02, max_rungs=10)
+    small = seed(root, "f", [1])
+    large = small.with_name("0002.pkl")
+    large.write_bytes(pickle.dumps({"args": [12], "kwargs": {}}))
+    target = Target(file=Path("mod.py"), module="mod", qualname="fib", lineno=1)
+    out = ladder_dir(root.parent / "corpus", target)
+    ladder = build_ladder(
+        setup_for(), root, target, [small, large], out, timeout=120, memory_mb=0, cap=0.02
+    )
+    assert ladder.seed is not None and ladder.seed.path == large
     assert ladder.fitted, ladder.stopped
     assert "cap" in ladder.stopped
     assert all(r.seconds <= 0.02 for r in ladder.rungs)

@@ -10,6 +10,7 @@ import libcst as cst
 
 from codeflash_bot.capture import capture_inputs, corpus_dir, count_inputs
 from codeflash_bot.domains.base import Engine, EngineContext
+from codeflash_bot.domains.scale import Ladders, judge_at_scale
 from codeflash_bot.faults import checkpoint
 from codeflash_bot.measure.decide import Metric, judge
 from codeflash_bot.measure.decide import crash_verdict as crash_verdict
@@ -31,6 +32,7 @@ from codeflash_bot.sandbox import HarnessError, current_deadline
 from codeflash_bot.verify.replay import replay
 
 STATIC_SCAN_SECONDS = 60.0
+LADDER_SEEDS = 64  # captured calls timed to pick the one a size ladder grows from
 
 
 def workable(ctx: EngineContext, profiled: list[Target], proposers: list[Proposer]) -> list[Target]:
@@ -174,10 +176,20 @@ def run_profile(ctx: EngineContext) -> CpuProfile:
     )
 
 
+def timing_at(
+    ctx: EngineContext, candidate: Candidate, mutates: bool
+) -> Callable[[list[Path]], Measurement]:
+    """`timing_once` for any call-set: what the growth-aware rule measures at each rung."""
+    return lambda inputs: timing_once(ctx, candidate, inputs, mutates)()
+
+
 class CpuEngine(Engine):
     domain = Domain.CPU
     metric = Metric.SECONDS
     tools = ("pytest", "pyinstrument")
+
+    def __init__(self) -> None:
+        self.ladders = Ladders()
 
     def find_targets(self, ctx: EngineContext, proposers: list[Proposer]) -> list[Target]:
         profile = run_profile(ctx)
@@ -215,6 +227,11 @@ class CpuEngine(Engine):
                 return failed
             checkpoint("replay")
             inputs = select_inputs(corpus_dir(ctx.corpus_root, candidate.target))
+            corpus = corpus_dir(ctx.corpus_root, candidate.target)
+            ladder = self.ladders.get(ctx, candidate.target, select_inputs(corpus, LADDER_SEEDS))
+            if ladder is not None and ladder.fitted:
+                measure_at = timing_at(ctx, candidate, mutates)
+                return judge_at_scale(ctx, candidate, ladder, inputs, measure_at)
             once = timing_once(ctx, candidate, inputs, mutates)
             return judge(once, ctx.config.min_improvement, ctx.config.max_aa_noise)
         except HarnessError as exc:

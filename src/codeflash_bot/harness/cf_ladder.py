@@ -1,6 +1,7 @@
-"""Build a size ladder from one captured call: which arguments carry size, and larger calls.
+"""Build a size ladder from a captured call: which arguments carry size, and larger calls.
 
-Spec: {"file", "module", "qualname", "seed": path, "out_dir", "cap": s, "budget": s,
+The seed is the captured call (of those given) on which the original takes longest.
+Spec: {"file", "module", "qualname", "seeds": [paths], "out_dir", "cap": s, "budget": s,
 "max_rungs": int, "out"}. An argument carries size when growing it alone makes the ORIGINAL
 slower (SIZE_BEARING x, measured). Rung k grows every size-bearing argument to rung k
 (cf_grow.py; distinct elements first, repeated when an element cannot be made distinct); the
@@ -134,20 +135,21 @@ def main() -> int:
     spec = read_spec()
     out_dir = spec["out_dir"]
     os.makedirs(out_dir, exist_ok=True)
-    seed_dir = os.path.dirname(spec["seed"])
+    seed_dir = os.path.dirname(spec["seeds"][0])
     if os.path.isfile(os.path.join(seed_dir, SYS_PATH_FILE)):
         shutil.copy(os.path.join(seed_dir, SYS_PATH_FILE), os.path.join(out_dir, SYS_PATH_FILE))
-    args, kwargs = load_input(spec["seed"])
     _, original = load_original(spec["module"], spec["qualname"], spec.get("file"))
     func = _consumer(original)
     cap = float(spec["cap"])
     deadline = time.monotonic() + float(spec["budget"])
     result = {"keys": [], "rungs": [], "stopped": ""}
-    base = per_call(func, args, kwargs, cap)
-    if base is None:
-        result["stopped"] = "the captured call itself fails or exceeds the cap"
+    picked = _slowest(func, spec["seeds"], cap)
+    if picked is None:
+        result["stopped"] = "every captured call fails or exceeds the cap"
         write_result(spec, result)
         return 0
+    seed, args, kwargs, base = picked
+    result["seed_path"] = seed
     keys = size_bearing(func, args, kwargs, base, cap, out_dir)
     result["keys"] = [str(k) for k in keys]
     if not keys:
@@ -180,6 +182,17 @@ def main() -> int:
         _repeated_variant(func, args, kwargs, keys, top, cap, out_dir, result)
     write_result(spec, result)
     return 0
+
+
+def _slowest(func, seeds: list, cap: float):
+    """(path, args, kwargs, seconds) of the captured call the original takes longest on."""
+    best = None
+    for path in seeds:
+        args, kwargs = load_input(path)
+        t = per_call(func, args, kwargs, cap)
+        if t is not None and (best is None or t > best[3]):
+            best = (path, args, kwargs, t)
+    return best
 
 
 def _repeated_variant(func, args, kwargs, keys, k, cap, out_dir, result) -> None:

@@ -12,8 +12,11 @@ Each side's growth is fitted as the log-log slope of cost against size ("~nÂ² â†
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 
-from codeflash_bot.measure.decide import clears, noise_bar, required_gain
+from codeflash_bot.measure.decide import clears, noise_bar, quietest, required_gain
 from codeflash_bot.models import Measurement, Reason, RungResult, Scale, Status, Verdict
 
 SMALL_COST = {"seconds": 2e-5, "peak_bytes": 64 * 1024}  # per call: below it, losses are noted
@@ -137,3 +140,42 @@ def _shrinks(fitted: list[RungResult]) -> str:
         f"gain shrinks with size: {speedup(best.measurement):.2f}x at {best.size},"
         f" {speedup(top.measurement):.2f}x at {top.size}"
     )
+
+
+@dataclass(frozen=True)
+class Step:
+    """One rung to measure: its inputs (a call-set), size in words and as a number."""
+
+    size: str
+    n: float
+    inputs: list[Path]
+    variant: str = ""
+
+
+def judge_ladder(
+    measure_at: Callable[[list[Path]], Measurement],
+    steps: list[Step],
+    floor_pct: float,
+    max_aa_noise_pct: float,
+    *,
+    noisy_retries: int = 1,
+) -> Verdict:
+    """Measure A/B/A' at every step (smallest first) and apply `judge_growth`.
+
+    The top rung is measured first: a candidate that does not clear the floor there is
+    discarded without measuring the rest (no-ops and losers cost one measurement). Otherwise
+    every other rung is measured and the top once more, independently (the second run of
+    `decide.judge`).
+    """
+
+    def at(step: Step) -> RungResult:
+        m = quietest(lambda: measure_at(step.inputs), max_aa_noise_pct, 1 + noisy_retries)
+        return RungResult(size=step.size, n=step.n, measurement=m, variant=step.variant)
+
+    top_step = [s for s in steps if not s.variant][-1]
+    top = at(top_step)
+    if not clears(top.measurement, floor_pct):
+        return judge_growth([top], [], floor_pct)
+    rungs = [top if s is top_step else at(s) for s in steps]
+    again = quietest(lambda: measure_at(top_step.inputs), max_aa_noise_pct, 1 + noisy_retries)
+    return judge_growth(rungs, [again], floor_pct)

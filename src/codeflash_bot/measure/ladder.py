@@ -69,7 +69,7 @@ def build_ladder(
     setup: SetupInfo,
     root: Path,
     target: Target,
-    seed: Path,
+    seeds: list[Path],
     out_dir: Path,
     *,
     timeout: float,
@@ -78,7 +78,7 @@ def build_ladder(
     budget: float = LADDER_BUDGET_SECONDS,
     max_rungs: int = MAX_RUNGS,
 ) -> Ladder:
-    """Grow `seed` (a captured input) into rungs under `out_dir` (emptied first).
+    """Grow the slowest of `seeds` (captured inputs) into rungs under `out_dir` (emptied first).
 
     A ladder that cannot be built (harness crash, no size-bearing argument) is an empty
     Ladder whose `stopped` says why; callers fall back to the captured inputs alone.
@@ -87,7 +87,7 @@ def build_ladder(
     out_dir.mkdir(parents=True)
     spec = {
         **target.harness_ref(root),
-        "seed": str(seed),
+        "seeds": [str(p) for p in seeds],
         "out_dir": str(out_dir),
         "cap": cap,
         "budget": budget,
@@ -107,7 +107,7 @@ def build_ladder(
         return Ladder(stopped=f"ladder not built: {exc}")
     seed_rung = None
     if "seed" in out:
-        seed_rung = Rung(path=seed, **out["seed"])
+        seed_rung = Rung(path=Path(out["seed_path"]), **out["seed"])
     rungs = [
         Rung(
             path=Path(r["path"]),

@@ -15,7 +15,8 @@ from rich.table import Table
 
 from codeflash_bot.errors import BotError
 from codeflash_bot.git import Git
-from codeflash_bot.models import Domain, ExperimentRecord, Frozen, Status
+from codeflash_bot.measure.evidence import SCALE_FILE, parse_scales, scale_key
+from codeflash_bot.models import Domain, ExperimentRecord, Frozen, Scale, Status
 from codeflash_bot.propose.llm.explanations import EXPLANATIONS
 from codeflash_bot.propose.rule import DOC_HEADINGS
 from codeflash_bot.session.state import RESULTS, STATE_DIR, parse_results
@@ -51,6 +52,7 @@ class KeptOptimization(Frozen):
     summary: str
     description: str
     explanation: str = ""
+    scale: Scale | None = None  # the size ladder it was kept on (measure/evidence.py)
 
     @property
     def func_slug(self) -> str:
@@ -127,6 +129,7 @@ def inventory(git: Git, head: str, base: str | None = None) -> list[KeptOptimiza
     records = read_results_at(git, head)
     on_branch = _commits_between(git, base, head)
     explanations = _explanations_at(git, head)
+    scales = _scales_at(git, head)
     out: list[KeptOptimization] = []
     for rec in records:
         if rec.status is not Status.KEEP or rec.commit in ("", "-"):
@@ -156,6 +159,7 @@ def inventory(git: Git, head: str, base: str | None = None) -> list[KeptOptimiza
                 explanation=explanations.get(
                     f"{rec.target}|{rec.description.split(' ', 1)[0]}", ""
                 ),
+                scale=scales.get(scale_key(rec.target, rec.description.split(" ", 1)[0])),
             )
         )
     return out
@@ -171,6 +175,12 @@ def _explanations_at(git: Git, head: str) -> dict[str, str]:
     except json.JSONDecodeError:
         return {}
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def _scales_at(git: Git, head: str) -> dict[str, Scale]:
+    """`.codeflash/scale.json` at `head` (size ladders of kept experiments), or {}."""
+    proc = git.run("show", f"{head}:.codeflash/{SCALE_FILE}", check=False)
+    return parse_scales(proc.stdout) if proc.returncode == 0 else {}
 
 
 def _commits_between(git: Git, base: str | None, head: str) -> set[str]:

@@ -20,6 +20,7 @@ from codeflash_bot.models import Domain, Frozen
 from codeflash_bot.prep.benchgen import GeneratedBenchmark
 from codeflash_bot.prep.compare import CompareResult, fmt_bytes, fmt_seconds
 from codeflash_bot.prep.inventory import KeptOptimization, rule_info
+from codeflash_bot.prep.scale_view import scale_markdown
 from codeflash_bot.prep.target_env import TargetEnv, Timeout, run_python
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -54,6 +55,7 @@ class OptimizationView(Frozen):
     measured: str
     benchmark: str
     compare: str
+    scale: str = ""
 
 
 class BodyView(Frozen):
@@ -275,6 +277,7 @@ def optimization_view(
         measured=loop_measured(item),
         benchmark=benchmark,
         compare=compare_text,
+        scale=scale_markdown(item.scale, memory=memory),
     )
 
 

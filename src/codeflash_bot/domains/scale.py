@@ -1,0 +1,103 @@
+"""Judging a candidate at scale: a size ladder per target, behaviour and the rule on every rung.
+
+Shared by the engines that replay captured calls (CPU, memory): the ladder is built once per
+target (measure.ladder) within the run's `ladder-seconds`, the candidate must behave the same on
+every rung (the replay harness on the ladder's directory), and `measure.growth.judge_ladder`
+decides. With no ladder (nothing carries size, budget spent) the engine's captured-input rule
+applies unchanged.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from codeflash_bot.domains.base import EngineContext
+from codeflash_bot.measure.growth import Step, judge_ladder
+from codeflash_bot.measure.ladder import Ladder, build_ladder, ladder_dir
+from codeflash_bot.models import Candidate, Measurement, Reason, Status, Target, Verdict
+from codeflash_bot.verify.replay import replay
+
+LADDER_TIMEOUT = 120.0
+
+
+class Ladders:
+    """The run's ladders by target ref, and the seconds spent building them."""
+
+    def __init__(self) -> None:
+        self.built: dict[str, Ladder] = {}
+        self.spent = 0.0
+
+    def get(self, ctx: EngineContext, target: Target, captured: list[Path]) -> Ladder | None:
+        """The target's ladder (built on first use from the captured input it is slowest on)."""
+        if target.ref in self.built:
+            return self.built[target.ref]
+        left = ctx.config.ladder_seconds - self.spent
+        if not captured or left <= 1.0:
+            return None
+        start = time.monotonic()
+        ladder = build_ladder(
+            ctx.setup,
+            ctx.project,
+            target,
+            captured,
+            ladder_dir(ctx.corpus_root, target),
+            timeout=min(ctx.config.candidate_timeout, LADDER_TIMEOUT),
+            memory_mb=ctx.config.memory_limit_mb,
+            cap=ctx.config.ladder_cap_ms / 1000.0,
+            budget=min(left, 20.0),
+        )
+        self.spent += time.monotonic() - start
+        self.built[target.ref] = ladder
+        if ladder.fitted:
+            sizes = ", ".join(r.size for r in ladder.rungs)
+            ctx.reporter.note(f"size ladder for {target.ref}: {sizes}")
+        return ladder
+
+
+def steps(ladder: Ladder, captured: list[Path]) -> list[Step]:
+    """The captured call-set as the first rung, then the ladder's grown calls."""
+    assert ladder.seed is not None
+    first = Step(size=f"{ladder.seed.size} (captured)", n=ladder.seed.n, inputs=captured)
+    grown = [Step(size=r.size, n=r.n, inputs=[r.path], variant=r.variant) for r in ladder.rungs]
+    return [first, *grown]
+
+
+def behaves_at_scale(ctx: EngineContext, candidate: Candidate, ladder: Ladder) -> Verdict | None:
+    """A BEHAVIOUR discard when the candidate differs from the original on a grown input."""
+    if ladder.directory is None:
+        return None
+    result = replay(
+        ctx.setup,
+        ctx.project,
+        candidate.target,
+        candidate.source,
+        ladder.directory,
+        timeout=ctx.config.candidate_timeout,
+        memory_mb=ctx.config.memory_limit_mb,
+    )
+    if not result.mismatches:
+        return None
+    first = result.mismatches[0]
+    detail = f"grown input {first['input']}: {first['detail']}"
+    return Verdict(status=Status.DISCARD, reason=Reason.BEHAVIOUR, detail=detail)
+
+
+def judge_at_scale(
+    ctx: EngineContext,
+    candidate: Candidate,
+    ladder: Ladder,
+    captured: list[Path],
+    measure_at: Callable[[list[Path]], Measurement],
+) -> Verdict:
+    """Behaviour on every rung, then the growth-aware rule over the measured ladder."""
+    failed = behaves_at_scale(ctx, candidate, ladder)
+    if failed is not None:
+        return failed
+    return judge_ladder(
+        measure_at,
+        steps(ladder, captured),
+        ctx.config.min_improvement,
+        ctx.config.max_aa_noise,
+    )
