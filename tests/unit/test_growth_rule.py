@@ -94,3 +94,11 @@ def test_slope_and_words() -> None:
     assert growth_words(1.05) == "~n"
     assert growth_words(0.02) == "~1"
     assert growth_words(1.5) == "~n^1.5"
+
+
+def test_a_tenfold_loss_on_a_noisy_trivial_rung_is_still_reported_as_the_crossover() -> None:
+    rungs = [rung(6, 8e-6, 8e-5, aa=1.57, size="int 6"), rung(9, 6e-5, 5e-6), rung(14, 2e-3, 7e-6)]
+    verdict = judge_growth(rungs, [], FLOOR)
+    assert verdict.status is Status.KEEP
+    assert verdict.scale is not None
+    assert verdict.scale.crossover == "slower below list[9] (0.10x at int 6)"

@@ -73,7 +73,7 @@ def test_a_file_argument_becomes_a_larger_temporary_copy(tmp_path) -> None:
     work.mkdir()
     grown = grow_mod.grow(str(original), 2, grow_mod.DISTINCT, str(work))
     assert isinstance(grown, str) and Path(grown).parent == work
-    assert Path(grown).read_text(encoding="utf-8").count("\n") == 3 * 16
+    assert Path(grown).read_text(encoding="utf-8").count("\n") == 3 * 16**2
     assert original.read_text(encoding="utf-8") == "a\nb\nc"
     as_path = grow_mod.grow(original, 1, grow_mod.DISTINCT, str(work))
     assert isinstance(as_path, Path)
@@ -143,10 +143,11 @@ def test_ladder_grows_only_the_argument_that_carries_the_work(tmp_path) -> None:
     ladder = ladder_for(root, "quadratic", path, cap=0.05, max_rungs=3)
     assert ladder.size_args == ["0"]
     sizes = [r.n for r in ladder.fitted]
-    assert sizes == sorted(sizes) and sizes[0] > 20
-    assert [r.size for r in ladder.fitted][:2] == ["list[80]", "list[320]"]
-    assert all(r.path.parent == ladder.directory for r in ladder.rungs)
-    assert ladder.directory != path.parent
+    assert sizes == sorted(sizes) and sizes[0] == 20 and sizes[1] > 20
+    assert [r.size for r in ladder.fitted][:3] == ["list[20] (captured)", "list[80]", "list[320]"]
+    assert ladder.rungs[0].path == path
+    assert all(r.path.parent == ladder.grown_dir for r in ladder.rungs[1:])
+    assert ladder.grown_dir != path.parent
     assert path.read_bytes() == blob  # the captured original is untouched
     top = pickle.loads(ladder.fitted[-1].path.read_bytes())
     assert top["args"][1] == "tag"
@@ -163,11 +164,11 @@ def test_ladder_stops_at_the_time_cap_and_grows_the_slowest_captured_call(tmp_pa
     ladder = build_ladder(
         setup_for(), root, target, [small, large], out, timeout=120, memory_mb=0, cap=0.02
     )
-    assert ladder.seed is not None and ladder.seed.path == large
-    assert ladder.fitted, ladder.stopped
+    assert ladder.rungs[0].path == large
+    assert ladder.usable, ladder.stopped
     assert "cap" in ladder.stopped
     assert all(r.seconds <= 0.02 for r in ladder.rungs)
-    assert ladder.fitted[0].size == "int 18"
+    assert [r.size for r in ladder.fitted[:2]] == ["int 12 (captured)", "int 18"]
 
 
 def test_ladder_of_a_function_whose_time_does_not_grow_is_empty(tmp_path) -> None:
@@ -182,6 +183,27 @@ def test_ladder_of_a_file_reader_grows_a_copy_of_the_file(tmp_path) -> None:
     data = root / "lines.txt"
     data.write_text("one\ntwo\nthree\n" * 50, encoding="utf-8")
     ladder = ladder_for(root, "line_count", seed(root, "l", [str(data)]), max_rungs=3)
-    assert ladder.fitted, ladder.stopped
+    assert ladder.usable, ladder.stopped
     assert ladder.fitted[-1].size.startswith("file ")
     assert data.read_text(encoding="utf-8") == "one\ntwo\nthree\n" * 50
+
+
+def test_captured_calls_past_the_cap_are_the_ladder_themselves(tmp_path) -> None:
+    root = project(tmp_path)
+    first = seed(root, "big", [list(range(5))])
+    paths = [first]
+    for i, n in enumerate([40, 400, 3000], start=2):
+        paths.append(first.with_name(f"{i:04d}.pkl"))
+        paths[-1].write_bytes(pickle.dumps({"args": [list(range(n)), "t"], "kwargs": {}}))
+    first.write_bytes(pickle.dumps({"args": [list(range(5)), "t"], "kwargs": {}}))
+    target = Target(file=Path("mod.py"), module="mod", qualname="quadratic", lineno=1)
+    out = ladder_dir(root.parent / "corpus", target)
+    ladder = build_ladder(setup_for(), root, target, paths, out, timeout=120, memory_mb=0, cap=0.02)
+    assert "already reach the cap" in ladder.stopped
+    assert [r.size for r in ladder.rungs] == [
+        "list[5] (captured)",
+        "list[40] (captured)",
+        "list[400] (captured)",
+        "list[3,000] (captured)",
+    ]
+    assert ladder.grown_dir is None and ladder.usable

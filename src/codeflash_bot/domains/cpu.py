@@ -229,9 +229,9 @@ class CpuEngine(Engine):
             inputs = select_inputs(corpus_dir(ctx.corpus_root, candidate.target))
             corpus = corpus_dir(ctx.corpus_root, candidate.target)
             ladder = self.ladders.get(ctx, candidate.target, select_inputs(corpus, LADDER_SEEDS))
-            if ladder is not None and ladder.fitted:
+            if ladder is not None and ladder.usable:
                 measure_at = timing_at(ctx, candidate, mutates)
-                return judge_at_scale(ctx, candidate, ladder, inputs, measure_at)
+                return judge_at_scale(ctx, candidate, ladder, measure_at)
             once = timing_once(ctx, candidate, inputs, mutates)
             return judge(once, ctx.config.min_improvement, ctx.config.max_aa_noise)
         except HarnessError as exc:

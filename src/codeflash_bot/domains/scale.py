@@ -50,30 +50,27 @@ class Ladders:
         )
         self.spent += time.monotonic() - start
         self.built[target.ref] = ladder
-        if ladder.fitted:
+        if ladder.usable:
             sizes = ", ".join(r.size for r in ladder.rungs)
             ctx.reporter.note(f"size ladder for {target.ref}: {sizes}")
         return ladder
 
 
-def steps(ladder: Ladder, captured: list[Path]) -> list[Step]:
-    """The captured call-set as the first rung, then the ladder's grown calls."""
-    assert ladder.seed is not None
-    first = Step(size=f"{ladder.seed.size} (captured)", n=ladder.seed.n, inputs=captured)
-    grown = [Step(size=r.size, n=r.n, inputs=[r.path], variant=r.variant) for r in ladder.rungs]
-    return [first, *grown]
+def steps(ladder: Ladder) -> list[Step]:
+    """Each rung as a one-call step, smallest first."""
+    return [Step(size=r.size, n=r.n, inputs=[r.path], variant=r.variant) for r in ladder.rungs]
 
 
 def behaves_at_scale(ctx: EngineContext, candidate: Candidate, ladder: Ladder) -> Verdict | None:
     """A BEHAVIOUR discard when the candidate differs from the original on a grown input."""
-    if ladder.directory is None:
+    if ladder.grown_dir is None:
         return None
     result = replay(
         ctx.setup,
         ctx.project,
         candidate.target,
         candidate.source,
-        ladder.directory,
+        ladder.grown_dir,
         timeout=ctx.config.candidate_timeout,
         memory_mb=ctx.config.memory_limit_mb,
     )
@@ -88,7 +85,6 @@ def judge_at_scale(
     ctx: EngineContext,
     candidate: Candidate,
     ladder: Ladder,
-    captured: list[Path],
     measure_at: Callable[[list[Path]], Measurement],
 ) -> Verdict:
     """Behaviour on every rung, then the growth-aware rule over the measured ladder."""
@@ -97,7 +93,7 @@ def judge_at_scale(
         return failed
     return judge_ladder(
         measure_at,
-        steps(ladder, captured),
+        steps(ladder),
         ctx.config.min_improvement,
         ctx.config.max_aa_noise,
     )

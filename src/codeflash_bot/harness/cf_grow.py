@@ -6,7 +6,7 @@ stay exactly as recorded.
 
 Growth at rung k (k >= 1): containers and strings get SEQ_FACTOR**k times their elements, a work-
 bounding int is multiplied by INT_FACTOR**k (at least +k), a path to an existing file becomes a
-temporary copy whose content is repeated SEQ_FACTOR**k times. Containers grow in two ways because
+temporary copy whose content is repeated FILE_FACTOR**k times. Containers grow in two ways because
 duplicates change what dedupe/set/dict code does: DISTINCT adds elements like their own but
 different (ints shifted past the range, strings suffixed), REPEATED repeats them as they are.
 """
@@ -18,6 +18,7 @@ import os
 import pathlib
 
 SEQ_FACTOR = 4
+FILE_FACTOR = 16  # a captured file is usually tiny next to its per-call overhead (open, decode)
 INT_FACTOR = 1.5
 MAX_INT = 1_000_000  # larger ints are ids, seeds or sizes in bytes, not work bounds we can grow
 MAX_PATH_CHARS = 4096
@@ -44,7 +45,7 @@ def grow(value: object, k: int, mode: str, workdir: str) -> object | None:
         return copy.deepcopy(value)
     times = SEQ_FACTOR**k
     if is_file_arg(value):
-        return _grown_file(value, times, k, workdir)
+        return _grown_file(value, FILE_FACTOR**k, k, workdir)
     if isinstance(value, bool):
         return None
     if isinstance(value, int):

@@ -1,6 +1,8 @@
 """Build a size ladder from a captured call: which arguments carry size, and larger calls.
 
-The seed is the captured call (of those given) on which the original takes longest.
+The seed is the captured call (of those given) on which the original takes longest; it is the
+first rung. When some captured call already takes more than the cap, nothing is grown: the
+captured calls of distinct sizes are the rungs.
 Spec: {"file", "module", "qualname", "seeds": [paths], "out_dir", "cap": s, "budget": s,
 "max_rungs": int, "out"}. An argument carries size when growing it alone makes the ORIGINAL
 slower (SIZE_BEARING x, measured). Rung k grows every size-bearing argument to rung k
@@ -37,6 +39,7 @@ from cf_harness_common import (
 SIZE_BEARING = 1.5  # growing an argument must make the original at least this much slower
 MIN_TIMED = 0.005  # loops per timing so one measurement lasts at least this long
 PROBE_RUNG = 2
+OVER = float("inf")  # a call that ran past the cap
 
 
 class _Overrun(Exception):
@@ -56,9 +59,9 @@ def _consumer(func):
 
 
 def per_call(func, args: tuple, kwargs: dict, cap: float) -> float | None:
-    """Min seconds per call on fresh copies of the arguments; None past `cap` or on a raise."""
+    """Min seconds per call on fresh copies of the arguments: OVER past `cap`, None on a raise."""
     signal.signal(signal.SIGALRM, _on_alarm)
-    best = float("inf")
+    best = OVER
     loops = 1
     for _ in range(3):
         copies = [copy.deepcopy((args, kwargs)) for _ in range(loops)]
@@ -71,7 +74,7 @@ def per_call(func, args: tuple, kwargs: dict, cap: float) -> float | None:
                 func(*a, **k)
             elapsed = (time.perf_counter() - start) / loops
         except _Overrun:
-            return None
+            return OVER
         except Exception:
             return None
         finally:
@@ -79,7 +82,7 @@ def per_call(func, args: tuple, kwargs: dict, cap: float) -> float | None:
             gc.enable()
         best = min(best, elapsed)
         if best > cap:
-            return None
+            return OVER
         loops = max(1, min(1000, int(MIN_TIMED / max(best, 1e-7))))
     return best
 
@@ -111,7 +114,7 @@ def size_bearing(func, args, kwargs, base: float, cap: float, workdir: str) -> l
         if grown is None:
             continue
         t = per_call(func, grown[0], grown[1], cap)
-        if t is None or t > SIZE_BEARING * base:
+        if t is not None and t > SIZE_BEARING * base:
             found.append(key)  # past the cap counts: the argument clearly carries the work
     return found
 
@@ -141,23 +144,31 @@ def main() -> int:
     _, original = load_original(spec["module"], spec["qualname"], spec.get("file"))
     func = _consumer(original)
     cap = float(spec["cap"])
-    deadline = time.monotonic() + float(spec["budget"])
     result = {"keys": [], "rungs": [], "stopped": ""}
-    picked = _slowest(func, spec["seeds"], cap)
-    if picked is None:
-        result["stopped"] = "every captured call fails or exceeds the cap"
-        write_result(spec, result)
-        return 0
-    seed, args, kwargs, base = picked
-    result["seed_path"] = seed
+    timed = _timed_seeds(func, spec["seeds"], cap)
+    if not timed:
+        result["stopped"] = "every captured call raises"
+    elif any(t == OVER for *_, t in timed):
+        result["rungs"] = _captured_rungs(timed, int(spec["max_rungs"]))
+        result["stopped"] = "captured calls already reach the cap: the ladder is made of them"
+    else:
+        _grow_ladder(func, max(timed, key=lambda s: s[3]), spec, out_dir, result)
+    write_result(spec, result)
+    return 0
+
+
+def _grow_ladder(func, seed, spec: dict, out_dir: str, result: dict) -> None:
+    """Rungs grown from `seed` (path, args, kwargs, seconds), the seed itself first."""
+    path, args, kwargs, base = seed
+    cap = float(spec["cap"])
+    deadline = time.monotonic() + float(spec["budget"])
     keys = size_bearing(func, args, kwargs, base, cap, out_dir)
     result["keys"] = [str(k) for k in keys]
     if not keys:
         result["stopped"] = "no argument carries size"
-        write_result(spec, result)
-        return 0
+        return
     words, n = _words(args, kwargs, keys)
-    result["seed"] = {"size": words, "n": n, "seconds": base}
+    result["rungs"].append({"path": path, "size": f"{words} (captured)", "n": n, "seconds": base})
     top = None
     for k in range(1, int(spec["max_rungs"]) + 1):
         if time.monotonic() > deadline:
@@ -168,31 +179,67 @@ def main() -> int:
             result["stopped"] = "arguments cannot grow further"
             break
         t = per_call(func, grown[0], grown[1], cap)
-        if t is None:
+        if t is None or t == OVER:
             result["stopped"] = f"rung {k} exceeds the {cap:g} s cap per call (or raises)"
             break
-        path = os.path.join(out_dir, f"rung_{k:02d}.pkl")
-        if not _save(path, *grown):
+        rung_path = os.path.join(out_dir, f"rung_{k:02d}.pkl")
+        if not _save(rung_path, *grown):
             result["stopped"] = "grown arguments cannot be pickled"
             break
         words, n = _words(grown[0], grown[1], keys)
-        result["rungs"].append({"path": path, "size": words, "n": n, "seconds": t, "k": k})
+        result["rungs"].append({"path": rung_path, "size": words, "n": n, "seconds": t})
         top = k
     if top is not None:
         _repeated_variant(func, args, kwargs, keys, top, cap, out_dir, result)
-    write_result(spec, result)
-    return 0
 
 
-def _slowest(func, seeds: list, cap: float):
-    """(path, args, kwargs, seconds) of the captured call the original takes longest on."""
-    best = None
+def _timed_seeds(func, seeds: list, cap: float) -> list:
+    """(path, args, kwargs, seconds) of every captured call that does not raise."""
+    out = []
     for path in seeds:
         args, kwargs = load_input(path)
         t = per_call(func, args, kwargs, cap)
-        if t is not None and (best is None or t > best[3]):
-            best = (path, args, kwargs, t)
-    return best
+        if t is not None:
+            out.append((path, args, kwargs, t))
+    return out
+
+
+def _captured_rungs(timed: list, max_rungs: int) -> list:
+    """Captured calls of distinct sizes as rungs, smallest first: inputs that already reach the
+    cap need no growth, but the smaller ones the program also makes still count."""
+    first = timed[0]
+    keys = [k for k in _keys(first[1], first[2]) if _varies(timed, k)]
+    if not keys:
+        return []
+    by_size: dict = {}
+    for path, args, kwargs, t in timed:
+        words, n = _words(args, kwargs, keys)
+        if words not in by_size or t > by_size[words]["t"]:
+            by_size[words] = {"path": path, "size": f"{words} (captured)", "n": n, "t": t}
+    rungs = sorted(by_size.values(), key=lambda r: (r["n"], r["t"]))
+    if len(rungs) > max_rungs + 1:
+        picks = sorted({round(i * (len(rungs) - 1) / max_rungs) for i in range(max_rungs + 1)})
+        rungs = [rungs[i] for i in picks]
+    out = []
+    for r in rungs:
+        t = r.pop("t")
+        out.append(r | {"seconds": -1.0 if t == OVER else t})
+    return out
+
+
+def _varies(timed: list, key) -> bool:
+    """Whether argument `key` is present in every captured call, with sizes that differ."""
+    values = []
+    for _, args, kwargs, _ in timed:
+        if isinstance(key, int):
+            if key >= len(args):
+                return False
+            values.append(args[key])
+        elif key in kwargs:
+            values.append(kwargs[key])
+        else:
+            return False
+    return len({size_of(v) for v in values}) > 1
 
 
 def _repeated_variant(func, args, kwargs, keys, k, cap, out_dir, result) -> None:

@@ -68,7 +68,9 @@ def fit(rungs: list[RungResult]) -> tuple[float | None, float | None]:
 
 
 def _loses(m: Measurement) -> bool:
-    return m.gain < -max(LOSS_TOLERANCE, noise_bar(m))
+    """The candidate costs more than the original by more than the tolerance and the noise."""
+    slower = m.candidate / m.baseline - 1.0 if m.baseline > 0 else 0.0
+    return slower > max(LOSS_TOLERANCE, noise_bar(m))
 
 
 def _matters(m: Measurement) -> bool:

@@ -19,7 +19,7 @@ from codeflash_bot.session.setup import SetupInfo
 
 RUNG_CAP_SECONDS = 0.05  # the original may take at most this per call at the top rung
 LADDER_BUDGET_SECONDS = 20.0  # building one target's ladder (probing included)
-MAX_RUNGS = 4
+MAX_RUNGS = 3
 REPEATED = "repeated"
 
 
@@ -36,18 +36,14 @@ class Rung(BaseModel):
 
 
 class Ladder(BaseModel):
-    """A target's rungs, smallest first (the seed is the captured call they grew from)."""
+    """A target's rungs, smallest first; the first is a captured call (the seed)."""
 
     model_config = ConfigDict(frozen=True)
 
-    seed: Rung | None = None
     rungs: list[Rung] = []
     size_args: list[str] = []
     stopped: str = ""
-
-    @property
-    def directory(self) -> Path | None:
-        return self.rungs[0].path.parent if self.rungs else None
+    grown_dir: Path | None = None  # where grown rungs live (None: all rungs were captured)
 
     @property
     def fitted(self) -> list[Rung]:
@@ -55,8 +51,9 @@ class Ladder(BaseModel):
         return [r for r in self.rungs if r.variant != REPEATED]
 
     @property
-    def top(self) -> Rung | None:
-        return self.fitted[-1] if self.fitted else None
+    def usable(self) -> bool:
+        """At least two sizes: something to fit a growth to."""
+        return len({r.n for r in self.fitted}) >= 2
 
 
 def ladder_dir(corpus_root: Path, target: Target) -> Path:
@@ -105,9 +102,6 @@ def build_ladder(
         )
     except HarnessError as exc:
         return Ladder(stopped=f"ladder not built: {exc}")
-    seed_rung = None
-    if "seed" in out:
-        seed_rung = Rung(path=Path(out["seed_path"]), **out["seed"])
     rungs = [
         Rung(
             path=Path(r["path"]),
@@ -118,4 +112,5 @@ def build_ladder(
         )
         for r in out["rungs"]
     ]
-    return Ladder(seed=seed_rung, rungs=rungs, size_args=out["keys"], stopped=out["stopped"])
+    grown = out_dir if any(r.path.parent == out_dir for r in rungs) else None
+    return Ladder(rungs=rungs, size_args=out["keys"], stopped=out["stopped"], grown_dir=grown)
