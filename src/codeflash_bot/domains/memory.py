@@ -11,6 +11,9 @@
   noise cannot let a no-op through) must drop by at least `min-improvement` % and by
   `MIN_SAVED_BYTES`, and time (the CPU engine's interleaved timing) must not get slower than
   `memory-time-tolerance` % (a slowdown over it is re-measured once; the smaller one counts).
+  When a size ladder can be built (domains/scale.py), the peak is measured at every rung and
+  judged by the growth-aware rule (measure/growth.py) instead: a whole-file read tested on a
+  tiny file is judged on copies of that file grown to megabytes.
 - `__slots__` (MEM206, target `Class.__init__`): replaying `__init__` proves nothing, so
   `cf_memslots.py` builds the candidate CLASS and compares construction + no-argument methods
   on the captured constructor calls, then measures the peak of SLOTS_INSTANCES live instances
@@ -28,7 +31,14 @@ import libcst as cst
 
 from codeflash_bot.capture import corpus_dir, count_inputs
 from codeflash_bot.domains.base import Engine, EngineContext
-from codeflash_bot.domains.cpu import capture_for, replay_gate, timing_once, workable
+from codeflash_bot.domains.cpu import (
+    LADDER_SEEDS,
+    capture_for,
+    replay_gate,
+    timing_once,
+    workable,
+)
+from codeflash_bot.domains.scale import Ladders, judge_at_scale
 from codeflash_bot.errors import BotError
 from codeflash_bot.measure.decide import MIN_SAVED_BYTES as MIN_SAVED_BYTES
 from codeflash_bot.measure.decide import (
@@ -40,6 +50,7 @@ from codeflash_bot.measure.decide import (
     slowdown,
     time_check,
 )
+from codeflash_bot.measure.ladder import Ladder
 from codeflash_bot.measure.timing import select_inputs
 from codeflash_bot.models import (
     Candidate,
@@ -148,6 +159,7 @@ class MemoryEngine(Engine):
     optional_tools = ("memray",)  # installed by find_targets; tracemalloc when that fails
 
     def __init__(self) -> None:
+        self.ladders = Ladders()
         self.peaks: dict[str, int] = {}
         self.run_peak = 0
         self.method = "memray"
@@ -185,16 +197,24 @@ class MemoryEngine(Engine):
             failed, mutates = replay_gate(ctx, candidate)
             if failed is not None:
                 return failed
-            inputs = select_inputs(corpus_dir(ctx.corpus_root, candidate.target))
-            peak = measure_peak(ctx, candidate.target, candidate.source, inputs)
-            problem = decide_peak(peak, ctx.config.min_improvement)
-            if problem is not None:
-                return Verdict(
-                    status=Status.DISCARD,
-                    reason=Reason.NOT_FASTER,
-                    detail=problem,
-                    measurements=[peak],
-                )
+            corpus = corpus_dir(ctx.corpus_root, candidate.target)
+            inputs = select_inputs(corpus)
+            ladder = self.ladders.get(ctx, candidate.target, select_inputs(corpus, LADDER_SEEDS))
+            if ladder is not None and ladder.usable:
+                scaled = self._peak_at_scale(ctx, candidate, ladder)
+                if scaled.status is not Status.KEEP:
+                    return scaled
+                peak, scale = scaled.measurements[0], scaled.scale
+            else:
+                peak, scale = measure_peak(ctx, candidate.target, candidate.source, inputs), None
+                problem = decide_peak(peak, ctx.config.min_improvement)
+                if problem is not None:
+                    return Verdict(
+                        status=Status.DISCARD,
+                        reason=Reason.NOT_FASTER,
+                        detail=problem,
+                        measurements=[peak],
+                    )
             timing = self._time(ctx, candidate, inputs, mutates)
             peak = peak.model_copy(update={"per_call": timing.per_call})
             slower = slowdown(timing)
@@ -204,15 +224,22 @@ class MemoryEngine(Engine):
                 f" time {slower * 100:+.1f}% (tolerance +{ctx.config.memory_time_tolerance:g}%,"
                 f" A/A noise {timing.aa_noise * 100:.1f}%)"
             )
+            if scale is not None:
+                summary += f"; {scaled.detail}"
             if slower * 100 > ctx.config.memory_time_tolerance:
                 return Verdict(
                     status=Status.DISCARD,
                     reason=Reason.TOO_SLOW,
                     detail=summary,
                     measurements=[peak],
+                    scale=scale,
                 )
             return Verdict(
-                status=Status.KEEP, reason=Reason.KEPT, detail=summary, measurements=[peak]
+                status=Status.KEEP,
+                reason=Reason.KEPT,
+                detail=summary,
+                measurements=[peak],
+                scale=scale,
             )
         except HarnessError as exc:
             return crash_verdict(exc)
@@ -280,6 +307,14 @@ class MemoryEngine(Engine):
                 status=Status.DISCARD, reason=Reason.TOO_SLOW, detail=summary, measurements=[peak]
             )
         return Verdict(status=Status.KEEP, reason=Reason.KEPT, detail=summary, measurements=[peak])
+
+    def _peak_at_scale(self, ctx: EngineContext, candidate: Candidate, ladder: Ladder) -> Verdict:
+        """Peak bytes at every rung, judged by the growth-aware rule (KEEP: go on to time)."""
+
+        def peak_at(inputs: list[Path]) -> Measurement:
+            return measure_peak(ctx, candidate.target, candidate.source, inputs)
+
+        return judge_at_scale(ctx, candidate, ladder, peak_at)
 
     def _time(
         self, ctx: EngineContext, candidate: Candidate, inputs: list[Path], mutates: bool

@@ -16,7 +16,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from codeflash_bot.measure.decide import clears, noise_bar, quietest, required_gain
+from codeflash_bot.measure.decide import (
+    Metric,
+    clears,
+    decide_peak,
+    noise_bar,
+    quietest,
+    required_gain,
+)
 from codeflash_bot.models import Measurement, Reason, RungResult, Scale, Status, Verdict
 
 SMALL_COST = {"seconds": 2e-5, "peak_bytes": 64 * 1024}  # per call: below it, losses are noted
@@ -67,6 +74,15 @@ def fit(rungs: list[RungResult]) -> tuple[float | None, float | None]:
     return before, after
 
 
+def short_of_floor(m: Measurement, floor_pct: float) -> str:
+    """Why `m` does not clear the floor and the noise bar of its metric, or ""."""
+    if m.metric == Metric.PEAK_BYTES:
+        return decide_peak(m, floor_pct) or ""
+    if clears(m, floor_pct):
+        return ""
+    return f"{m.gain * 100:+.1f}% (needs > {required_gain(m, floor_pct) * 100:.1f}%)"
+
+
 def _loses(m: Measurement) -> bool:
     """The candidate costs more than the original by more than the tolerance and the noise."""
     slower = m.candidate / m.baseline - 1.0 if m.baseline > 0 else 0.0
@@ -112,10 +128,8 @@ def judge_growth(rungs: list[RungResult], confirm: list[Measurement], floor_pct:
         return Verdict(status=status, reason=reason, detail=detail, measurements=tops, scale=scale)
 
     for m in tops:
-        if not clears(m, floor_pct):
-            need = required_gain(m, floor_pct) * 100
-            why = f"at {top.size}: {m.gain * 100:+.1f}% (needs > {need:.1f}%)"
-            return verdict(Status.DISCARD, Reason.NOT_FASTER, why)
+        if why := short_of_floor(m, floor_pct):
+            return verdict(Status.DISCARD, Reason.NOT_FASTER, f"at {top.size}: {why}")
     for r in rungs:
         if _matters(r.measurement) and _loses(r.measurement):
             why = f"loses at {r.size}: {speedup(r.measurement):.2f}x"
@@ -176,7 +190,7 @@ def judge_ladder(
 
     top_step = [s for s in steps if not s.variant][-1]
     top = at(top_step)
-    if not clears(top.measurement, floor_pct):
+    if short_of_floor(top.measurement, floor_pct):
         return judge_growth([top], [], floor_pct)
     rungs = [top if s is top_step else at(s) for s in steps]
     again = quietest(lambda: measure_at(top_step.inputs), max_aa_noise_pct, 1 + noisy_retries)
