@@ -70,7 +70,9 @@ def main() -> int:
                 out.append((tuple(d["args"]), dict(d["kwargs"])))
         return out
 
-    one = max(_timed(sides["A"], calls_for(1)), 1e-7)
+    # Calibrated on the slower side: a candidate 1000x slower than the original (a rewrite that
+    # loses at scale) must not turn each round into minutes.
+    one = max(_timed(sides["A"], calls_for(1)), _timed(sides["B"], calls_for(1)), 1e-7)
     loops = max(1, min(MAX_LOOPS, int(spec.get("min_round", 0.02) / one) + 1))
     if fresh:
         loops = max(1, min(loops, MAX_FRESH_COPIES // max(1, len(blobs))))
