@@ -102,3 +102,10 @@ def test_a_tenfold_loss_on_a_noisy_trivial_rung_is_still_reported_as_the_crossov
     assert verdict.status is Status.KEEP
     assert verdict.scale is not None
     assert verdict.scale.crossover == "slower below list[9] (0.10x at int 6)"
+
+
+def test_a_huge_win_whose_speedup_wobbles_down_is_kept() -> None:
+    # 1,500x then 700x: noise on a 1 µs candidate, not a win fading towards the floor
+    rungs = [rung(10, 1.5e-3, 1e-6), rung(40, 6e-3, 4e-6), rung(160, 2.1e-2, 3e-5)]
+    verdict = judge_growth(rungs, [], FLOOR)
+    assert verdict.status is Status.KEEP, verdict.detail

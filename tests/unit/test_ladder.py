@@ -207,3 +207,8 @@ def test_captured_calls_past_the_cap_are_the_ladder_themselves(tmp_path) -> None
         "list[3,000] (captured)",
     ]
     assert ladder.grown_dir is None and ladder.usable
+
+
+def test_distinct_numbers_keep_their_sign(tmp_path) -> None:
+    grown = grow_mod.grow([-2.5, 1.0, 3.0], 1, grow_mod.DISTINCT, str(tmp_path))
+    assert sum(x < 0 for x in grown) == 4 and len(set(grown)) == 12

@@ -8,7 +8,8 @@ Growth at rung k (k >= 1): containers and strings get SEQ_FACTOR**k times their 
 bounding int is multiplied by INT_FACTOR**k (at least +k), a path to an existing file becomes a
 temporary copy whose content is repeated FILE_FACTOR**k times. Containers grow in two ways because
 duplicates change what dedupe/set/dict code does: DISTINCT adds elements like their own but
-different (ints shifted past the range, strings suffixed), REPEATED repeats them as they are.
+different (numbers shifted past the range away from zero, so signs stay; strings suffixed),
+REPEATED repeats them as they are.
 """
 
 from __future__ import annotations
@@ -166,8 +167,8 @@ class _Shift:
     def apply(self, x: object, c: int) -> object | None:
         if isinstance(x, bool) or x is None:
             return None
-        if isinstance(x, (int, float)):
-            return x + c * self.span
+        if isinstance(x, (int, float)):  # away from zero: the sign (often meaningful) stays
+            return x - c * self.span if x < 0 else x + c * self.span
         if isinstance(x, str):
             return f"{x}~{c}"
         if isinstance(x, bytes):

@@ -3,9 +3,9 @@
 Keep when (1) the candidate clears the floor and the noise bar (`decide.required_gain`) at the
 top rung, in every measurement taken there; (2) it never loses beyond noise at a rung where the
 original costs more than SMALL_COST (a loss on trivially fast inputs is reported as the
-crossover, not held against it); (3) its gain does not shrink as size grows: the speedup at the
-top must not fall below the best smaller rung's by more than SHRINK_TOLERANCE (or the noise)
-while the fitted trend of the speedup against size points down. A no-op fails (1) at every rung.
+crossover, not held against it); (3) its gain does not shrink as size grows: a speedup
+trending down with size that, projected one rung past the top, falls below the floor is
+rejected. A no-op fails (1) at every rung.
 Each side's growth is fitted as the log-log slope of cost against size ("~n² → ~n").
 """
 
@@ -28,7 +28,8 @@ from codeflash_bot.models import Measurement, Reason, RungResult, Scale, Status,
 
 SMALL_COST = {"seconds": 2e-5, "peak_bytes": 64 * 1024}  # per call: below it, losses are noted
 LOSS_TOLERANCE = 0.05  # a loss is "beyond noise" when worse than this and the noise bar
-SHRINK_TOLERANCE = 0.25  # the top speedup may trail the best smaller one by this much
+SHRINK_SLOPE = 0.1  # a speedup falling faster than n^-0.1 with size is a trend, not noise
+NEXT_RUNG = 4.0  # how far past the top rung a shrinking trend is projected
 _SUPERSCRIPTS = {2: "²", 3: "³", 4: "⁴"}
 
 
@@ -134,27 +135,34 @@ def judge_growth(rungs: list[RungResult], confirm: list[Measurement], floor_pct:
         if _matters(r.measurement) and _loses(r.measurement):
             why = f"loses at {r.size}: {speedup(r.measurement):.2f}x"
             return verdict(Status.DISCARD, Reason.SCALE, why)
-    if why := _shrinks(fitted):
+    if why := _shrinks(fitted, floor_pct):
         return verdict(Status.DISCARD, Reason.SCALE, why)
     return verdict(Status.KEEP, Reason.KEPT)
 
 
-def _shrinks(fitted: list[RungResult]) -> str:
-    """Why the gain shrinks with size, or "" when it holds or grows."""
+def _shrinks(fitted: list[RungResult], floor_pct: float) -> str:
+    """Why the gain shrinks with size, or "" when it holds or grows.
+
+    The speedup's own log-log trend over the rungs that matter is projected one rung further
+    (NEXT_RUNG x the top size): a trend down by more than SHRINK_SLOPE that would take the
+    speedup below the floor there is a win that fades at scale. A large win with a noisy,
+    slightly falling speedup (1,500x, then 700x) is not.
+    """
     counted = [r for r in fitted if _matters(r.measurement)]
     if len(counted) < 2:
         return ""
-    top = counted[-1]
-    best = max(counted[:-1], key=lambda r: speedup(r.measurement))
-    allowed = 1 + max(SHRINK_TOLERANCE, noise_bar(top.measurement), noise_bar(best.measurement))
     trend = slope([(r.n, speedup(r.measurement)) for r in counted])
-    if speedup(top.measurement) * allowed >= speedup(best.measurement):
+    if trend is None or trend > -SHRINK_SLOPE:
         return ""
-    if trend is not None and trend >= 0:
+    top = counted[-1]
+    projected = speedup(top.measurement) * NEXT_RUNG**trend
+    if projected > 1 + floor_pct / 100.0:
         return ""
+    best = max(counted, key=lambda r: speedup(r.measurement))
     return (
-        f"gain shrinks with size: {speedup(best.measurement):.2f}x at {best.size},"
-        f" {speedup(top.measurement):.2f}x at {top.size}"
+        f"gain shrinks with size (speedup ~n^{trend:.2f}): {speedup(best.measurement):.2f}x at"
+        f" {best.size}, {speedup(top.measurement):.2f}x at {top.size},"
+        f" ~{projected:.2f}x projected at {NEXT_RUNG}x that size"
     )
 
 
@@ -178,18 +186,18 @@ def judge_ladder(
 ) -> Verdict:
     """Measure A/B/A' at every step (smallest first) and apply `judge_growth`.
 
-    The top rung is measured first: a candidate that does not clear the floor there is
-    discarded without measuring the rest (no-ops and losers cost one measurement). Otherwise
-    every other rung is measured and the top once more, independently (the second run of
-    `decide.judge`).
+    The top rung is measured first (retaken while noisy): a candidate that does not clear the
+    floor there is discarded without measuring the rest (no-ops and losers cost one
+    measurement). Otherwise every other rung is measured once and the top once more,
+    independently (the second run of `decide.judge`), both decisive ones retaken while noisy.
     """
 
-    def at(step: Step) -> RungResult:
-        m = quietest(lambda: measure_at(step.inputs), max_aa_noise_pct, 1 + noisy_retries)
+    def at(step: Step, retries: int = 0) -> RungResult:
+        m = quietest(lambda: measure_at(step.inputs), max_aa_noise_pct, 1 + retries)
         return RungResult(size=step.size, n=step.n, measurement=m, variant=step.variant)
 
     top_step = [s for s in steps if not s.variant][-1]
-    top = at(top_step)
+    top = at(top_step, noisy_retries)
     if short_of_floor(top.measurement, floor_pct):
         return judge_growth([top], [], floor_pct)
     rungs = [top if s is top_step else at(s) for s in steps]
