@@ -209,13 +209,15 @@ def _captured_rungs(timed: list, max_rungs: int) -> list:
     cap need no growth, but the smaller ones the program also makes still count."""
     first = timed[0]
     keys = [k for k in _keys(first[1], first[2]) if _varies(timed, k)]
+    sized = [k for k in keys if not isinstance(_value(first, k), int)]
+    keys = sized or keys  # an int that varies next to a list is an index or a flag, not a size
     if not keys:
         return []
     by_size: dict = {}
     for path, args, kwargs, t in timed:
         words, n = _words(args, kwargs, keys)
-        if words not in by_size or t > by_size[words]["t"]:
-            by_size[words] = {"path": path, "size": f"{words} (captured)", "n": n, "t": t}
+        if n not in by_size or t > by_size[n]["t"]:
+            by_size[n] = {"path": path, "size": f"{words} (captured)", "n": n, "t": t}
     rungs = sorted(by_size.values(), key=lambda r: (r["n"], r["t"]))
     if len(rungs) > max_rungs + 1:
         picks = sorted({round(i * (len(rungs) - 1) / max_rungs) for i in range(max_rungs + 1)})
@@ -225,6 +227,10 @@ def _captured_rungs(timed: list, max_rungs: int) -> list:
         t = r.pop("t")
         out.append(r | {"seconds": -1.0 if t == OVER else t})
     return out
+
+
+def _value(call: tuple, key):
+    return call[1][key] if isinstance(key, int) else call[2][key]
 
 
 def _varies(timed: list, key) -> bool:

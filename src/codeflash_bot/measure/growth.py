@@ -118,8 +118,9 @@ def judge_growth(rungs: list[RungResult], confirm: list[Measurement], floor_pct:
     top = fitted[-1]
     before, after = fit(rungs)
     scale = Scale(rungs=rungs, slope_before=before, slope_after=after, crossover=crossover(rungs))
-    growth = f"growth {growth_words(before)} → {growth_words(after)}"
-    summary = f"sizes: {_table(rungs)}; {growth}"
+    summary = f"sizes: {_table(rungs)}"
+    if before is not None and after is not None:
+        summary += f"; growth {growth_words(before)} → {growth_words(after)}"
     if scale.crossover:
         summary += f"; {scale.crossover}"
     tops = [top.measurement, *confirm]
