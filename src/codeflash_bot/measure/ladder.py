@@ -2,7 +2,7 @@
 
 The growth itself runs in the target's interpreter (harness/cf_ladder.py, cf_grow.py): the bot
 never unpickles user objects. A ladder is built once per target and reused for every candidate;
-its rungs are new pickles in their own directory, next to (never inside) the captured corpus.
+its rungs are new pickles in their own directory, apart from (never inside) any captured corpus.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ RUNG_CAP_SECONDS = 0.05  # the original may take at most this per call at the to
 LADDER_BUDGET_SECONDS = 20.0  # building one target's ladder (probing included)
 MAX_RUNGS = 3
 REPEATED = "repeated"
+LADDERS = "_ladders"
 
 
 class Rung(BaseModel):
@@ -57,9 +58,10 @@ class Ladder(BaseModel):
 
 
 def ladder_dir(corpus_root: Path, target: Target) -> Path:
-    """A sibling of the corpus root, so captured inputs and grown ones never mix."""
+    """Under the corpus root (so cleanup removes it) but apart from every target's captured
+    inputs: a target's corpus is named after `module:qualname`, which never gives `_ladders`."""
     slug = re.sub(r"[^A-Za-z0-9_]", "_", target.ref)
-    return corpus_root.parent / (corpus_root.name + "-ladders") / slug
+    return corpus_root / LADDERS / slug
 
 
 def build_ladder(
