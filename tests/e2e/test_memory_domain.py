@@ -56,7 +56,9 @@ def test_traps_are_discarded(memory_run) -> None:
     assert "repository tests fail" in rows["Sample.__init__"].description
     # Built once per `deposit_all`: too few instances for __slots__ to be worth measuring.
     assert rows["Ledger.__init__"].status is Status.DISCARD
-    assert [r.target for r in summary.kept] == [
+    # slowdemo.scale's whole-file read is judged on grown copies of its tiny file (its time
+    # check on the tiny file itself is within noise either way), so it is left out here.
+    assert [r.target for r in summary.kept if ".scale:" not in r.target] == [
         "slowdemo.memory:column_total",
         "slowdemo.memory:Reading.__init__",
     ]
