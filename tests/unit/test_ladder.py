@@ -138,13 +138,13 @@ def ladder_for(root: Path, qualname: str, seed_path: Path, **kw):
 
 def test_ladder_grows_only_the_argument_that_carries_the_work(tmp_path) -> None:
     root = project(tmp_path)
-    path = seed(root, "q", [list(range(20)), "tag"])
+    path = seed(root, "q", [list(range(30)), "tag"])
     blob = path.read_bytes()
-    ladder = ladder_for(root, "quadratic", path, cap=0.05, max_rungs=3)
+    ladder = ladder_for(root, "quadratic", path, cap=0.2, max_rungs=3)
     assert ladder.size_args == ["0"]
     sizes = [r.n for r in ladder.fitted]
-    assert sizes == sorted(sizes) and sizes[0] == 20 and sizes[1] > 20
-    assert [r.size for r in ladder.fitted][:3] == ["list[20] (captured)", "list[80]", "list[320]"]
+    assert sizes == sorted(sizes) and sizes[0] == 30 and sizes[1] > 30
+    assert [r.size for r in ladder.fitted][:3] == ["list[30] (captured)", "list[120]", "list[480]"]
     assert ladder.rungs[0].path == path
     assert all(r.path.parent == ladder.grown_dir for r in ladder.rungs[1:])
     assert ladder.grown_dir != path.parent

@@ -114,6 +114,10 @@ def size_bearing(func, args, kwargs, base: float, cap: float, workdir: str) -> l
         if grown is None:
             continue
         t = per_call(func, grown[0], grown[1], cap)
+        if t is not None and t > SIZE_BEARING * base and t != OVER:
+            # A load spike only ever slows a measurement: the smaller of two must still show it.
+            again = per_call(func, grown[0], grown[1], cap)
+            t = OVER if again is None else min(t, again)
         if t is not None and t > SIZE_BEARING * base:
             found.append(key)  # past the cap counts: the argument clearly carries the work
     return found
