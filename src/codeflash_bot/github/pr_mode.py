@@ -102,6 +102,9 @@ def _checkout_head(ctx: Context, git: Git, pr: PullRequest) -> tuple[str, str, d
     head = remote.fetch_ref(git, pr.head.ref, ctx.token)
     base_tip = remote.fetch_ref(git, pr.base.ref, ctx.token)
     remote.checkout_detached(git, head)
+    # prep (benchmarks and compare for the stacked PR's body) resolves the PR's branch by name:
+    # a local ref in this throwaway checkout; only codeflash/* branches are ever pushed
+    git.run("update-ref", f"refs/heads/{pr.head.ref}", head)
     proc = git.run("merge-base", base_tip, head, check=False)
     if proc.returncode != 0:
         raise BotError(f"{pr.head.ref} and {pr.base.ref} have no common ancestor")
@@ -190,7 +193,7 @@ def answer(
         lines.append(f"Stopped because: {cell(summary.stopped_because)}.")
     if summary.changed is not None:
         lines += change_lines(summary.changed)
-    ctx.outcome.summary += [status, "", *lines]
+    ctx.outcome.summary += ["", *lines]
     reporter.finish("done", status, footer="\n\n".join(lines))
 
 
