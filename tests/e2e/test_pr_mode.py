@@ -188,6 +188,7 @@ def test_pr_mode_targets_the_change_and_answers_on_the_pr(
     # the stacked PR goes against the PR's branch
     created = [c.body for c in fake.calls if c.method == "POST" and c.path == f"{R}/pulls"]
     assert len(created) == 1 and created[0]["base"] == "changes" and created[0]["head"] == bots[0]
+    assert "## Benchmarks: `changes` vs" in created[0]["body"]  # drafted by prep, not a fallback
 
     # one review with suggestion blocks that turn the PR's file into the optimized one exactly
     assert len(fake.reviews[2]) == 1

@@ -154,3 +154,18 @@ def test_hunks_and_spans_agree_on_line_numbers(tmp_path: Path) -> None:
     start, end = function_spans(BASE)["Shapes.area"]
     assert start <= hunk.new_start <= end and hunk.new_len == 1
     assert function_spans(BASE)["decorated"][0] == BASE.splitlines().index("@functools.cache") + 1
+
+
+def test_blank_lines_between_definitions_belong_to_no_function(tmp_path: Path) -> None:
+    head = "\n" + BASE.replace("\n\n\n@functools.cache", "\n\n@functools.cache")
+    git = _repo(tmp_path, {"mod.py": BASE}, {"mod.py": head})
+    assert _keys(git) == {}
+
+
+def test_removing_the_last_statement_changes_the_function(tmp_path: Path) -> None:
+    head = BASE.replace("        return w * h\n", "        w * h\n        return\n").replace(
+        "    for x in xs:\n        total += x\n    return total\n",
+        "    for x in xs:\n        total += x\n",
+    )
+    git = _repo(tmp_path, {"mod.py": BASE}, {"mod.py": head})
+    assert _keys(git) == {"mod.py::Shapes.area": False, "mod.py::shrinks": False}

@@ -1,10 +1,12 @@
 """Which functions and methods a change touched: `git diff merge-base..HEAD` mapped to
 qualified names with libcst positions (PR mode and `--changed-since REF`).
 
-A function counts as changed when a changed or deleted line of the diff falls inside its
-definition (decorators, signature and body; a nested function counts for the outermost one,
-since that is what the bot can target). A function absent from the base version of its file is
-`new`. Only `.py` files are read; renames are treated as a new file (every function new).
+A function counts as changed when an added or changed line of the diff falls inside its
+definition at HEAD, or a removed line fell inside its definition at the base (decorators,
+signature and body; a nested function counts for the outermost one, since that is what the
+bot can target). Blank lines between definitions belong to none. A function absent from the
+base version of its file is `new`. Only `.py` files are read; a renamed file counts as a new
+one (every function new).
 """
 
 from __future__ import annotations
@@ -33,10 +35,13 @@ class Hunk(Frozen):
 
     @property
     def new_lines(self) -> range:
-        """Lines of the new file the hunk shows (a deletion touches the line before it)."""
-        if self.new_len == 0:
-            return range(max(self.new_start, 1), max(self.new_start, 1) + 1)
+        """Lines of the new file the hunk adds or changes (empty for a pure deletion)."""
         return range(self.new_start, self.new_start + self.new_len)
+
+    @property
+    def old_lines(self) -> range:
+        """Lines of the old file the hunk removes or changes (empty for a pure insertion)."""
+        return range(self.old_start, self.old_start + self.old_len)
 
 
 class ChangedFunction(Frozen):
@@ -157,9 +162,13 @@ def changed_functions(git: Git, project_rel: Path, since: str) -> ChangedSet:
         old = git.run("show", f"{base}:{path}", check=False)
         base_text = old.stdout if old.returncode == 0 else ""
         before = function_spans(base_text) if base_text else {}
-        touched = {line for h in hunks for line in h.new_lines}
+        added = {line for h in hunks for line in h.new_lines}
+        removed = {line for h in hunks for line in h.old_lines}
         for qualname, (start, end) in function_spans(head_text).items():
-            if any(start <= line <= end for line in touched):
+            old_start, old_end = before.get(qualname, (0, -1))
+            if any(start <= line <= end for line in added) or any(
+                old_start <= line <= old_end for line in removed
+            ):
                 found.append(
                     ChangedFunction(
                         file=rel,
