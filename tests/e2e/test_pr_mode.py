@@ -221,3 +221,22 @@ def test_pr_mode_targets_the_change_and_answers_on_the_pr(
     assert "untested: `demo.hot:never_called`" in sticky
     assert "legacy_common" not in sticky
     assert git(repos.workspace, "status", "--porcelain", "--untracked-files=no") == ""
+    assert bots == ["codeflash/ds-pr2"]
+
+    # the contributor pushes again: the PR's bot branch restarts at the new head and the
+    # stacked PR is updated in place, not duplicated
+    clone = tmp_path / "contributor"
+    git(tmp_path, "clone", "-q", "--branch", "changes", str(repos.origin), str(clone))
+    (clone / "NOTES.md").write_text("more work\n")
+    git(clone, "add", "NOTES.md")
+    git(clone, "commit", "-q", "-m", "more work")
+    git(clone, "push", "-q", "origin", "changes")
+    new_head = repos.remote_refs()["refs/heads/changes"]
+    fake.calls.clear()
+    env = env_for(tmp_path, fake, repos, webhook("pull_request.synchronize.json"))
+    assert run_action(env) == 0
+    assert "POST R/pulls" not in fake.summary() and "PATCH R/pulls/101" in fake.summary()
+    assert repos.remote_refs()["refs/heads/changes"] == new_head
+    assert git(repos.origin, "merge-base", "--is-ancestor", new_head, bots[0]) == ""
+    assert repos.show(bots[0], "NOTES.md") == "more work"
+    assert [r["commit_id"] for r in fake.reviews[2]] == [contributor, new_head]

@@ -5,7 +5,7 @@ action's `pr-mode` input is on. Targets are the functions the PR's diff (merge-b
 touches; results come back as a stacked PR against the PR's branch, a review whose comments
 carry ```suggestion blocks for kept changes small enough to apply with one click, and the
 status comment, which links both and reports untested functions and regressions. Nothing is
-ever pushed to the contributor's branch: only `codeflash/*` branches are pushed.
+ever pushed to the contributor's branch: only the PR's own `codeflash/<abbr>-pr<N>` branch.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import github_action_utils as gha
 
 from codeflash_bot.config import load_config
 from codeflash_bot.errors import BotError
-from codeflash_bot.git import Git, open_repo
+from codeflash_bot.git import BOT_BRANCH_PREFIX, Git, open_repo
 from codeflash_bot.github import remote
 from codeflash_bot.github.client import API_ERRORS, explain
 from codeflash_bot.github.commands import Command, Kind
@@ -95,13 +95,23 @@ def header(ctx: Context, actor: str | None) -> str:
     return f"### ⚡ codeflash — PR mode: the functions this pull request changes{who}{run}"
 
 
-def _checkout_head(ctx: Context, git: Git, pr: PullRequest) -> tuple[str, str, dict[str, str]]:
-    """The PR's head, detached (never a bot branch: PR mode always starts from the head);
-    returns (head sha, merge-base with the PR's base branch, origin's bot branches)."""
+def bot_branch_for(pr: PullRequest, domain: Domain) -> str:
+    """One bot branch per pull request and domain, e.g. `codeflash/ds-pr7`."""
+    return f"{BOT_BRANCH_PREFIX}{domain.abbr}-pr{pr.number}"
+
+
+def _checkout_head(
+    ctx: Context, git: Git, pr: PullRequest, domain: Domain
+) -> tuple[str, str, dict[str, str]]:
+    """The PR's bot branch, (re)started at the PR's head: each push is optimized afresh and
+    its stacked PR updated in place (the push replaces the old bot commits with a lease
+    pinned to what origin had). Returns (head sha, merge-base with the PR's base branch,
+    origin's bot branches)."""
     bot_branches = remote.fetch_bot_branches(git, ctx.token)
     head = remote.fetch_ref(git, pr.head.ref, ctx.token)
     base_tip = remote.fetch_ref(git, pr.base.ref, ctx.token)
-    remote.checkout_detached(git, head)
+    remote.checkout_detached(git, head)  # refuses a dirty workspace
+    git.run("checkout", "--quiet", "-B", bot_branch_for(pr, domain), head)
     # prep (benchmarks and compare for the stacked PR's body) resolves the PR's branch by name:
     # a local ref in this throwaway checkout; only codeflash/* branches are ever pushed
     git.run("update-ref", f"refs/heads/{pr.head.ref}", head)
@@ -124,7 +134,7 @@ def run_pr_mode(
     reporter = StickyReporter(sticky, header(ctx, actor))
     reporter.start()
     try:
-        head, merge_base, bot_branches = _checkout_head(ctx, git, pr)
+        head, merge_base, bot_branches = _checkout_head(ctx, git, pr, command.domain)
         if not changed_functions(git, Path(), merge_base).functions:
             reporter.finish("done", NO_FUNCTIONS)
             return None

@@ -5,6 +5,8 @@ The regression check reuses the keep rule the other way round: the function as i
 is the original, the same function as it was at the base is the "candidate"; if the base
 version clears the same floor and noise bar as a kept optimization (two independent
 interleaved measurements in fresh processes), the change made the function measurably slower.
+Only like for like is compared: both versions must return the same on the captured inputs
+(the replay gate), so a base that fails fast on HEAD's inputs is never called "faster".
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import libcst as cst
 
 from codeflash_bot.capture import corpus_dir
 from codeflash_bot.domains.base import Engine, EngineContext
-from codeflash_bot.domains.cpu import timing_once
+from codeflash_bot.domains.cpu import replay_gate, timing_once
 from codeflash_bot.measure.decide import judge
 from codeflash_bot.measure.timing import select_inputs
 from codeflash_bot.models import Candidate, ChangedReport, Regression, Status, Target
@@ -63,8 +65,8 @@ def review_change(
 def check_regressions(
     ctx: EngineContext, changed: ChangedSet, targets: list[Target]
 ) -> tuple[list[Regression], list[str]]:
-    """Base vs head for changed (not new) functions with captured inputs; returns (the slower
-    ones, the refs of those measured and not found slower)."""
+    """Base vs head for changed (not new) functions with captured inputs on which both behave
+    the same; returns (the slower ones, the refs of those measured and not found slower)."""
     slower: list[Regression] = []
     fine: list[str] = []
     for target in targets:
@@ -89,7 +91,12 @@ def check_regressions(
             source=source,
         )
         try:
-            once = timing_once(ctx, base_side, inputs, True)
+            different, mutates = replay_gate(ctx, base_side)
+            if different is not None:
+                why = different.detail or different.reason.value
+                ctx.reporter.note(f"base vs head of {target.ref} not compared: {why}")
+                continue
+            once = timing_once(ctx, base_side, inputs, mutates)
             verdict = judge(once, ctx.config.min_improvement, ctx.config.max_aa_noise)
         except HarnessError as exc:
             ctx.reporter.note(f"base vs head of {target.ref} not measured: {exc}")
