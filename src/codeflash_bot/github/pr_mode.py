@@ -10,6 +10,7 @@ ever pushed to the contributor's branch: only the PR's own `codeflash/<abbr>-pr<
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import github_action_utils as gha
@@ -28,6 +29,7 @@ from codeflash_bot.github.suggestions import plan, post_review, review_payload
 from codeflash_bot.github.trust import fork_reply, may_run
 from codeflash_bot.models import ChangedReport, Domain, Request, RunSummary
 from codeflash_bot.session.changed import changed_functions
+from codeflash_bot.session.recovery import bot_dir, mirror_of, safe
 
 PR_ACTIONS = ("opened", "synchronize", "reopened")
 DEFAULT_PR_BUDGET_MINUTES = 10.0  # automatic runs on every push: keep them short
@@ -57,9 +59,19 @@ def handle_pr_event(ctx: Context, event: PullRequestEvent) -> None:
         return fork_notice(ctx, pr)
     if not may_run(ctx, event.sender):
         return ignore(f"{event.sender.login} has no write access")
-    domain = ctx.inputs.domain if ctx.inputs.domain not in (None, Domain.AUTO) else Domain.CPU
-    run_pr_mode(ctx, pr, event.sender.login, Command(kind=Kind.RUN, domain=domain))
+    run_pr_mode(ctx, pr, event.sender.login, pr_command(ctx, Command(kind=Kind.PR)))
     return None
+
+
+def pr_command(ctx: Context, command: Command) -> Command:
+    """PR mode works on functions: the command's domain, else the input's, else cpu (auto
+    would spend the short budget profiling every engine)."""
+    domain = command.domain
+    if domain in (Domain.AUTO, Domain.STRUCTURE):
+        domain = ctx.inputs.domain if ctx.inputs.domain not in (None, Domain.AUTO) else Domain.CPU
+    if domain is Domain.STRUCTURE:
+        domain = Domain.CPU
+    return command.model_copy(update={"domain": domain})
 
 
 def fork_notice(ctx: Context, pr: PullRequest) -> None:
@@ -111,7 +123,12 @@ def _checkout_head(
     head = remote.fetch_ref(git, pr.head.ref, ctx.token)
     base_tip = remote.fetch_ref(git, pr.base.ref, ctx.token)
     remote.checkout_detached(git, head)  # refuses a dirty workspace
-    git.run("checkout", "--quiet", "-B", bot_branch_for(pr, domain), head)
+    branch = bot_branch_for(pr, domain)
+    git.run("checkout", "--quiet", "-B", branch, head)
+    # a restarted branch has no history: forget what a run on an older head recorded
+    bot = bot_dir(git)
+    shutil.rmtree(mirror_of(bot, branch).root, ignore_errors=True)
+    shutil.rmtree(bot / "corpus" / safe(branch), ignore_errors=True)
     # prep (benchmarks and compare for the stacked PR's body) resolves the PR's branch by name:
     # a local ref in this throwaway checkout; only codeflash/* branches are ever pushed
     git.run("update-ref", f"refs/heads/{pr.head.ref}", head)

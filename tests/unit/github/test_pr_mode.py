@@ -5,15 +5,19 @@ in these cases (the e2e test in tests/e2e/test_pr_mode.py runs it)."""
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
+from codeflash_bot.github import publish
 from codeflash_bot.github.action import run_action
 from codeflash_bot.github.pr_mode import FORK_INTRO, NO_FUNCTIONS
-from tests.unit.github.conftest import SMALL_FILES, EnvFactory
+from codeflash_bot.models import Domain
+from tests.unit.github.conftest import SMALL_FILES, EnvFactory, comment_event
 from tests.unit.github.fake_github import FakeGitHub, webhook
 from tests.unit.github.gitrepos import Repos, make_repos
+from tests.unit.github.test_action import StubLoop
 
 
 def opened(**pr: Any) -> dict[str, Any]:
@@ -102,3 +106,54 @@ def test_a_pr_that_changes_no_function_says_so(
     assert NO_FUNCTIONS in body and '"state": "done"' in body
     assert repos.remote_refs()["refs/heads/changes"] == contributor
     assert [c.method for c in fake.calls if c.method == "POST" and "pulls" in c.path] == []
+
+
+PR_HOT = "def f(xs):\n    return [x for x in xs if x in xs]  # the PR's version\n"
+
+
+@pytest.fixture
+def stub_loop(monkeypatch: pytest.MonkeyPatch) -> StubLoop:
+    stub = StubLoop()
+    monkeypatch.setattr("codeflash_bot.loop.optimize", stub)
+    monkeypatch.setattr(
+        publish,
+        "draft_pull_request",
+        lambda checkout, base, head: SimpleNamespace(title="⚡ codeflash: f", body="BODY"),
+    )
+    return stub
+
+
+def test_comment_pr_runs_pr_mode_on_that_pull_request(
+    tmp_path: Path, fake: FakeGitHub, action_env: EnvFactory, stub_loop: StubLoop
+) -> None:
+    repos = make_repos(
+        tmp_path / "pr", SMALL_FILES, extra_branches={"changes": {"src/demo/hot.py": PR_HOT}}
+    )
+    fake.add_pull(2, "changes", "master")
+    env = action_env("issue_comment", comment_event("/codeflash pr", on_pr=True, number=2))
+    env["GITHUB_WORKSPACE"] = str(repos.workspace)
+    head = repos.remote_refs()["refs/heads/changes"]
+    assert run_action(env) == 0
+    [request] = stub_loop.requests
+    assert stub_loop.started_at == [head]
+    assert request.changed_since == repos.remote_refs()["refs/heads/master"]  # the merge-base
+    assert request.domain is Domain.CPU and request.budget_minutes == 10.0
+    created = [c.body for c in fake.calls if c.method == "POST" and c.path.endswith("/pulls")]
+    assert [(c["head"], c["base"]) for c in created] == [("codeflash/ds-pr2", "changes")]
+    [review] = fake.reviews[2]
+    assert review["commit_id"] == head
+    [comment] = review["comments"]
+    assert (comment["path"], comment["line"], comment["side"]) == ("src/demo/hot.py", 2, "RIGHT")
+    assert "```suggestion\n    return list(xs)\n```" in comment["body"]
+    assert repos.remote_refs()["refs/heads/changes"] == head
+    sticky = fake.comments[2][-1]["body"]
+    assert "Stacked pull request: https://github.com/Codertocat/Hello-World/pull/101" in sticky
+    assert "One-click suggestions:" in sticky
+
+
+def test_comment_pr_on_an_issue_says_it_needs_a_pull_request(
+    fake: FakeGitHub, action_env: EnvFactory, stub_loop: StubLoop
+) -> None:
+    assert run_action(action_env("issue_comment", comment_event("/codeflash pr"))) == 0
+    assert "works on pull requests only" in fake.comments[1][-1]["body"]
+    assert stub_loop.requests == []
