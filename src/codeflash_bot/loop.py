@@ -182,6 +182,8 @@ def _changed_scope(
     """`--changed-since REF` (PR mode): the changed functions, checked before anything runs."""
     if request.changed_since is None:
         return None
+    if request.target:
+        raise BotError("--changed-since and --target exclude each other")
     if domain is Domain.STRUCTURE:
         raise BotError("--changed-since works on functions: use the cpu, memory or async domain")
     changed = changed_functions(user_git, project_rel, request.changed_since)
@@ -190,8 +192,6 @@ def _changed_scope(
             f"no function or method changed between {request.changed_since} and HEAD"
             f" (merge-base {changed.base[:12]}); nothing to optimize"
         )
-    if request.target:
-        raise BotError("--changed-since and --target exclude each other")
     return changed
 
 
