@@ -93,7 +93,7 @@ def run(repo: Path, *extra: str) -> dict[str, object]:
     return {"wall": wall, "experiments": len(rows), "targets": targets, "kept": kept}
 
 
-def mapping_seconds(repo: Path, since: str, repeat: int = 5) -> tuple[float, int]:
+def mapping_seconds(repo: Path, since: str, repeat: int = 3) -> tuple[float, int]:
     best, count = float("inf"), 0
     for _ in range(repeat):
         start = time.perf_counter()

@@ -169,3 +169,13 @@ def test_removing_the_last_statement_changes_the_function(tmp_path: Path) -> Non
     )
     git = _repo(tmp_path, {"mod.py": BASE}, {"mod.py": head})
     assert _keys(git) == {"mod.py::Shapes.area": False, "mod.py::shrinks": False}
+
+
+def test_test_modules_are_not_mapped(tmp_path: Path) -> None:
+    head = BASE.replace("x + 1", "x + 2")
+    git = _repo(
+        tmp_path,
+        {"tests/test_mod.py": BASE, "pkg/conftest.py": BASE, "pkg/mod.py": BASE},
+        {"tests/test_mod.py": head, "pkg/conftest.py": head, "pkg/mod.py": head},
+    )
+    assert _keys(git) == {"pkg/mod.py::untouched": False}

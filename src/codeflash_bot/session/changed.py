@@ -130,7 +130,7 @@ def function_spans(source: str) -> dict[str, tuple[int, int]]:
     """Qualname -> (first line incl. decorators, last line) of top-level functions and methods
     (classes nested in classes too); functions nested in functions belong to the outer one."""
     try:
-        wrapper = MetadataWrapper(cst.parse_module(source))
+        wrapper = MetadataWrapper(cst.parse_module(source), unsafe_skip_copy=True)  # read-only
     except cst.ParserSyntaxError:
         return {}
     positions = wrapper.resolve(PositionProvider)
@@ -149,6 +149,14 @@ def function_spans(source: str) -> dict[str, tuple[int, int]]:
     return spans
 
 
+def is_test_file(rel: Path) -> bool:
+    """Test code by the names every runner uses (the profile's own-code filter, without setup)."""
+    name = rel.name
+    if name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py"):
+        return True
+    return any(part in ("tests", "test") for part in rel.parts[:-1])
+
+
 def changed_functions(git: Git, project_rel: Path, since: str) -> ChangedSet:
     """Functions of the project at `project_rel` changed between merge-base(since, HEAD) and
     HEAD (committed work only: the bot works on commits)."""
@@ -158,6 +166,8 @@ def changed_functions(git: Git, project_rel: Path, since: str) -> ChangedSet:
     base_files: dict[Path, str] = {}
     for path, hunks in sorted(diff_hunks(git, base, "HEAD", project_rel).items()):
         rel = Path(PurePosixPath(path).relative_to(project_rel.as_posix()))
+        if is_test_file(rel):
+            continue  # never a target; test modules are often the largest files of a change
         head_text = git.run("show", f"HEAD:{path}").stdout
         old = git.run("show", f"{base}:{path}", check=False)
         base_text = old.stdout if old.returncode == 0 else ""
