@@ -22,6 +22,7 @@ from codeflash_bot.faults import checkpoint
 from codeflash_bot.git import Git, open_repo
 from codeflash_bot.models import (
     Candidate,
+    ChangedReport,
     Domain,
     DomainScore,
     ExperimentRecord,
@@ -40,6 +41,8 @@ from codeflash_bot.propose.llm import build_proposers, llm_reports
 from codeflash_bot.propose.llm.explanations import EXPLANATIONS, save_explanation
 from codeflash_bot.router import route
 from codeflash_bot.sandbox import HarnessError
+from codeflash_bot.session.change_review import render_md, review_change
+from codeflash_bot.session.changed import ChangedSet, changed_functions
 from codeflash_bot.session.clock import BudgetSpent, PhaseClock, secs
 from codeflash_bot.session.recovery import scratch_dir
 from codeflash_bot.session.report import render_handoff, render_learnings, rule_of
@@ -87,6 +90,7 @@ class Run:
     discards_in_a_row: int = 0
     targets: list[Target] = field(default_factory=list)
     proposers: list[Proposer] = field(default_factory=list)
+    changed_report: ChangedReport | None = None
 
     @property
     def domain(self) -> Domain:
@@ -147,6 +151,7 @@ def _optimize(
     project_rel = Path(request.repo).resolve().relative_to(toplevel)
     asked = request.domain if request.domain is not Domain.AUTO else config.domain
     domain, why = route(asked, request.text, user_git.current_branch())
+    changed = _changed_scope(user_git, project_rel, request, domain)
     if domain is Domain.AUTO:
         clock.begin(Phase.AUTO)
         domain, why = choose_domain(user_git, project_rel, config, reporter, clock)
@@ -161,7 +166,7 @@ def _optimize(
     checkpoint("setup")
     start = ws.git.head_sha()
     try:
-        summary = _run(ws, request, config, engine, why, reporter, chosen, clock)
+        summary = _run(ws, request, config, engine, why, reporter, chosen, clock, changed)
     except BaseException:
         ws.close()
         if not ws.resumed and user_git.head_sha(ws.branch) == start:
@@ -169,6 +174,25 @@ def _optimize(
         raise
     ws.close()
     return summary
+
+
+def _changed_scope(
+    user_git: Git, project_rel: Path, request: Request, domain: Domain
+) -> ChangedSet | None:
+    """`--changed-since REF` (PR mode): the changed functions, checked before anything runs."""
+    if request.changed_since is None:
+        return None
+    if request.target:
+        raise BotError("--changed-since and --target exclude each other")
+    if domain is Domain.STRUCTURE:
+        raise BotError("--changed-since works on functions: use the cpu, memory or async domain")
+    changed = changed_functions(user_git, project_rel, request.changed_since)
+    if not changed.functions:
+        raise BotError(
+            f"no function or method changed between {request.changed_since} and HEAD"
+            f" (merge-base {changed.base[:12]}); nothing to optimize"
+        )
+    return changed
 
 
 def choose_domain(
@@ -236,6 +260,7 @@ def _run(
     reporter: Reporter,
     proposers: list[Proposer],
     clock: PhaseClock,
+    changed: ChangedSet | None = None,
 ) -> RunSummary:
     sync_mirror_from_branch(ws, STATE_FILES)
     if sha := finish_interrupted_keep(ws.mirror, ws.git):
@@ -285,7 +310,9 @@ def _run(
         cut = _baseline_cut(clock, not ok and clock.expired(), "the guard")
         if not ok and not cut:
             raise BotError(f"the guard fails before any change ({guard}): {tail}")
-    ctx = EngineContext(ws.project, setup, config, ws.corpus_root, reporter, clock=clock)
+    ctx = EngineContext(
+        ws.project, setup, config, ws.corpus_root, reporter, clock=clock, changed=changed
+    )
     proposers = engine.proposers(proposers)
     for proposer in proposers:
         if bind := getattr(proposer, "bind", None):
@@ -362,7 +389,8 @@ def _experiments(run: Run, request: Request) -> str:
             raise BudgetSpent(Phase.PROFILE, f"the profile was stopped unfinished ({exc})") from exc
         checkpoint("profile")
         run.reporter.note(run.ctx.funnel.line())
-    if not run.targets:
+    changed_mode = run.ctx.changed is not None
+    if not run.targets and not changed_mode:
         if cut := clock.cut_reason():
             raise BudgetSpent(Phase.PROFILE, f"{cut}; nothing to work on")
         return _nothing_to_rewrite(run.ctx)
@@ -370,7 +398,12 @@ def _experiments(run: Run, request: Request) -> str:
     clock.begin(Phase.PREPARE)
     explicit = bool(request.target)
     wanted = len(run.targets)
-    ready = run.engine.prepare(run.limited(), run.targets)
+    if changed_mode:
+        ready, run.changed_report = review_change(run.engine, run.limited(), run.targets)
+        if not wanted:
+            return "no rule applies to the functions this change touched"
+    else:
+        ready = run.engine.prepare(run.limited(), run.targets)
     checkpoint("capture")
     source = run.ctx.input_source()
     never_call = f"{source} never {'call' if source == 'the tests' else 'calls'}"
@@ -587,7 +620,8 @@ def _write_reports(run: Run, stopped: str) -> None:
             budget_seconds=run.clock.total,
             wall_seconds=run.clock.used(),
         )
-        + run.gate.handoff_md(),
+        + run.gate.handoff_md()
+        + (render_md(run.changed_report) if run.changed_report else ""),
     )
     ws.mirror.write(LEARNINGS, render_learnings(ws.mirror.read(LEARNINGS), run.targets, records))
 
@@ -642,4 +676,13 @@ def _summary(run: Run, stopped: str) -> RunSummary:
         phases=run.clock.phases(),
         budget_seconds=run.clock.total,
         wall_seconds=run.clock.used(),
+        changed=run.changed_report or _bare_report(run.ctx.changed),
     )
+
+
+def _bare_report(changed: ChangedSet | None) -> ChangedReport | None:
+    """What is known of the change when the run stopped before reviewing it."""
+    if changed is None:
+        return None
+    refs = [f"{f.file.as_posix()}::{f.qualname}" for f in changed.functions]
+    return ChangedReport(since=changed.since, base=changed.base, changed=refs)

@@ -18,6 +18,7 @@ from codeflash_bot.models import Candidate, Domain, DomainScore, Target, Verdict
 from codeflash_bot.progress import Reporter
 from codeflash_bot.propose import Proposer
 from codeflash_bot.sandbox import run_harness
+from codeflash_bot.session.changed import ChangedSet
 from codeflash_bot.session.clock import PhaseClock
 from codeflash_bot.session.setup import SetupInfo
 from codeflash_bot.verify.scope import scope_problem
@@ -60,6 +61,11 @@ class EngineContext:
     reporter: Reporter
     funnel: Funnel = field(default_factory=Funnel)
     clock: PhaseClock | None = None
+    changed: ChangedSet | None = None  # PR mode: only these functions may be targets
+
+    def in_scope(self, target: Target) -> bool:
+        """False for a function outside the change under review (PR mode)."""
+        return self.changed is None or (target.file.as_posix(), target.qualname) in self.changed
 
     def input_source(self) -> str:
         """What runs the code to profile and capture: named in every message about it."""

@@ -51,6 +51,7 @@ def workable(ctx: EngineContext, profiled: list[Target], proposers: list[Propose
         return module is not None and any(p.wants(module, target) for p in proposers)
 
     limit = ctx.config.max_targets
+    profiled = [t for t in profiled if ctx.in_scope(t)]
     seen = {t.ref for t in profiled}
     ordered = [t for t in profiled[: 4 * limit] if wanted(t)][:limit]
     if len(ordered) >= limit:
@@ -74,7 +75,7 @@ def workable(ctx: EngineContext, profiled: list[Target], proposers: list[Propose
             if run_deadline is not None and deadline == run_deadline:
                 ctx.cut_short("the static scan for functions a rule matches stopped at the limit")
             break
-        if target.ref not in seen and wanted(target):
+        if target.ref not in seen and ctx.in_scope(target) and wanted(target):
             ordered.append(target)
     _count(ctx, profiled, ordered, len(ordered) - from_profile)
     return ordered

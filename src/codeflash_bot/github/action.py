@@ -51,8 +51,12 @@ def parse_inputs(env: Mapping[str, str]) -> Inputs:
         "max_experiments": get_input(env, "max-experiments"),
         "guard": get_input(env, "guard"),
         "python_version": get_input(env, "python-version"),
+        "pr_mode": get_input(env, "pr-mode") or "false",
+        "pr_budget_minutes": get_input(env, "pr-budget-minutes") or "10",
     }
     try:
+        if raw["pr_mode"].lower() not in ("true", "false"):
+            raise BotError(f"input pr-mode: expected true or false, got {raw['pr_mode'][:20]!r}")
         if raw["domain"] is not None:
             raw["domain"] = parse_domain(raw["domain"]).value
         return Inputs.model_validate(raw)

@@ -30,6 +30,8 @@ class Inputs(BaseModel):
     max_experiments: int | None = Field(None, gt=0)
     guard: str | None = None
     python_version: str | None = None
+    pr_mode: bool = False  # run on pull_request opened/synchronize/reopened (github/pr_mode.py)
+    pr_budget_minutes: float = Field(10.0, gt=0)  # PR mode's budget unless budget-minutes is set
 
 
 @dataclass

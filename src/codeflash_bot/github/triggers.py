@@ -37,6 +37,7 @@ from codeflash_bot.github.events import (
     WorkflowDispatchEvent,
 )
 from codeflash_bot.github.feedback import Feedback, add_feedback
+from codeflash_bot.github.pr_mode import pr_command, run_pr_mode
 from codeflash_bot.github.run import Trigger, reply, run_optimization
 from codeflash_bot.github.sticky import RUNNING, RunState, Sticky
 from codeflash_bot.github.trust import NOT_ALLOWED, fork_reply, may_run
@@ -84,6 +85,10 @@ def handle_comment(ctx: Context, event: IssueCommentEvent) -> None:
         pr = fetch_pull(ctx, number)
         if pr.is_fork:
             return reply(ctx, number, fork_reply(pr))
+    if command.kind is Kind.PR:
+        if pr is None:
+            return reply(ctx, number, f"`{command.describe()}` works on pull requests only.")
+        return run_pr_mode(ctx, pr, event.sender.login, pr_command(ctx, command))
     text = command.text or f"{event.issue.title}\n{event.issue.body or ''}"
     run_optimization(ctx, Trigger(command, number, pr, event.sender.login, text[:_TEXT_MAX]))
 
