@@ -10,7 +10,7 @@ import pytest
 from codeflash_bot.sandbox import HARNESS_DIR
 
 sys.path.insert(0, str(HARNESS_DIR))
-from cf_source_of import MAX_LITERAL_CHARS, same, source_of  # noqa: E402
+from cf_source_of import MAX_LITERAL_CHARS, same, source_of
 
 _RNG = random.Random(7)
 _TAGS = [f"tag{_RNG.randrange(1000)}" for _ in range(2000)]
@@ -29,7 +29,7 @@ def _rebuilt(source: str) -> object:
         (list(range(0, 1000, 2)), "list(range(0, 1000, 2))"),
         ([j % 150 for j in range(300)], "list(range(150)) * 2"),
         ([5, 3, 9, 1] * 50, "[5, 3, 9, 1] * 50"),
-        (" ".join(["lorem", "ipsum", "dolor"] * 300), "' '.join(['lorem', 'ipsum', 'dolor'] * 300)"),
+        (" ".join(["lorem", "ipsum"] * 300), "' '.join(['lorem', 'ipsum'] * 300)"),
         ("ab" * 1000, "'ab' * 1000"),
         ({i: 2 * i for i in range(300)}, "dict(zip(list(range(300)), list(range(0, 600, 2))))"),
         (float("nan"), "float('nan')"),
