@@ -4,7 +4,8 @@ Why: a benchmark input a reviewer can read in the diff beats a pickle nobody can
 expression returned here was evaluated back (builtins only, no names of the project) and
 compared to the value type-strictly, elements included: `[1, True]` never stands for
 `[1, 1]`, a tuple never for a list, dict order is kept. Order of preference:
-1. a literal (`repr` that `ast.literal_eval` turns back into the same value) when it is short;
+1. a literal (`repr` that `ast.literal_eval` turns back into the same value) when it is short
+   and no builder is under half its length;
 2. a small builder: `list(range(0, 4000, 2))`, `[3, 1, 2] * 500`, `"ab " * 100`,
    `" ".join(["lorem", "ipsum"] * 500)`, `"w3 w1 w7 ...".split()` (text built from the
    captured words, cut into short lines), `[int(w) for w in "...".split()]`, `dict(zip(K, V))`;
@@ -18,7 +19,8 @@ from __future__ import annotations
 import ast
 import math
 
-MAX_LITERAL_CHARS = 400  # a literal this short is always the most readable form
+SHORT_LITERAL_CHARS = 40  # a literal this short is the most readable form, whatever else fits
+MAX_LITERAL_CHARS = 400  # up to here a literal wins unless a builder is under half its length
 MAX_SOURCE_CHARS = 200_000  # beyond this even a builder is no longer something to review
 CHUNK = 72  # characters per string piece when a long text is cut into lines
 _BUILDER_NAMES = {
@@ -37,11 +39,21 @@ _ATOMS = (int, float, str, bytes, bool, type(None), complex)
 def source_of(value: object) -> str | None:
     """The most readable verified expression that rebuilds `value`, or None (use a pickle)."""
     literal = _literal(value)
-    if literal is not None and len(literal) <= MAX_LITERAL_CHARS:
+    if literal is not None and len(literal) <= SHORT_LITERAL_CHARS:
         return literal
-    for build in _builders(value):
-        if build is not None and len(build) <= MAX_SOURCE_CHARS and _rebuilds(build, value):
-            return build
+    build = next(
+        (
+            b
+            for b in _builders(value)
+            if b is not None and len(b) <= MAX_SOURCE_CHARS and _rebuilds(b, value)
+        ),
+        None,
+    )
+    readable = literal is not None and len(literal) <= MAX_LITERAL_CHARS
+    if readable and (build is None or len(literal or "") <= 2 * len(build)):
+        return literal
+    if build is not None:
+        return build
     if literal is not None and len(literal) <= MAX_SOURCE_CHARS:
         return literal
     return None

@@ -297,6 +297,14 @@ def _view(
             "pytest-benchmark is not installed, so the project's test run stays as it was; run "
             f"them with `python -m pip install pytest-benchmark && python -m pytest {where}`."
         )
+        pickled = [b for b in made if b.input_form == "pickle"]
+        if pickled:
+            names = ", ".join(f"`{b.target}` (`{b.data_file}`)" for b in pickled)
+            summary.append(
+                f"Inputs stored as pickles, the last resort (their arguments have no Python "
+                f"source; unpickling runs code, so check where they came from): {names}. "
+                "Every other benchmark input is written in its test as Python source."
+            )
     counts = "; ".join(
         f"`{t}` on {pr_body.replay_evidence(by_target[t].inputs_captured if t in by_target else 0)}"
         for t in dict.fromkeys(it.target for it in items)
