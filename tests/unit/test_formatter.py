@@ -110,3 +110,13 @@ def test_changed_lines_and_same_code() -> None:
     assert changed_lines("a\nb\nc\n", "a\nB\nc\nd\n") == [(2, 2), (4, 4)]
     assert same_code("x = [1,\n 2]\n", "x = [1, 2]\n")
     assert not same_code("import a\nimport b\n", "import b\nimport a\n")
+
+
+def test_import_sorter_runs_first_and_changes_code(tmp_path: Path) -> None:
+    root = _project(tmp_path, "[tool.ruff.lint]\nselect = ['I']\n[tool.ruff.format]\n")
+    formatter, _ = load(root, "auto", sys.executable)
+    assert formatter is not None and formatter.tools == ["ruff-isort", "ruff-format"]
+    candidate = ORIGINAL.replace("import re\n", "import re\nimport functools\n")
+    out = formatter.apply(root / "logs.py", ORIGINAL, candidate)
+    assert "import functools\nimport re\n" in out
+    assert not same_code(out, candidate)  # import order can matter: the loop re-verifies
