@@ -8,7 +8,8 @@ compared to the value type-strictly, elements included: `[1, True]` never stands
    and no builder is under half its length;
 2. a small builder: `list(range(0, 4000, 2))`, `[3, 1, 2] * 500`, `"ab " * 100`,
    `" ".join(["lorem", "ipsum"] * 500)`, `"w3 w1 w7 ...".split()` (text built from the
-   captured words, cut into short lines), `[int(w) for w in "...".split()]`, `dict(zip(K, V))`;
+   captured words, cut into short lines), `[int(w) for w in "...".split()]`, `dict(zip(K, V))`,
+   `([..] * 27)[:4000]`, a long text as short concatenated pieces;
 3. a long literal, up to `MAX_SOURCE_CHARS`;
 4. None: the caller falls back to a pickle and says so.
 Stdlib only, Python 3.9+.
@@ -103,7 +104,8 @@ def _rebuilds(source: str, value: object) -> bool:
 def _builders(value: object) -> list[str | None]:
     """Candidate builder expressions, most readable first (each is verified by the caller)."""
     if type(value) is str:
-        return [_joined_words(value), _repeated_text(value)]  # type: ignore[arg-type]
+        text: str = value  # type: ignore[assignment]
+        return [_joined_words(text), _repeated_text(text), _long_text(text)]
     if type(value) is float and not math.isfinite(value):  # type: ignore[arg-type]
         return [f"float({repr(value)!r})"]
     if type(value) in (list, tuple):
@@ -143,8 +145,14 @@ def _repeated_text(text: str) -> str | None:
     if not period or period * 2 > len(text):
         return None
     times, rest = divmod(len(text), period)
-    out = f"{text[:period]!r} * {times}"
-    return out + (f" + {text[:rest]!r}" if rest else "")
+    if rest:
+        return f"({text[:period]!r} * {times + 1})[:{len(text)}]"
+    return f"{text[:period]!r} * {times}"
+
+
+def _long_text(text: str) -> str | None:
+    """A long text as short implicitly concatenated pieces (a diff of lines, not one line)."""
+    return _chunked(text) if len(text) > CHUNK else None
 
 
 def _joined_words(text: str) -> str | None:
@@ -181,13 +189,9 @@ def _repeated_items(seq: list, wrap: str) -> str | None:
     unit = source_of(list(seq[:period]) if wrap == "list" else tuple(seq[:period]))
     if unit is None:
         return None
-    out = f"{unit} * {times}"
     if rest:
-        tail = _literal(list(seq[:rest]) if wrap == "list" else tuple(seq[:rest]))
-        if tail is None:
-            return None
-        out += f" + {tail}"
-    return out
+        return f"({unit} * {times + 1})[:{len(seq)}]"
+    return f"{unit} * {times}"
 
 
 def _immutable(x: object) -> bool:

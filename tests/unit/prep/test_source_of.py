@@ -32,6 +32,8 @@ def _rebuilt(source: str) -> object:
         (" ".join(["lorem", "ipsum"] * 300), "' '.join(['lorem', 'ipsum'] * 300)"),
         ("ab" * 1000, "'ab' * 1000"),
         ({i: 2 * i for i in range(300)}, "dict(zip(list(range(300)), list(range(0, 600, 2))))"),
+        ([i % 150 for i in range(4000)], "(list(range(150)) * 27)[:4000]"),
+        ("abc" * 200 + "ab", "('abc' * 201)[:602]"),
         (float("nan"), "float('nan')"),
         (12345, "12345"),
         ({"a": [1, 2], "b": (3,)}, "{'a': [1, 2], 'b': (3,)}"),
@@ -70,3 +72,13 @@ def test_short_literal_preferred_to_any_builder() -> None:
     value = list(range(10))
     assert len(repr(value)) <= MAX_LITERAL_CHARS
     assert source_of(value) == repr(value)
+
+
+def test_long_irregular_text_is_cut_into_short_lines() -> None:
+    text = "".join(
+        chr(97 + _RNG.randrange(26)) + (" " if _RNG.random() < 0.2 else "") for _ in range(5000)
+    )
+    source = source_of(text)
+    assert source is not None and source.startswith("(\n")
+    assert max(len(line) for line in source.splitlines()) < 100
+    assert same(_rebuilt(source), text)
