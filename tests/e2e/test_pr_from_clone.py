@@ -2,8 +2,9 @@
 
 The clone has no `.git/codeflash/` (no corpus, no venv): prepare-pr must capture the inputs
 again and the bot's own venv must get pytest-benchmark from the package index, so that
-prepare-pr and compare both succeed there. The fixture configures ruff's formatter: the
-committed diff must be what `ruff format` writes, and benchmark inputs must be Python source.
+prepare-pr and compare both succeed there. The fixture configures ruff's formatter and import
+sorting: the committed diff must be what `ruff format` and `ruff check` (rules I) write, and
+benchmark inputs must be Python source.
 """
 
 from __future__ import annotations
@@ -20,7 +21,16 @@ from ..helpers import PYTHON, SLOWDEMO, bot_branch, git, make_repo, run_bot
 
 pytestmark = pytest.mark.slow
 
-RUFF_CONFIG = '\n[tool.ruff]\nline-length = 100\n\n[tool.ruff.format]\nquote-style = "double"\n'
+RUFF_CONFIG = """
+[tool.ruff]
+line-length = 100
+
+[tool.ruff.lint]
+select = ["I"]
+
+[tool.ruff.format]
+quote-style = "double"
+"""
 KEEP = ("hot.py", "__init__.py")  # a small suite: the hot functions and their tests
 
 
@@ -48,7 +58,9 @@ def cloned(tmp_path_factory: pytest.TempPathFactory):
     for extra in (["--target", "slowdemo.hot:count_errors"], ["--max-experiments", "3"]):
         proc = run_bot("optimize", str(repo), "--domain", "cpu", "--python", PYTHON, *extra)
         assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "formatting kept files with ruff-format (from pyproject.toml)" in proc.stderr
+    assert "formatting kept files with ruff-isort + ruff-format (from pyproject.toml)" in " ".join(
+        proc.stderr.split()
+    )
     branch = bot_branch(repo)
     assert branch, proc.stdout + proc.stderr
     clone = base / "elsewhere"
@@ -99,11 +111,12 @@ def test_committed_diff_is_what_ruff_format_writes(cloned) -> None:
     git(clone, "checkout", "-q", branch)
     hot = (clone / "src" / "slowdemo" / "hot.py").read_text(encoding="utf-8")
     assert re.search(r"\n\n_RE_\w+ = re\.compile", hot), hot  # the hoisted constant's blank line
-    proc = subprocess.run(
-        [sys.executable, "-m", "ruff", "format", "--check", "--diff", *changed],
-        cwd=clone,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    for check in (["format", "--check", "--diff"], ["check", "--diff"]):  # layout, import order
+        proc = subprocess.run(
+            [sys.executable, "-m", "ruff", *check, *changed],
+            cwd=clone,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -33,6 +33,7 @@ from codeflash_bot.prep.compare import (
 from codeflash_bot.prep.inventory import KeptOptimization, inventory
 from codeflash_bot.prep.recapture import Recapture, missing_corpus, recapture
 from codeflash_bot.prep.target_env import TargetEnv, resolve_env
+from codeflash_bot.sandbox import HarnessError
 from codeflash_bot.session.recovery import branch_worktree, scratch_dir
 from codeflash_bot.session.state import STATE_DIR
 
@@ -89,10 +90,13 @@ def draft_pull_request(
         recaptured: Recapture | None = None
         if missing := missing_corpus(git, branch, items):
             kept = [it for it in items if it.target in missing]
-            recaptured = recapture(
-                git, project_rel, base, branch, kept, config.merged(python=python)
-            )
-            notes.append(recaptured.line())
+            try:
+                recaptured = recapture(
+                    git, project_rel, base, branch, kept, config.merged(python=python)
+                )
+                notes.append(recaptured.line())
+            except (BotError, HarnessError, OSError) as exc:
+                notes.append(f"no captured inputs in this clone, and capturing them failed: {exc}")
         env = resolve_env(tree, config, python)
         benches = generate_benchmarks(git, tree, env, items, bench_root, branch=branch)
         _format_benchmarks(tree, config, env, benches)
