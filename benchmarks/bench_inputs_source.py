@@ -68,7 +68,9 @@ def main() -> None:
             form = "literal"
         except ValueError:
             pass
-        if ".split()" in source:
+        if ".splitlines()" in source:
+            form = "split lines"
+        elif ".split()" in source:
             form = "split words"
         elif source.startswith("(\n"):
             form = "text lines"

@@ -8,7 +8,8 @@ compared to the value type-strictly, elements included: `[1, True]` never stands
    and no builder is under half its length;
 2. a small builder: `list(range(0, 4000, 2))`, `[3, 1, 2] * 500`, `"ab " * 100`,
    `" ".join(["lorem", "ipsum"] * 500)`, `"w3 w1 w7 ...".split()` (text built from the
-   captured words, cut into short lines), `[int(w) for w in "...".split()]`, `dict(zip(K, V))`,
+   captured words, cut into short lines), `"log 1\\nlog 2 ...".splitlines()`,
+   `[int(w) for w in "...".split()]`, `dict(zip(K, V))`,
    `([..] * 27)[:4000]`, a long text as short concatenated pieces;
 3. a long literal, up to `MAX_SOURCE_CHARS`;
 4. None: the caller falls back to a pickle and says so.
@@ -207,7 +208,7 @@ def _split_words(seq: list, wrap: str) -> str | None:
     kinds = {type(x) for x in seq}
     if kinds == {str}:
         if any(not x or x != x.strip() or len(x.split()) != 1 for x in seq):
-            return None
+            return _split_lines(seq, wrap)
         words, convert = seq, ""
     elif kinds == {int}:
         words, convert = [str(x) for x in seq], "int"
@@ -226,8 +227,18 @@ def _split_words(seq: list, wrap: str) -> str | None:
     return f"tuple({convert}(w) for w in {text}.split())"
 
 
-def _chunked(text: str) -> str:
-    """A long text as implicitly concatenated pieces (one short line each once formatted)."""
+def _split_lines(seq: list, wrap: str) -> str | None:
+    """`"a b\\nc d".splitlines()` for many one-line texts (log lines, sentences); verified by
+    the caller, so texts holding any line break `splitlines` knows never pass."""
+    if any(not x or len(x.splitlines()) != 1 for x in seq):
+        return None
+    out = f"{_chunked(chr(10).join(seq), chr(10))}.splitlines()"
+    return out if wrap == "list" else f"tuple({out})"
+
+
+def _chunked(text: str, sep: str = " ") -> str:
+    """A long text as implicitly concatenated pieces (one short line each once formatted),
+    cut after `sep` where one is near."""
     if len(text) <= CHUNK:
         return repr(text)
     pieces = []
@@ -235,7 +246,7 @@ def _chunked(text: str) -> str:
     while start < len(text):
         end = min(len(text), start + CHUNK)
         if end < len(text):
-            cut = text.rfind(" ", start, end)
+            cut = text.rfind(sep, start, end)
             end = cut + 1 if cut > start else end
         pieces.append(repr(text[start:end]))
         start = end

@@ -45,10 +45,13 @@ def test_builders_and_literals_read_as_expected(value: object, expected: str) ->
     assert same(_rebuilt(source), value)
 
 
-@pytest.mark.parametrize("value", [_TAGS, _SCORES, _PRICES, tuple(_SCORES)])
+_LOG = [f"{('INFO', 'ERROR', 'WARN')[i % 3]} req={i} t={i % 97}ms" for i in range(3000)]
+
+
+@pytest.mark.parametrize("value", [_TAGS, _SCORES, _PRICES, tuple(_SCORES), _LOG])
 def test_large_irregular_sequences_are_split_text_not_a_giant_list(value: object) -> None:
     source = source_of(value)
-    assert source is not None and ".split()" in source
+    assert source is not None and (".split()" in source or ".splitlines()" in source)
     assert max(len(line) for line in source.splitlines()) < 100  # short lines in the diff
     assert same(_rebuilt(source), value)
 
@@ -82,3 +85,10 @@ def test_long_irregular_text_is_cut_into_short_lines() -> None:
     assert source is not None and source.startswith("(\n")
     assert max(len(line) for line in source.splitlines()) < 100
     assert same(_rebuilt(source), text)
+
+
+@pytest.mark.parametrize("text", ["a\rb", "a\x85b", "a\u2028b", ""])
+def test_texts_with_odd_line_breaks_are_never_split_into_lines(text: str) -> None:
+    value = [*["plain line"] * 10, text, *[f"x {i}" for i in range(200)]]
+    source = source_of(value)
+    assert source is not None and same(_rebuilt(source), value)
