@@ -23,7 +23,10 @@ import math
 
 SHORT_LITERAL_CHARS = 40  # a literal this short is the most readable form, whatever else fits
 MAX_LITERAL_CHARS = 400  # up to here a literal wins unless a builder is under half its length
-MAX_SOURCE_CHARS = 200_000  # beyond this even a builder is no longer something to review
+# Inputs of builtin types are written as source up to this size rather than pickled (the probe
+# already keeps captured calls under 1 MiB pickled): a long literal a reviewer can scroll past
+# beats benchmarking a tiny input instead, or a pickle.
+MAX_SOURCE_CHARS = 4_000_000
 CHUNK = 72  # characters per string piece when a long text is cut into lines
 _BUILDER_NAMES = {
     "dict": dict,
