@@ -12,6 +12,8 @@ from codeflash_bot.errors import BotError
 from codeflash_bot.models import Domain
 
 TABLE = "codeflash-bot"
+FormatterName = Literal["auto", "none", "ruff", "ruff-format", "ruff-isort", "black", "isort"]
+FormatterSetting = FormatterName | list[FormatterName]
 
 
 class Config(BaseModel):
@@ -49,6 +51,11 @@ class Config(BaseModel):
     memory_limit_mb: int = Field(4096, alias="memory-limit-mb", gt=0)
     exclude: list[str] = Field(default_factory=list, description="glob patterns never optimized")
     benchmarks_root: str = Field("tests/benchmarks", alias="benchmarks-root")
+    formatter: FormatterSetting = Field(
+        "auto",
+        description='tools run on kept files: "auto" (detect), "none", or names among '
+        "ruff, ruff-format, ruff-isort, black, isort",
+    )
     memory_time_tolerance: float = Field(
         5.0, alias="memory-time-tolerance", ge=0, description="memory keeps: max % slower"
     )

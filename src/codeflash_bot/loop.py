@@ -19,6 +19,8 @@ from codeflash_bot.domains import Engine, EngineContext, available_domains, engi
 from codeflash_bot.domains.choice import decide
 from codeflash_bot.errors import BotError
 from codeflash_bot.faults import checkpoint
+from codeflash_bot.formatter import Formatter, same_code
+from codeflash_bot.formatter import load as load_formatter
 from codeflash_bot.git import Git, open_repo
 from codeflash_bot.models import (
     Candidate,
@@ -91,6 +93,7 @@ class Run:
     targets: list[Target] = field(default_factory=list)
     proposers: list[Proposer] = field(default_factory=list)
     changed_report: ChangedReport | None = None
+    formatter: Formatter | None = None  # the project's formatter, run on each kept file
 
     @property
     def domain(self) -> Domain:
@@ -339,6 +342,9 @@ def _run(
         clock,
         proposers=proposers,
     )
+    run.formatter, line = load_formatter(ws.project, config.formatter, setup.python)
+    if line:
+        reporter.note(line)
     if request.target:
         run.targets = [resolve_target(request.target, ws.project, setup)]
     stopped = "finished"
@@ -521,6 +527,9 @@ def _evaluate(run: Run, candidate: Candidate, original: str) -> Verdict:
     _unjudged(run, candidate, verdict.reason is Reason.TIMEOUT)
     if verdict.status is not Status.KEEP:
         return verdict
+    candidate, verdict = _formatted(run, candidate, original, verdict)
+    if verdict.status is not Status.KEEP:
+        return verdict
     measurements = verdict.measurements
     ws.write_candidate(target.file, candidate.source)
     checkpoint("candidate-written")
@@ -550,6 +559,31 @@ def _evaluate(run: Run, candidate: Candidate, original: str) -> Verdict:
         detail = "; ".join(d for d in (verdict.detail, run.gate.keep_caveat) if d)
         return verdict.model_copy(update={"detail": detail})
     return verdict
+
+
+def _formatted(
+    run: Run, candidate: Candidate, original: str, verdict: Verdict
+) -> tuple[Candidate, Verdict]:
+    """The candidate as the project's formatter writes it, before the tests and the commit.
+
+    Layout-only changes (same syntax tree) keep the verdict; anything else the tools changed
+    (an import sorter moving imports) is verified and measured again, as a new candidate would
+    be. A formatted text that leaves the target's scope is not used.
+    """
+    if run.formatter is None:
+        return candidate, verdict
+    path = run.ws.project / candidate.target.file
+    source = run.formatter.apply(path, original, candidate.source)
+    if source == candidate.source:
+        return candidate, verdict
+    formatted = candidate.model_copy(update={"source": source})
+    if same_code(source, candidate.source):
+        return formatted, verdict
+    if run.engine.scope_problem(original, formatted) is not None:
+        return candidate, verdict
+    again = run.engine.evaluate(run.limited(), formatted)
+    _unjudged(run, formatted, again.reason is Reason.TIMEOUT)
+    return formatted, again
 
 
 def _unjudged(run: Run, candidate: Candidate, timed_out: bool) -> None:

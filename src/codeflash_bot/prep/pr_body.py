@@ -243,8 +243,15 @@ def optimization_view(
             f"for inputs it did not see): {info.unsafe}"
         )
     if bench and bench.test_file:
+        form = (
+            f"a pickle, `{bench.data_file}`, as the last resort: its arguments have no Python "
+            "source"
+            if bench.input_form == "pickle"
+            else "written in the test as Python source"
+        )
         benchmark = (
-            f"`{bench.test_file}::{bench.test_name}` on a captured input ({bench.input_shape})"
+            f"`{bench.test_file}::{bench.test_name}` on a captured input ({bench.input_shape}; "
+            f"{form})"
         )
     elif bench and bench.skipped:
         benchmark = f"none generated: {bench.skipped}"

@@ -26,6 +26,7 @@ class TargetEnv(Frozen):
     python: str
     pythonpath: list[str]
     install_command: str = ""
+    may_install_tools: bool = False  # the bot made this env, or `install-tools = true`
 
     def env_for(self, root: Path, extra_path: Sequence[Path] = ()) -> dict[str, str]:
         """Environment for a subprocess whose imports must resolve inside `root` first."""
@@ -52,6 +53,7 @@ def resolve_env(root: Path, config: Config, python: str | None = None) -> Target
             python=str(setup.python),
             pythonpath=list(setup.pythonpath) or _default_pythonpath(root, str(setup.python)),
             install_command=str(getattr(setup, "install_command", "") or ""),
+            may_install_tools=bool(getattr(setup, "may_install_tools", False)),
         )
     chosen = python or config.python
     if chosen is None:

@@ -142,8 +142,15 @@ def ensure_tools(setup: SetupInfo, tools: list[str]) -> SetupInfo:
             f" `{setup.python} -m pip install {' '.join(missing)}`, or set"
             " `install-tools = true` in [tool.codeflash-bot] to let the bot install them"
         )
+    pip_install(setup.python, missing)
+    return setup.model_copy(update={"tools_installed": [*setup.tools_installed, *missing]})
+
+
+def pip_install(python: str, packages: list[str]) -> None:
+    """`python -m pip install packages` (the package index pip is configured with); one
+    BotError line when it fails. Callers decide whether the bot may install there."""
     proc = subprocess.run(
-        [setup.python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *missing],
+        [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *packages],
         capture_output=True,
         text=True,
         check=False,
@@ -151,10 +158,9 @@ def ensure_tools(setup: SetupInfo, tools: list[str]) -> SetupInfo:
     if proc.returncode != 0:
         last = (proc.stderr.strip() or proc.stdout.strip() or "pip failed").splitlines()[-1]
         raise BotError(
-            f"could not install {', '.join(missing)} into {setup.python}: {last}"
+            f"could not install {', '.join(packages)} into {python}: {last}"
             " (install them into the project's environment yourself)"
         )
-    return setup.model_copy(update={"tools_installed": [*setup.tools_installed, *missing]})
 
 
 def render_setup_md(setup: SetupInfo, root: Path) -> str:
@@ -176,7 +182,21 @@ def render_setup_md(setup: SetupInfo, root: Path) -> str:
     if setup.tools_installed:
         installed = ", ".join(setup.tools_installed)
         lines.append(f"- Installed into the environment by the bot: {installed}")
+    lines.append(_bench_tools_line(setup, root))
     return "\n".join(lines) + "\n"
+
+
+def _bench_tools_line(setup: SetupInfo, root: Path) -> str:
+    """What `compare`/`prepare-pr` need and who installs it (issue 13: a clone elsewhere)."""
+    tools = "pytest-benchmark (for `compare` and `prepare-pr`) and memray (for the memory domain)"
+    if setup.may_install_tools:
+        return f"- Benchmark tools: {tools}, installed into this environment by the bot if missing"
+    python = _display_python(setup.python, root)
+    return (
+        f"- Benchmark tools: {tools} must be installed into this environment by you"
+        f" (`{python} -m pip install pytest-benchmark memray`); the bot installs only into"
+        " environments it created, or with `install-tools = true` in [tool.codeflash-bot]"
+    )
 
 
 def _display_cmd(cmd: list[str]) -> list[str]:
