@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from github import Github
@@ -41,6 +42,7 @@ class Outcome:
     kept: int = 0
     best_improvement: float | None = None
     summary: list[str] = field(default_factory=list)
+    error: str = ""  # the one-line error the job failed with, if it did
 
 
 @dataclass
@@ -56,6 +58,9 @@ class Context:
     default_branch: str | None = None
     inputs: Inputs = field(default_factory=Inputs)
     outcome: Outcome = field(default_factory=Outcome)
+    # run phase only (github/phases.py): API writes are recorded here, the branch is bundled
+    outbox: Any = None
+    artifact_dir: Path | None = None
 
     @cached_property
     def repo(self) -> Repository:

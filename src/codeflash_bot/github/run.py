@@ -24,6 +24,7 @@ from codeflash_bot.github.publish import (
     open_or_update_pr,
     tried_text,
 )
+from codeflash_bot.github.push import push_branch
 from codeflash_bot.github.sticky import Sticky, StickyReporter, run_in_progress
 from codeflash_bot.models import Domain, ExperimentRecord, Request, RunSummary, Target
 from codeflash_bot.router import route
@@ -176,7 +177,7 @@ def publish(
         text = draft_text(ctx.workspace, base, summary)
     if text.note:
         gha.warning(f"PR body: using the summary body ({ctx.redact(text.note)})")
-    remote.push_bot_branch(git, summary.branch, ctx.token, lease=bot_branches.get(summary.branch))
+    push_branch(ctx, git, summary.branch, lease=bot_branches.get(summary.branch), base=base)
     out.branch = summary.branch
     body = text.body
     if trigger.number is not None:

@@ -37,6 +37,7 @@ from codeflash_bot.github.events import (
     WorkflowDispatchEvent,
 )
 from codeflash_bot.github.feedback import Feedback, add_feedback
+from codeflash_bot.github.push import push_branch
 from codeflash_bot.github.run import Trigger, reply, run_optimization
 from codeflash_bot.github.sticky import RUNNING, RunState, Sticky
 from codeflash_bot.github.trust import NOT_ALLOWED, fork_reply, may_run
@@ -262,5 +263,5 @@ def record_feedback(ctx: Context, branch: str, fb: Feedback) -> tuple[str, str]:
             f"codeflash: conventions — {topic.lower()} feedback from @{fb.author}{where}",
             [f"{STATE_DIR}/{CONVENTIONS}"],
         )
-    remote.push_bot_branch(git, branch, ctx.token, lease=lease)
+    push_branch(ctx, git, branch, lease=lease)
     return topic, sha
