@@ -52,6 +52,11 @@ def parse_inputs(env: Mapping[str, str]) -> Inputs:
         "max_experiments": get_input(env, "max-experiments"),
         "guard": get_input(env, "guard"),
         "python_version": get_input(env, "python-version"),
+        "proposer": get_input(env, "proposer"),
+        "llm_provider": get_input(env, "llm-provider"),
+        "llm_model": get_input(env, "llm-model"),
+        "llm_base_url": get_input(env, "llm-base-url"),
+        "allow_bot_prs": get_input(env, "allow-bot-prs") or "false",
     }
     try:
         if raw["domain"] is not None:

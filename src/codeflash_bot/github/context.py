@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote
 
 from github import Github
@@ -31,6 +31,12 @@ class Inputs(BaseModel):
     max_experiments: int | None = Field(None, gt=0)
     guard: str | None = None
     python_version: str | None = None
+    # model settings: only ever from the workflow (github/model_policy.py)
+    proposer: Literal["rules", "llm", "both"] | None = None
+    llm_provider: Literal["anthropic", "openai"] | None = None
+    llm_model: str | None = None
+    llm_base_url: str | None = None
+    allow_bot_prs: bool = False
 
 
 @dataclass

@@ -17,7 +17,8 @@ import subprocess
 from pathlib import Path
 
 from codeflash_bot.errors import BotError
-from codeflash_bot.git import BOT_BRANCH_PREFIX, GIT_ENV, Git, validate_branch_name
+from codeflash_bot.git import BOT_BRANCH_PREFIX, GIT_ENV, NO_REPO_HOOKS, Git, validate_branch_name
+from codeflash_bot.session.child_env import git_env
 
 _USERINFO = re.compile(r"^[a-z][a-z0-9+.-]*://[^/@]+@", re.I)
 
@@ -52,11 +53,16 @@ def _remote_git(
     git: Git, token: str | None, *args: str, check: bool = True
 ) -> subprocess.CompletedProcess[str]:
     """git talking to origin; the token is added only if origin needs it."""
-    env = {**os.environ, **GIT_ENV}
+    env = {**git_env(), **GIT_ENV}
     if token and origin_needs_token(git):
         env = auth_env(token, env)
     proc = subprocess.run(
-        ["git", *args], cwd=git.cwd, env=env, capture_output=True, text=True, check=False
+        ["git", *NO_REPO_HOOKS, *args],
+        cwd=git.cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if check and proc.returncode != 0:
         last = (proc.stderr.strip() or proc.stdout.strip()).splitlines()

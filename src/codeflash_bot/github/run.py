@@ -18,6 +18,7 @@ from codeflash_bot.github import remote
 from codeflash_bot.github.commands import HELP, Command, CommandError, check_target_in_repo
 from codeflash_bot.github.context import Context
 from codeflash_bot.github.events import PullRequest
+from codeflash_bot.github.model_policy import action_config
 from codeflash_bot.github.publish import (
     draft_text,
     find_open_bot_pr,
@@ -137,7 +138,8 @@ def run_optimization(ctx: Context, trigger: Trigger) -> RunSummary | None:
         from codeflash_bot.loop import optimize
 
         with gha.group("codeflash: optimize"):
-            summary = optimize(request, load_config(ctx.workspace), reporter)
+            config = action_config(load_config(ctx.workspace), ctx.inputs)
+            summary = optimize(request, config, reporter)
         publish(ctx, git, summary, base, bot_branches, trigger, reporter)
     except BotError as exc:
         if isinstance(reporter, StickyReporter):
