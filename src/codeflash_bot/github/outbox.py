@@ -97,16 +97,18 @@ class Outbox:
         return int(tail) if tail.isdigit() else None
 
     def _merge_edit(self, path: str, body: dict[str, Any]) -> bool:
-        """A later edit of the same thing replaces the earlier one (or the creating POST's body)."""
+        """A later edit of the same thing replaces the earlier one (or the creating POST's
+        body) and moves it to the end, so text that names later objects resolves in order."""
         ident = self._placeholder_of(path)
         for i, entry in enumerate(self.entries):
             if not isinstance(entry, Write):
                 continue
-            if ident is not None and entry.placeholder == ident:
-                self.entries[i] = entry.model_copy(update={"body": {**entry.body, **body}})
-                return True
-            if entry.method == "PATCH" and entry.path == path:
-                self.entries[i] = entry.model_copy(update={"body": {**entry.body, **body}})
+            same = (ident is not None and entry.placeholder == ident) or (
+                entry.method == "PATCH" and entry.path == path
+            )
+            if same:
+                del self.entries[i]
+                self.entries.append(entry.model_copy(update={"body": {**entry.body, **body}}))
                 return True
         return False
 

@@ -22,8 +22,16 @@ from pathlib import Path
 import github_action_utils as gha
 
 from codeflash_bot.errors import BotError
+from codeflash_bot.git import Git
 from codeflash_bot.github import remote
-from codeflash_bot.github.action import _REPO, _report, _required, _runner_files, token_of
+from codeflash_bot.github.action import (
+    _REPO,
+    _report,
+    _required,
+    _runner_files,
+    get_input,
+    token_of,
+)
 from codeflash_bot.github.artifact import Manifest, Outcome, load_artifact, write_artifact
 from codeflash_bot.github.bundle import import_bundle, origin_url
 from codeflash_bot.github.client import DEFAULT_API_URL, api_errors, make_client
@@ -154,25 +162,23 @@ def _publish(
         run_id=env.get("GITHUB_RUN_ID") or None,
         event_name=name,
     )
-    url = origin_url(server, full_name)
-    holder: list[Path] = []
+    imported: Git | None = None
+    if manifest.branch:  # validated before any write is sent
+        imported = import_bundle(manifest, artifact, origin_url(server, full_name), token)
 
     def push(entry: Push) -> None:
-        if not holder:
-            holder.append(import_bundle(manifest, artifact, url, token).cwd)
-        from codeflash_bot.git import Git
-
-        remote.push_bot_branch(Git(holder[0]), entry.branch, token, lease=entry.lease)
+        if imported is None:
+            raise BotError("manifest: a push without a branch")
+        remote.push_bot_branch(imported, entry.branch, token, lease=entry.lease)
         job.branch = entry.branch
 
-    replayer = Replayer(
-        ctx, manifest, allowed_by(payload), push, env.get("INPUT_BOT-LOGIN") or DEFAULT_BOT_LOGIN
-    )
+    bot_login = get_input(env, "bot-login") or DEFAULT_BOT_LOGIN
+    replayer = Replayer(ctx, manifest, allowed_by(payload), push, bot_login)
     try:
         with api_errors():
             replayer.run()
     finally:
-        for path in holder:
-            shutil.rmtree(path, ignore_errors=True)
+        if imported is not None:
+            shutil.rmtree(imported.cwd, ignore_errors=True)
     job.pr_url = replayer.pr_url
     return manifest

@@ -79,20 +79,31 @@ class Replayer:
     pr_url: str = ""
 
     def run(self) -> None:
+        """Check every entry first (nothing is sent if one is refused), then send in order."""
+        created: set[int] = set()
+        checked: list[tuple[Push | Write, str, dict[str, Any]]] = []
         for entry in self.manifest.writes:
             if isinstance(entry, Push):
                 if entry.branch != self.manifest.branch:
                     raise BotError(f"manifest: push of {entry.branch!r}, not the manifest's branch")
+                checked.append((entry, "", {}))
+                continue
+            path, body = self.check(entry, created)
+            if entry.placeholder is not None:
+                created.add(entry.placeholder)
+            checked.append((entry, path, body))
+        for entry, path, body in checked:
+            if isinstance(entry, Push):
                 self.push(entry)
             else:
-                self.send(entry)
+                self.send(entry, path, body)
 
     # --- checks ----------------------------------------------------------------------------
     def _refuse(self, entry: Write, why: str) -> BotError:
         return BotError(f"manifest: refusing {entry.method} {entry.path}: {why}")
 
-    def check(self, entry: Write) -> tuple[str, dict[str, Any]]:
-        """(path with placeholders resolved, body) if the event allows `entry`."""
+    def check(self, entry: Write, created: set[int]) -> tuple[str, dict[str, Any]]:
+        """(path, body) if the event allows `entry`; `created`: placeholders made before it."""
         a = self.allowed
         parts = entry.path.split("/")
         body = dict(entry.body)
@@ -111,7 +122,8 @@ class Replayer:
                 self._only(entry, body, {"body"})
             case "PATCH", ["issues", "comments", cid] if cid.isdigit():
                 self._only(entry, body, {"body"})
-                parts[2] = str(self._own_comment(entry, int(cid)))
+                if int(cid) not in created:
+                    self._own_comment(entry, int(cid))
             case "POST", ["pulls"]:
                 self._only(entry, body, PR_FIELDS)
                 if body.get("head") != self.manifest.branch or not self.manifest.branch:
@@ -120,7 +132,8 @@ class Replayer:
                     raise self._refuse(entry, "base is not the manifest's base")
             case "PATCH", ["pulls", num] if num.isdigit():
                 self._only(entry, body, {"title", "body"})
-                parts[1] = str(self._own_pull(entry, int(num)))
+                if int(num) not in created:
+                    self._own_pull(entry, int(num))
             case "POST", ["actions", "runs", run_id, "cancel"] if a.stop and run_id.isdigit():
                 pass
             case _:
@@ -138,21 +151,19 @@ class Replayer:
             raise self._refuse(entry, "not a reaction the bot uses")
 
     def _own_comment(self, entry: Write, ident: int) -> int:
-        if ident in self.ids:
-            return self.ids[ident]
-        if ident >= PLACEHOLDER_BASE:
+        """`ident` must be a comment on the event's issue written by the bot's identity."""
+        if ident >= PLACEHOLDER_BASE or self.allowed.number is None:
             raise self._refuse(entry, "edits a comment that was never created")
-        _, data = self.ctx.gh.requester.requestJsonAndCheck(
-            "GET", self.ctx.api_path("issues", "comments", ident)
-        )
-        login = str((data.get("user") or {}).get("login") or "")
-        issue_url = str(data.get("issue_url") or "")
-        if login != self.bot_login or not issue_url.endswith(f"/issues/{self.allowed.number}"):
-            raise self._refuse(entry, "not the bot's own comment on this issue")
-        return ident
+        issue = self.ctx.repo.get_issue(self.allowed.number)
+        for comment in issue.get_comments():
+            if comment.id == ident:
+                login = comment.user.login if comment.user is not None else ""
+                if login == self.bot_login:
+                    return ident
+                break
+        raise self._refuse(entry, "not the bot's own comment on this issue")
 
     def _own_pull(self, entry: Write, number: int) -> int:
-        number = self.ids.get(number, number)
         _, data = self.ctx.gh.requester.requestJsonAndCheck(
             "GET", self.ctx.api_path("pulls", number)
         )
@@ -171,17 +182,17 @@ class Replayer:
         keep = {self.allowed.actor} if self.allowed.actor else set()
         return self.ctx.redact(defuse_mentions(text, allow=keep))
 
-    def send(self, entry: Write) -> None:
-        path, body = self.check(entry)
+    def send(self, entry: Write, path: str, body: dict[str, Any]) -> None:
+        parts = [str(self.ids.get(int(p), p)) if p.isdigit() else p for p in path.split("/")]
         body = {k: self._resolve(v) if isinstance(v, str) else v for k, v in body.items()}
-        if entry.path.startswith("pulls") and "head" in body:
+        if path == "pulls":
             body["head"], body["base"] = entry.body["head"], entry.body["base"]
-        url = self.ctx.api_path(*path.split("/"))
+        url = self.ctx.api_path(*parts)
         _, data = self.ctx.gh.requester.requestJsonAndCheck(entry.method, url, input=body)
         data = data if isinstance(data, dict) else {}
         if entry.placeholder is not None and isinstance(data.get("id"), int):
-            real = int(data["number"]) if entry.path == "pulls" and "number" in data else data["id"]
+            real = int(data["number"]) if path == "pulls" and "number" in data else data["id"]
             self.ids[entry.placeholder] = int(real)
             self.urls[str(real)] = str(data.get("html_url") or "")
-        if path == "pulls" or (entry.method == "PATCH" and path.startswith("pulls/")):
+        if parts[0] == "pulls" and len(parts) <= 2:
             self.pr_url = str(data.get("html_url") or "")
