@@ -72,13 +72,17 @@ def run_phase(env: Mapping[str, str], artifact: Path) -> int:
     contexts: list[Context] = []
 
     def arm(ctx: Context) -> None:
+        remote.pin_origin(origin_url(ctx.server_url, ctx.full_name))
         ctx.outbox = Outbox(ctx.repo.url)
         ctx.artifact_dir = artifact
         defer_writes(ctx.gh, ctx.outbox)
         contexts.append(ctx)
 
     outcome = JobOutcome()
-    code = run_action(env, on_context=arm, outcome=outcome)
+    try:
+        code = run_action(env, on_context=arm, outcome=outcome)
+    finally:
+        remote.pin_origin(None)
     number = None
     with contextlib.suppress(BotError):
         name, path = env.get("GITHUB_EVENT_NAME", ""), env.get("GITHUB_EVENT_PATH", "")

@@ -40,7 +40,9 @@ def publish_env(env: dict[str, str], server: str) -> dict[str, str]:
 def run_comment(
     action_env: EnvFactory, tmp_path: Path, body: str = "/codeflash"
 ) -> tuple[dict[str, str], Path]:
+    """The run phase: it fetches from the server's URL, never the checkout's origin."""
     env = action_env("issue_comment", comment_event(body))
+    env["GITHUB_SERVER_URL"] = f"file://{tmp_path / 'server'}"
     artifact = tmp_path / "artifact"
     assert run_phase(env, artifact) == 0
     return env, artifact
@@ -284,3 +286,31 @@ def test_a_failed_run_is_reported_by_publish(
     assert "fail at baseline" in capsys.readouterr().err
     sticky = fake.comments[1][0]["body"]
     assert '"state": "failed"' in sticky and "fail at baseline" in sticky
+
+
+def test_run_phase_never_talks_to_the_checkouts_origin(
+    fake: FakeGitHub,
+    repos: Repos,
+    action_env: EnvFactory,
+    loop: StubLoop,  # noqa: F811
+    server: str,
+    tmp_path: Path,
+) -> None:
+    """Repository code may rewrite .git/config's origin: the run phase fetches from the
+    server URL the runner names, and its hooks never run."""
+    evil = tmp_path / "evil.git"
+    git(tmp_path, "clone", "-q", "--bare", str(repos.origin), str(evil))
+    git(repos.workspace, "remote", "set-url", "origin", str(evil))
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    ran = tmp_path / "hook-ran"
+    for name in ("pre-commit", "post-commit", "reference-transaction", "post-checkout"):
+        (hooks / name).write_text(f"#!/bin/sh\necho {name} >> {ran}\n")
+        (hooks / name).chmod(0o755)
+    git(repos.workspace, "config", "core.hooksPath", str(hooks))
+    before = git(evil, "for-each-ref")
+    env, artifact = run_comment(action_env, tmp_path)
+    assert load_artifact(artifact).branch
+    assert publish_phase(publish_env(env, server), artifact) == 0
+    assert git(evil, "for-each-ref") == before
+    assert not ran.exists()
