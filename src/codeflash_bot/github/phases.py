@@ -54,10 +54,11 @@ def event_number(payload: Payload | None) -> int | None:
 
 
 def _empty_dir(path: Path) -> Path:
+    """Checked now, created when the first file is written: an artifact directory inside the
+    checkout must not make the tree look dirty to the loop."""
     if path.exists() and (not path.is_dir() or any(path.iterdir())):
         raise BotError(f"--artifact {path}: must be a new or empty directory")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return path.resolve()
 
 
 def run_phase(env: Mapping[str, str], artifact: Path) -> int:

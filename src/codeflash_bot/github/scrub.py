@@ -38,7 +38,9 @@ def reexec_clean(argv: list[str]) -> None:
             env[key] = os.environ[key]
     sys.stdout.flush()
     sys.stderr.flush()
-    os.execve(sys.executable, [sys.executable, "-m", "codeflash_bot", *argv], env)
+    # -P: the working directory (the checkout) is not put on sys.path, so a module in the
+    # repository can never shadow one of the bot's imports.
+    os.execve(sys.executable, [sys.executable, "-P", "-m", "codeflash_bot", *argv], env)
 
 
 def restore_env() -> dict[str, str]:
