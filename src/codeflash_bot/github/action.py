@@ -181,6 +181,7 @@ def _handle(
         or None,
         inputs=inputs,
         outcome=outcome,
+        bot_login=get_input(env, "bot-login") or "github-actions[bot]",
     )
     if on_context is not None:
         on_context(ctx)

@@ -64,6 +64,7 @@ class Context:
     default_branch: str | None = None
     inputs: Inputs = field(default_factory=Inputs)
     outcome: Outcome = field(default_factory=Outcome)
+    bot_login: str = "github-actions[bot]"  # whose comments count as the bot's own
     # run phase only (github/phases.py): API writes are recorded here, the branch is bundled
     outbox: Any = None
     artifact_dir: Path | None = None
