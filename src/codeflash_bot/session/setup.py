@@ -28,7 +28,7 @@ from pydantic import Field
 from codeflash_bot.config import Config
 from codeflash_bot.errors import BotError
 from codeflash_bot.models import Frozen
-from codeflash_bot.session.child_env import PIP_TIMEOUT, PROBE_TIMEOUT, child_env
+from codeflash_bot.session.child_env import PIP_TIMEOUT, PROBE_TIMEOUT, allow_more, child_env
 from codeflash_bot.session.interpreter import Interpreter, choose_interpreter
 from codeflash_bot.session.layout import detect_layout, probe_names, project_name, setup_py_calls
 
@@ -106,6 +106,7 @@ def find_tests(root: Path) -> list[str]:
 def detect_setup(root: Path, config: Config) -> SetupInfo:
     """Inspect the project at `root`; create the bot's venv there when no interpreter is known."""
     root = root.resolve()
+    allow_more(config.pass_env)
     config_python, test_command = config.python, config.test_command
     manager, install = detect_package_manager(root)
     tests = find_tests(root)
