@@ -73,8 +73,10 @@ class Outbox:
         if path is None:
             raise ValueError(f"a write outside the repository: {method} {url}")
         data = body if isinstance(body, dict) else {}
-        if method == "PATCH" and self._merge_edit(path, data):
-            return 200, self._answer(url, self._placeholder_of(path))
+        if method == "PATCH":  # echo the edit; the object keeps its real number and URL
+            if not self._merge_edit(path, data):
+                self.entries.append(Write(method=method, path=path, body=data))
+            return 200, {"url": url, **{k: v for k, v in data.items() if k in ("title", "body")}}
         placeholder = None
         if method == "POST":
             placeholder = self._next

@@ -19,7 +19,14 @@ from codeflash_bot.github.sticky import MARKER
 from tests.unit.github.conftest import TOKEN, EnvFactory, comment_event, outputs
 from tests.unit.github.fake_github import FakeGitHub
 from tests.unit.github.gitrepos import Repos, git
-from tests.unit.github.test_action import COMMENT_ID, StubLoop, loop  # noqa: F401
+from tests.unit.github.test_action import (  # noqa: F401
+    COMMENT_ID,
+    R,
+    StubLoop,
+    bot_branch,
+    loop,
+    review_event,
+)
 
 WRITE_TOKEN = "ghs_WRITEtoken000111222333444"
 
@@ -314,3 +321,34 @@ def test_run_phase_never_talks_to_the_checkouts_origin(
     assert publish_phase(publish_env(env, server), artifact) == 0
     assert git(evil, "for-each-ref") == before
     assert not ran.exists()
+
+
+def test_review_feedback_is_committed_by_run_and_pushed_by_publish(
+    fake: FakeGitHub,
+    repos: Repos,
+    action_env: EnvFactory,
+    loop: StubLoop,  # noqa: F811
+    bot_branch: str,  # noqa: F811
+    server: str,
+    tmp_path: Path,
+) -> None:
+    """No repository code runs here, but the split holds: the commit is made in the run job
+    and reaches origin only through publish's checks (a lease on the branch it saw)."""
+    env = action_env(
+        "pull_request_review_comment",
+        review_event(bot_branch, "Please don't touch module legacy.io"),
+    )
+    env["GITHUB_SERVER_URL"] = server
+    before = repos.remote_refs()[f"refs/heads/{bot_branch}"]
+    artifact = tmp_path / "artifact"
+    assert run_phase(env, artifact) == 0
+    assert fake.writes() == [] and repos.remote_refs()[f"refs/heads/{bot_branch}"] == before
+    assert load_artifact(artifact).files == [".codeflash/conventions.md"]
+    assert publish_phase(publish_env(env, server), artifact) == 0
+    assert [f"{c.method} {c.path}" for c in fake.writes()] == [
+        f"POST {R}/pulls/comments/284312630/reactions",
+        f"POST {R}/pulls/2/comments/284312630/replies",
+    ]
+    assert "noted under **Scope**" in fake.calls[-1].body["body"]
+    doc = repos.show(bot_branch, ".codeflash/conventions.md")
+    assert "Please don't touch module legacy.io" in doc
