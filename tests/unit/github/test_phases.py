@@ -144,6 +144,14 @@ def _unknown_write(data: dict[str, Any]) -> None:
     data["writes"].append({"method": "DELETE", "path": "git/refs/heads/master", "body": {}})
 
 
+def _huge_body(data: dict[str, Any]) -> None:
+    data["writes"][-1]["body"]["body"] = "x" * 70_000
+
+
+def _path_escape(data: dict[str, Any]) -> None:
+    data["files"].append("../outside.py")
+
+
 def _other_head_sha(data: dict[str, Any]) -> None:
     data["head_sha"] = "0" * 40
 
@@ -159,6 +167,8 @@ def _other_head_sha(data: dict[str, Any]) -> None:
         (_extra_field, "unexpected field 'state'"),
         (_unknown_write, "refusing DELETE git/refs/heads/master"),
         (_other_head_sha, "the manifest says otherwise"),
+        (_huge_body, "longer than 65536 characters"),
+        (_path_escape, "not a relative path inside the repository"),
     ],
 )
 def test_publish_refuses_a_tampered_manifest_before_any_write(
