@@ -186,4 +186,5 @@ def _publish(
         if imported is not None:
             shutil.rmtree(imported.cwd, ignore_errors=True)
     job.pr_url = replayer.pr_url
+    job.summary = [replayer.resolve(line) for line in job.summary]  # "#<placeholder>" -> real
     return manifest

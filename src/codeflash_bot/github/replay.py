@@ -174,7 +174,8 @@ class Replayer:
         return number
 
     # --- sending ---------------------------------------------------------------------------
-    def _resolve(self, text: str) -> str:
+    def resolve(self, text: str) -> str:
+        """`text` with placeholders replaced by what GitHub answered, mentions defused."""
         for placeholder, real in self.ids.items():
             text = text.replace(f"{PLACEHOLDER_URL}{placeholder}", self.urls.get(str(real), ""))
             text = text.replace(str(placeholder), str(real))
@@ -184,7 +185,7 @@ class Replayer:
 
     def send(self, entry: Write, path: str, body: dict[str, Any]) -> None:
         parts = [str(self.ids.get(int(p), p)) if p.isdigit() else p for p in path.split("/")]
-        body = {k: self._resolve(v) if isinstance(v, str) else v for k, v in body.items()}
+        body = {k: self.resolve(v) if isinstance(v, str) else v for k, v in body.items()}
         if path == "pulls":
             body["head"], body["base"] = entry.body["head"], entry.body["base"]
         url = self.ctx.api_path(*parts)

@@ -100,6 +100,8 @@ def test_run_writes_nothing_then_publish_opens_the_pr(
     assert pr["head"] == manifest.branch and pr["base"] == "master"
     assert "Requested in #1 by @Codertocat." in pr["body"]
     assert outputs(penv)["pr-url"] == "https://github.com/Codertocat/Hello-World/pull/101"
+    summary = Path(penv["GITHUB_STEP_SUMMARY"]).read_text()
+    assert "opened #101: https://github.com/Codertocat/Hello-World/pull/101" in summary
     assert all(WRITE_TOKEN not in repr(c.body) and TOKEN not in repr(c.body) for c in fake.calls)
     assert list(empty.iterdir()) == []
 
