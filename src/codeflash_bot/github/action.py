@@ -110,7 +110,10 @@ def _report(outcome: Outcome, event: str, error: str | None = None) -> None:
         if error:
             lines.append(f"❌ {error}")
         lines += outcome.summary or ([] if error else ["Nothing to do for this event."])
-        gha.append_job_summary("\n".join(lines))
+        text = re.sub(
+            re.escape(PLACEHOLDER_URL) + r"\d+", "(opened by the publish job)", "\n".join(lines)
+        )
+        gha.append_job_summary(text)
 
 
 def run_action(
