@@ -18,8 +18,10 @@ import shutil
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import github_action_utils as gha
+from pydantic import ValidationError
 
 from codeflash_bot.errors import BotError
 from codeflash_bot.git import Git
@@ -90,7 +92,27 @@ def run_phase(env: Mapping[str, str], artifact: Path) -> int:
         number = event_number(load_event(name, Path(path))) if name and path else None
     outbox = contexts[0].outbox if contexts else None
     staged = outbox.staged if outbox is not None else None
-    manifest = Manifest(
+    try:
+        manifest = _manifest(env, number, outbox, staged, outcome, code)
+    except ValidationError as exc:  # e.g. a PR body past GitHub's 65,536 characters
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"]) or "manifest"
+        print(f"codeflash-bot: error: artifact {where}: {err['msg']}", file=sys.stderr)
+        return 2
+    write_artifact(artifact, manifest)
+    gha.echo(f"codeflash: artifact written to {artifact} ({len(manifest.writes)} write(s))")
+    return 0
+
+
+def _manifest(
+    env: Mapping[str, str],
+    number: int | None,
+    outbox: Outbox | None,
+    staged: Any,
+    outcome: JobOutcome,
+    code: int,
+) -> Manifest:
+    return Manifest(
         trigger=env.get("GITHUB_EVENT_NAME", "")[:64],
         number=number,
         base=outbox.base if outbox is not None else None,
@@ -108,9 +130,6 @@ def run_phase(env: Mapping[str, str], artifact: Path) -> int:
         exit_code=min(code, 255),
         error=outcome.error[:2000] or None,
     )
-    write_artifact(artifact, manifest)
-    gha.echo(f"codeflash: artifact written to {artifact} ({len(manifest.writes)} write(s))")
-    return 0
 
 
 def publish_phase(env: Mapping[str, str], artifact: Path) -> int:
