@@ -50,6 +50,11 @@ class Config(BaseModel):
     )
     memory_limit_mb: int = Field(4096, alias="memory-limit-mb", gt=0)
     exclude: list[str] = Field(default_factory=list, description="glob patterns never optimized")
+    pass_env: list[str] = Field(
+        default_factory=list,
+        alias="pass-env",
+        description="environment variables the project's tests need (children get no others)",
+    )
     benchmarks_root: str = Field("tests/benchmarks", alias="benchmarks-root")
     formatter: FormatterSetting = Field(
         "auto",

@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from codeflash_bot.git import Git
 from codeflash_bot.models import Domain, Frozen
+from codeflash_bot.neutralise import fence, model_text
 from codeflash_bot.prep.benchgen import GeneratedBenchmark
 from codeflash_bot.prep.compare import CompareResult, fmt_bytes, fmt_seconds
 from codeflash_bot.prep.inventory import KeptOptimization, rule_info
@@ -79,7 +80,7 @@ class BodyView(Frozen):
 
 def environment() -> Environment:
     """Markdown templates: no autoescape, strict about undefined names, tidy whitespace."""
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
         undefined=StrictUndefined,
         autoescape=False,
@@ -87,6 +88,8 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["fence"] = fence  # a diff holding ``` must not end its own block
+    return env
 
 
 def template_for(domain: Domain) -> str:
@@ -227,7 +230,8 @@ def optimization_view(
 ) -> OptimizationView:
     info = rule_info(item.rule_code) if item.rule_code else None
     memory = item.domain is Domain.MEMORY
-    why = item.explanation or (info.why if info and info.why else item.summary)
+    why = model_text(item.explanation) if item.explanation else ""
+    why = why or (info.why if info and info.why else item.summary)
     rule = f"{item.rule_code} {item.rule_name}".strip() or "custom rewrite"
     count = bench.inputs_captured if bench else 0
     calls = replay_evidence(count)

@@ -18,6 +18,7 @@ from pathlib import Path
 from codeflash_bot.config import Config
 from codeflash_bot.errors import BotError
 from codeflash_bot.models import Frozen
+from codeflash_bot.session.child_env import child_env
 
 
 class TargetEnv(Frozen):
@@ -30,7 +31,7 @@ class TargetEnv(Frozen):
 
     def env_for(self, root: Path, extra_path: Sequence[Path] = ()) -> dict[str, str]:
         """Environment for a subprocess whose imports must resolve inside `root` first."""
-        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+        env = child_env()  # allow-listed: no tokens, keys or runner command files
         paths = [str((root / p).resolve()) for p in self.pythonpath] + [str(p) for p in extra_path]
         env["PYTHONPATH"] = os.pathsep.join(paths)
         env["PYTHONDONTWRITEBYTECODE"] = "1"
