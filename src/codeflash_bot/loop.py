@@ -14,6 +14,14 @@ from pathlib import Path
 
 import libcst as cst
 
+from codeflash_bot.capture import corpus_dir
+from codeflash_bot.capture.generate import with_hypothesis
+from codeflash_bot.capture.sources import (
+    INPUTS_HEADING,
+    describe_counts,
+    source_counts,
+    sources_md,
+)
 from codeflash_bot.config import Config
 from codeflash_bot.domains import Engine, EngineContext, available_domains, engine_for
 from codeflash_bot.domains.choice import decide
@@ -244,6 +252,9 @@ def _run(
     setup = install_missing_test_deps(
         setup, ws.project, timeout=config.test_timeout, memory_mb=config.memory_limit_mb
     )
+    setup, no_hypothesis = with_hypothesis(setup)
+    if no_hypothesis:
+        reporter.note(no_hypothesis)
     ws.mirror.write(SETUP, render_setup_md(setup, ws.project))
     # conventions.md is maintainer input (review feedback lands on the branch): the branch wins.
     committed = ws.state.read(CONVENTIONS)
@@ -362,6 +373,7 @@ def _experiments(run: Run, request: Request) -> str:
             raise BudgetSpent(Phase.PROFILE, f"the profile was stopped unfinished ({exc})") from exc
         checkpoint("profile")
         run.reporter.note(run.ctx.funnel.line())
+        _write_sources(run)
     if not run.targets:
         if cut := clock.cut_reason():
             raise BudgetSpent(Phase.PROFILE, f"{cut}; nothing to work on")
@@ -373,11 +385,12 @@ def _experiments(run: Run, request: Request) -> str:
     ready = run.engine.prepare(run.limited(), run.targets)
     checkpoint("capture")
     source = run.ctx.input_source()
-    never_call = f"{source} never {'call' if source == 'the tests' else 'calls'}"
+    never_call = f"{source} never {'calls' if source.startswith('the workload') else 'call'}"
     if not ready and (cut := clock.cut_reason()):
         raise BudgetSpent(Phase.PREPARE, f"{cut}; no target has inputs")
     if explicit and not ready:
         raise BotError(f"{never_call} {request.target}; no inputs to verify a rewrite")
+    _record_skips(run)
     run.targets = ready
     if not ready:
         return f"{never_call} the {_plural(wanted, 'function')} a rule can rewrite"
@@ -403,6 +416,37 @@ def _experiments(run: Run, request: Request) -> str:
     if tried_before:
         return f"no new experiment: every applicable rule was tried on the {targets} before"
     return f"no experiment ran: the rules matching the {targets} produced no rewrite"
+
+
+def _inputs_of(run: Run, target: Target) -> str:
+    """Where the inputs behind a verdict came from, for results.tsv, HANDOFF.md and the PR."""
+    return describe_counts(source_counts(corpus_dir(run.ws.corpus_root, target)))
+
+
+def _write_sources(run: Run) -> None:
+    """setup.md's `## Inputs`: the input sources in order of trust and which ranked targets."""
+    text = run.ws.mirror.read(SETUP).split(INPUTS_HEADING, 1)[0].rstrip("\n") + "\n"
+    sources = run.ctx.input_sources()
+    run.ws.mirror.write(SETUP, text + sources_md(sources, run.ctx.funnel.ranked_by))
+
+
+def _record_skips(run: Run) -> None:
+    """A target with neither captured nor generated inputs: one `skip` row saying why (once;
+    a resumed run does not repeat it)."""
+    ws = run.ws
+    done = {(r.target, r.status) for r in ws.mirror.results()}
+    for ref, why in run.ctx.funnel.skipped.items():
+        if (ref, Status.SKIP) in done:
+            continue
+        row = ExperimentRecord(
+            target=ref,
+            domain=run.domain,
+            metric=run.engine.metric,
+            status=Status.SKIP,
+            description=f"- no experiment — {why}",
+        )
+        ws.mirror.append_result(row)
+        run.reporter.note(f"{ref}: {why}")
 
 
 def _nothing_to_rewrite(ctx: EngineContext) -> str:
@@ -446,6 +490,7 @@ def _record(run: Run, candidate: Candidate, original: str) -> None:
         description += f" — {verdict.reason.value}" + (
             f": {verdict.detail}" if verdict.detail else ""
         )
+    description += f" · inputs: {_inputs_of(run, candidate.target)}"
     record = ExperimentRecord(
         target=candidate.target.ref,
         domain=run.domain,
@@ -632,7 +677,7 @@ def _summary(run: Run, stopped: str) -> RunSummary:
     return RunSummary(
         branch=run.ws.branch,
         domain=run.domain,
-        experiments=len(records),
+        experiments=sum(r.status is not Status.SKIP for r in records),
         kept=kept,
         discarded=sum(r.status is Status.DISCARD for r in records),
         crashed=sum(r.status is Status.CRASH for r in records),

@@ -38,6 +38,8 @@ def render_handoff(
     kept = [r for r in records if r.status is Status.KEEP]
     discarded = sum(r.status is Status.DISCARD for r in records)
     crashed = sum(r.status is Status.CRASH for r in records)
+    skipped = [r for r in records if r.status is Status.SKIP]
+    records = [r for r in records if r.status is not Status.SKIP]
     best = max(kept, key=lambda r: -(r.delta_pct or 0), default=None)
     lines = [
         "# Handoff",
@@ -67,6 +69,9 @@ def render_handoff(
             lines.append(f"| `{r.target}` | {rule_of(r)} | {r.status.value} | {note} |")
     else:
         lines.append("Nothing tried yet.")
+    if skipped:
+        lines += ["", "## Skipped", "", "| target | why |", "|---|---|"]
+        lines += [f"| `{r.target}` | {r.description.split(' — ', 1)[-1]} |" for r in skipped]
     lines += ["", "## Next", ""]
     lines += [f"- {p}" for p in pending] or ["- Every rule that applies was tried on the targets."]
     if phases is not None and budget_seconds is not None:
