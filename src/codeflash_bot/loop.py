@@ -18,6 +18,7 @@ from codeflash_bot.capture import corpus_dir
 from codeflash_bot.capture.generate import with_hypothesis
 from codeflash_bot.capture.sources import (
     INPUTS_HEADING,
+    INPUTS_MARK,
     describe_counts,
     source_counts,
     sources_md,
@@ -490,7 +491,8 @@ def _record(run: Run, candidate: Candidate, original: str) -> None:
         description += f" — {verdict.reason.value}" + (
             f": {verdict.detail}" if verdict.detail else ""
         )
-    description += f" · inputs: {_inputs_of(run, candidate.target)}"
+    inputs = _inputs_of(run, candidate.target)
+    description += f"{INPUTS_MARK}{inputs}"
     record = ExperimentRecord(
         target=candidate.target.ref,
         domain=run.domain,
@@ -502,7 +504,7 @@ def _record(run: Run, candidate: Candidate, original: str) -> None:
         description=description,
     )
     if verdict.status is Status.KEEP:
-        message = _commit_message(candidate, verdict, run.domain)
+        message = _commit_message(candidate, verdict, run.domain) + f"Inputs: {inputs}.\n"
         sha = ws.commit_keep(message, candidate.target.file, record)
         record = record.model_copy(update={"commit": sha})
         run.discards_in_a_row = 0

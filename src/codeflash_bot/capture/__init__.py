@@ -9,7 +9,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from codeflash_bot.capture.sources import InputSource
+from codeflash_bot.capture.benchmarks import input_sources
+from codeflash_bot.capture.sources import InputSource, SourceKind
 from codeflash_bot.models import Target
 from codeflash_bot.profile.budget import ROBUST_ARGS, SuiteCoverage
 from codeflash_bot.sandbox import HARNESS_DIR, run_command
@@ -35,7 +36,8 @@ def capture_inputs(
     targets: list[Target],
     corpus_root: Path,
     *,
-    sources: list[InputSource],
+    sources: list[InputSource] | None = None,
+    workload: str | None = None,
     timeout: float,
     memory_mb: int,
     budget: float | None = None,
@@ -46,8 +48,11 @@ def capture_inputs(
     first; a call already stored is not stored again) and tags its inputs with its source.
     Returns the inputs kept per target and how much of the suite (the last pytest pass) ran:
     like the profiles, the tests run in a spread order and stop once `budget` seconds are used
-    (harness/cf_suite.py).
+    (harness/cf_suite.py). Without `sources`: the workload, else the tests.
     """
+    if sources is None:
+        sources = input_sources(root, workload=workload, benchmarks_root="", tests_found=[])
+        sources = [s for s in sources if s.kind is not SourceKind.BENCHMARK]
     spec_targets = []
     for target in targets:
         directory = corpus_dir(corpus_root, target)

@@ -128,11 +128,22 @@ def timing_inputs(corpus: Path, k: int) -> list[Path]:
 
 
 INPUTS_HEADING = "\n## Inputs\n"
+INPUTS_MARK = " · inputs: "  # how results.tsv descriptions end (loop._record)
+
+
+def inputs_in(description: str) -> str:
+    """The "where the inputs came from" part of a results.tsv description ("" if none)."""
+    return description.rsplit(INPUTS_MARK, 1)[1].strip() if INPUTS_MARK in description else ""
+
+
+def without_inputs(text: str) -> str:
+    """`text` with a trailing inputs part removed."""
+    return text.rsplit(INPUTS_MARK, 1)[0] if INPUTS_MARK in text else text
 
 
 def sources_md(sources: list[InputSource], ranked_by: str = "") -> str:
     """setup.md's `## Inputs` section: what ran for evidence, in order of trust."""
-    lines = ["", INPUTS_HEADING.strip(), "", "In order of trust (each input is tagged with it):", ""]
+    lines = ["", INPUTS_HEADING.strip(), "", "In order of trust (inputs are tagged with it):", ""]
     lines += [f"{i}. {s.kind.value}: {s.label}" for i, s in enumerate(sources, 1)]
     lines.append(
         f"{len(sources) + 1}. generated: hypothesis inputs from type hints, for functions with"

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from codeflash_bot.capture.sources import inputs_in
 from codeflash_bot.config import load_config
 from codeflash_bot.errors import BotError
 from codeflash_bot.git import Git, open_repo
@@ -271,8 +272,12 @@ def _view(
             "pytest-benchmark is not installed, so the project's test run stays as it was; run "
             f"them with `python -m pip install pytest-benchmark && python -m pytest {where}`."
         )
+    sources = {it.target: inputs_in(it.description) for it in items}
     counts = "; ".join(
-        f"`{t}` on {pr_body.replay_evidence(by_target[t].inputs_captured if t in by_target else 0)}"
+        f"`{t}` on "
+        + pr_body.replay_evidence(
+            by_target[t].inputs_captured if t in by_target else 0, sources.get(t, "")
+        )
         for t in dict.fromkeys(it.target for it in items)
     )
     summary.append(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from codeflash_bot.capture.sources import inputs_in, without_inputs
 from codeflash_bot.models import Domain, ExperimentRecord, Phase, PhaseTime, Status, Target
 from codeflash_bot.session.clock import SHARES, secs
 
@@ -63,10 +64,12 @@ def render_handoff(
         lines.append("Nothing kept yet.")
     lines += ["", "## Tried", ""]
     if records:
-        lines += ["| target | rule | status | note |", "|---|---|---|---|"]
+        lines += ["| target | rule | status | note | inputs |", "|---|---|---|---|---|"]
         for r in records:
-            note = r.description.split(" — ", 1)[1] if " — " in r.description else speedup_of(r)
-            lines.append(f"| `{r.target}` | {rule_of(r)} | {r.status.value} | {note} |")
+            text = without_inputs(r.description)
+            note = text.split(" — ", 1)[1] if " — " in text else speedup_of(r)
+            inputs = inputs_in(r.description) or "-"
+            lines.append(f"| `{r.target}` | {rule_of(r)} | {r.status.value} | {note} | {inputs} |")
     else:
         lines.append("Nothing tried yet.")
     if skipped:
