@@ -90,7 +90,10 @@ def _sources(repo: Path) -> list[str]:
 
 @pytest.mark.parametrize(
     ("extra", "label"),
-    [(PYTEST_BENCHMARK, "pytest-benchmark tests in benchmarks/"), (ASV, "asv suite in benchmarks/")],
+    [
+        (PYTEST_BENCHMARK, "pytest-benchmark tests in benchmarks/"),
+        (ASV, "asv suite in benchmarks/"),
+    ],
     ids=["pytest-benchmark", "asv"],
 )
 def test_repo_benchmarks_are_discovered_and_tag_their_inputs(
