@@ -285,11 +285,15 @@ WEAK_EVIDENCE = 3  # fewer captured calls than this: say the replay is weak evid
 def replay_evidence(count: int, sources: str = "") -> str:
     """How many captured calls the replay compared, where they came from (the loop's record
     of the input sources: workload, benchmarks, tests, generated), and what that is worth."""
-    if sources:
-        return f"{_calls(count)} ({sources})" if count > 0 else f"the inputs ({sources})"
+    only_tests = not sources or ("," not in sources and sources.endswith("from the tests"))
     if count <= 0:
+        if not only_tests:
+            return f"the inputs ({sources})"
         return "the calls captured while the repository's tests ran (count not recorded)"
-    text = _calls(count) + " captured from the repository's tests"
+    if only_tests:
+        text = _calls(count) + " captured from the repository's tests"
+    else:
+        text = f"{_calls(count)} ({sources})"
     if count < WEAK_EVIDENCE:
         text += (
             f" — weak evidence: {'one input exercises' if count == 1 else 'so few inputs exercise'}"
