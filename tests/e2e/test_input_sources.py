@@ -91,7 +91,7 @@ def _sources(repo: Path) -> list[str]:
 @pytest.mark.parametrize(
     ("extra", "label"),
     [
-        (PYTEST_BENCHMARK, "pytest-benchmark tests in benchmarks/"),
+        (PYTEST_BENCHMARK, "1 pytest-benchmark test file in benchmarks/"),
         (ASV, "asv suite in benchmarks/"),
     ],
     ids=["pytest-benchmark", "asv"],
@@ -215,3 +215,60 @@ def test_untested_functions_get_generated_inputs_or_a_skip_row(tmp_path: Path) -
     assert "Experiments: 1 " in handoff  # a skip is no experiment
     branch = bot_branch(repo)
     assert "items[0]" not in git(repo, "show", f"{branch}:src/small/core.py")
+
+
+SCALE = {
+    "pyproject.toml": BASE["pyproject.toml"],
+    "src/small/__init__.py": "",
+    "src/small/core.py": """
+        def repeats(xs):
+            return [x for i, x in enumerate(xs) if x in xs[:i]]
+
+
+        def squares(n):
+            total = 0
+            for i in range(n):
+                total += i * i
+            return total
+    """,
+    "tests/test_core.py": """
+        from small.core import repeats, squares
+
+        def test_repeats_tiny():
+            assert repeats([1, 2, 1]) == [1]
+
+        def test_squares():
+            for _ in range(20):
+                assert squares(100_000) > 0
+    """,
+}
+SCALE_BENCH = {
+    "benchmarks/test_bench_repeats.py": """
+        from small.core import repeats
+
+        def test_repeats_at_scale(benchmark):
+            xs = list(range(4000))
+            assert benchmark(repeats, xs) == []
+    """,
+}
+
+
+def _hot_order(repo: Path) -> list[str]:
+    learnings = branch_file(repo, "learnings.md")
+    return [line.split("`")[1] for line in learnings.splitlines() if line.startswith("- `small.")]
+
+
+def test_benchmarks_rank_the_targets(tmp_path: Path) -> None:
+    """A function the tests call with 3 elements is the hot spot at the benchmark's size."""
+    config = Config(python=PYTHON)
+    quiet = Rewrites({})  # every target wanted, nothing proposed: the run stops after ranking
+    plain = make_repo(tmp_path / "plain", SCALE)
+    optimize(Request(repo=plain, domain=Domain.CPU), config, proposers=[quiet])
+    assert _hot_order(plain)[0] == "small.core:squares"
+    assert "ranked by the tests" in branch_file(plain, "HANDOFF.md")
+    benched = make_repo(tmp_path / "benched", {**SCALE, **SCALE_BENCH})
+    optimize(Request(repo=benched, domain=Domain.CPU), config, proposers=[quiet])
+    assert _hot_order(benched)[0] == "small.core:repeats"
+    ranked = "targets ranked by the repository's benchmarks (1 pytest-benchmark test file in"
+    assert ranked in branch_file(benched, "HANDOFF.md")
+    assert "Targets ranked by: the repository's benchmarks" in branch_file(benched, "setup.md")

@@ -90,7 +90,7 @@ def test_pytest_benchmark_tests_are_found_in_the_usual_places(tmp_path: Path) ->
         "benchmarks/test_speed.py",
         "tests/test_marked.py",
     ]
-    assert "(3 files)" in source.label
+    assert source.label.startswith("3 pytest-benchmark test files in ")
 
 
 def test_configured_benchmarks_root_is_searched(tmp_path: Path) -> None:
@@ -351,3 +351,101 @@ def test_asv_runner_calls_each_benchmark_once_per_parameter_set(tmp_path: Path) 
         "track 42",
         "peakmem",
     ]
+
+
+# --- capture, one pass per source -----------------------------------------------------------
+CALLS_LOGGED = """
+    import os
+
+
+    def biggest(xs):
+        with open(os.path.join(os.path.dirname(__file__), "calls.txt"), "a") as fh:
+            fh.write(f"{len(xs)}\\n")
+        return sorted(xs)[-1]
+"""
+BENCH_OF_BIGGEST = """
+    import pytest
+
+    from hot import biggest
+
+
+    def test_biggest_large(benchmark):
+        assert benchmark(biggest, list(range(500))) == 499
+
+
+    @pytest.mark.benchmark(group="pedantic")
+    def test_biggest_pedantic(benchmark):
+        benchmark.pedantic(biggest, args=(list(range(700)),), rounds=50, iterations=10)
+
+
+    def test_not_a_benchmark():
+        assert biggest([1, 9]) == 9
+"""
+TEST_OF_BIGGEST = """
+    from hot import biggest
+
+
+    def test_small():
+        assert biggest([3, 1, 2]) == 3
+
+
+    def test_same_as_benchmark():
+        assert biggest(list(range(500))) == 499
+"""
+
+
+def _capture(root: Path, setup: SetupInfo) -> list[tuple[str, int]]:
+    from codeflash_bot.capture import capture_inputs
+
+    target = Target(module="hot", qualname="biggest", file=Path("hot.py"), lineno=1)
+    sources = input_sources(
+        root, workload=None, benchmarks_root="", tests_found=["tests/test_hot.py"]
+    )
+    counts, _ = capture_inputs(
+        setup, root, [target], root / "corpus", sources=sources, timeout=300, memory_mb=2048
+    )
+    directory = root / "corpus" / "hot_biggest"
+    assert counts["hot:biggest"] == len(list(directory.glob("*.pkl")))
+    out = []
+    for name, source in read_index(directory).items():
+        data = pickle.loads((directory / name).read_bytes())
+        assert data["source"] == source
+        out.append((source, len(data["args"][0])))
+    return out
+
+
+def test_benchmarks_run_once_before_the_tests_and_tag_their_inputs(tmp_path: Path) -> None:
+    root = write(
+        tmp_path,
+        {
+            "hot.py": CALLS_LOGGED,
+            "benchmarks/test_bench_hot.py": BENCH_OF_BIGGEST,
+            "tests/test_hot.py": TEST_OF_BIGGEST,
+        },
+    )
+    stored = _capture(root, setup_for())
+    # the benchmarks' calls first; the test's call of the same input is not stored twice
+    assert stored[:2] == [("benchmark", 500), ("benchmark", 700)]
+    assert sorted(stored[2:]) == [("test", 2), ("test", 3)]
+    calls = (root / "calls.txt").read_text().split()
+    # timing loops disabled: each benchmarked call ran once in the benchmark pass (pedantic's
+    # 50 rounds x 10 iterations too), then the tests pass ran every test once
+    assert calls.count("700") == 2 and calls.count("500") == 3 and calls.count("3") == 1
+    assert calls[:2] == ["500", "700"]  # the non-benchmark test was not run as a benchmark
+
+
+def test_benchmarks_run_without_pytest_benchmark_installed(tmp_path: Path, monkeypatch) -> None:
+    root = write(
+        tmp_path,
+        {
+            "hot.py": CALLS_LOGGED,
+            "benchmarks/test_bench_hot.py": BENCH_OF_BIGGEST,
+            "tests/test_hot.py": TEST_OF_BIGGEST,
+            # an environment where pytest-benchmark does not import
+            "shadow/pytest_benchmark/__init__.py": "raise ImportError('not installed')\n",
+        },
+    )
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+    setup = setup_for().model_copy(update={"pythonpath": ["shadow", "."]})
+    stored = _capture(root, setup)
+    assert stored[:2] == [("benchmark", 500), ("benchmark", 700)]

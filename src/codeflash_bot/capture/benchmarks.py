@@ -65,11 +65,12 @@ def discover_benchmarks(
     files = pytest_benchmark_files(root, benchmarks_root, tests_found or [])
     if files:
         dirs = sorted({str(Path(f).parent.as_posix()) for f in files})
-        label = f"pytest-benchmark tests in {', '.join(d + '/' for d in dirs)}"
+        noun = "file" if len(files) == 1 else "files"
+        label = f"{len(files)} pytest-benchmark test {noun} in {', '.join(d + '/' for d in dirs)}"
         found.append(
             InputSource(
                 kind=SourceKind.BENCHMARK,
-                label=f"{label} ({len(files)} file{'s' if len(files) != 1 else ''})",
+                label=label,
                 mode="pytest",
                 pytest_args=pytest_args(files),
                 benchmarks_only=True,
