@@ -449,3 +449,50 @@ def test_benchmarks_run_without_pytest_benchmark_installed(tmp_path: Path, monke
     setup = setup_for().model_copy(update={"pythonpath": ["shadow", "."]})
     stored = _capture(root, setup)
     assert stored[:2] == [("benchmark", 500), ("benchmark", 700)]
+
+
+# --- replay on generated inputs -------------------------------------------------------------
+FIRST = """
+    def first(xs: list[int]) -> int:
+        return sorted(xs)[0]
+"""
+
+
+def _replay_generated(root: Path, candidate: str, calls: list[list[int]], source: str):
+    from codeflash_bot.verify.replay import replay
+
+    write(root, {"m.py": FIRST})
+    directory = root / "corpus"
+    directory.mkdir()
+    for i, xs in enumerate(calls):
+        blob = pickle.dumps({"args": (xs,), "kwargs": {}, "source": source})
+        (directory / f"{i:04d}.pkl").write_bytes(blob)
+    target = Target(module="m", qualname="first", file=Path("m.py"), lineno=1)
+    source_text = FIRST.replace("sorted(xs)[0]", candidate)
+    return replay(
+        setup_for(),
+        root,
+        target,
+        textwrap.dedent(source_text),
+        directory,
+        timeout=60,
+        memory_mb=2048,
+    )
+
+
+def test_generated_input_outside_the_domain_needs_only_a_raise(tmp_path: Path) -> None:
+    # sorted([])[0] raises IndexError, min([]) ValueError: [] is outside first()'s domain
+    result = _replay_generated(tmp_path, "min(xs)", [[3, 1], []], "generated")
+    assert result.mismatches == [] and result.inputs == 2
+
+
+def test_a_captured_input_stays_strict_about_the_exception(tmp_path: Path) -> None:
+    result = _replay_generated(tmp_path, "min(xs)", [[3, 1], []], "test")
+    assert result.mismatches and "IndexError" in result.mismatches[0]["detail"]
+
+
+def test_generated_input_the_original_accepts_is_compared_strictly(tmp_path: Path) -> None:
+    result = _replay_generated(
+        tmp_path, "min(xs) if len(xs) < 3 else xs[0]", [[5, 4, 3]], "generated"
+    )
+    assert result.mismatches and "returned" in result.mismatches[0]["detail"]

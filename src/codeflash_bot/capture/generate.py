@@ -18,7 +18,11 @@ from codeflash_bot.models import Frozen, Target
 from codeflash_bot.sandbox import HarnessError, run_harness
 from codeflash_bot.session.setup import SetupInfo, ensure_tools
 
-GENERATE_BELOW = 8  # fewer captured calls than this: add generated inputs
+# Fewer captured calls than this: add generated inputs. The same bound below which the PR body
+# calls the replay weak evidence (prep/pr_body.WEAK_EVIDENCE): where real calls are several,
+# they define the function's domain better than hints do (a `k: int` drawn negative is an input
+# no caller makes, and rejecting a rewrite for it rejects it for nothing).
+GENERATE_BELOW = 3
 MAX_EXAMPLES = 30  # hypothesis draws per function (edge cases come on top)
 MAX_SIZE = 20  # elements per generated container
 CALL_SECONDS = 0.2  # a generated call the original needs longer for is dropped
