@@ -132,6 +132,9 @@ def capture_for(ctx: EngineContext, targets: list[Target]) -> list[Target]:
     if silent:
         names = ", ".join(silent)
         ctx.reporter.note(f"no inputs captured for {names}: not called by {source}")
+    for ref, got in made.items():
+        if got.count and counts.get(ref, 0) == 0:
+            ctx.reporter.note(f"{ref}: {got.count} inputs generated from type hints")
     ready = [t for t in targets if count_inputs(corpus_dir(ctx.corpus_root, t)) > 0]
     ctx.funnel.ready = len(ready) - generated_only
     ctx.funnel.generated = generated_only
