@@ -91,7 +91,8 @@ def run(files: dict[str, str], label: str) -> None:
         handoff = git(repo, "show", f"{branch}:.codeflash/HANDOFF.md")
         learnings = git(repo, "show", f"{branch}:.codeflash/learnings.md")
     funnel = next((x for x in handoff.splitlines() if x.startswith("- Funnel:")), "")
-    order = [x.split("`")[1] for x in learnings.splitlines() if x.startswith("- `demo.")]
+    hot = learnings.split("## Hot functions", 1)[1].split("\n## ", 1)[0]
+    order = [x.split("`")[1] for x in hot.splitlines() if x.startswith("- `demo.")]
     print(f"== {label}: {wall:.0f} s wall")
     print(f"   {funnel[2:]}")
     print(f"   targets in rank order: {', '.join(order)}")
