@@ -19,6 +19,9 @@ Robustness to what real suites configure (only in these profiling runs, never th
 - pytest-randomly's reordering and reseeding and pytest-timeout's per-test limits (profiling
   slows tests down; the thread method would kill the whole process) are switched off the same
   way;
+- pytest-benchmark runs each benchmark once, untimed (`--benchmark-disable`): its timing loops
+  would eat the budget, and its "pause instrumentation" around them takes sys.setprofile away
+  from the profiler and cannot give it back (every later test went unsampled);
 - pytest's unraisable/thread-exception plugins are blocked: they turn exceptions raised in
   `__del__` or threads into test failures (or, under memory pressure, "Failed to process
   unraisable exception" crashes); here those only go to stderr.
@@ -53,7 +56,8 @@ NEUTRAL_OPTIONS = {
     "randomly_reorganize": False,  # pytest-randomly
     "randomly_reset_seed": False,
     "timeout": 0,  # pytest-timeout
-    "benchmark_disable": True,  # pytest-benchmark: each benchmarked call runs once, untimed
+    "benchmark_disable": True,  # pytest-benchmark: run each benchmark once, untimed
+    "benchmark_enable": False,
 }
 
 
