@@ -119,10 +119,10 @@ def timing_inputs(corpus: Path, k: int) -> list[Path]:
     index = read_index(corpus)
     real = {n: s for n, s in index.items() if s != SourceKind.GENERATED.value} or index
 
+    ranks = {kind.value: i for i, kind in enumerate(TRUST)}
+
     def key(name: str) -> tuple[int, int, str]:
-        source = real[name]
-        rank = TRUST.index(SourceKind(source)) if source in SourceKind._value2member_map_ else 9
-        return rank, -(corpus / name).stat().st_size, name
+        return ranks.get(real[name], len(ranks)), -(corpus / name).stat().st_size, name
 
     return [corpus / n for n in sorted(real, key=key)[:k]]
 
