@@ -374,7 +374,7 @@ def _experiments(run: Run, request: Request) -> str:
             raise BudgetSpent(Phase.PROFILE, f"the profile was stopped unfinished ({exc})") from exc
         checkpoint("profile")
         run.reporter.note(run.ctx.funnel.line())
-        _write_sources(run)
+    _write_sources(run)
     if not run.targets:
         if cut := clock.cut_reason():
             raise BudgetSpent(Phase.PROFILE, f"{cut}; nothing to work on")
