@@ -14,6 +14,15 @@ from pathlib import Path
 
 import libcst as cst
 
+from codeflash_bot.capture import corpus_dir
+from codeflash_bot.capture.generate import with_hypothesis
+from codeflash_bot.capture.sources import (
+    INPUTS_HEADING,
+    INPUTS_MARK,
+    describe_counts,
+    source_counts,
+    sources_md,
+)
 from codeflash_bot.config import Config
 from codeflash_bot.domains import Engine, EngineContext, available_domains, engine_for
 from codeflash_bot.domains.choice import decide
@@ -272,6 +281,9 @@ def _run(
     setup = install_missing_test_deps(
         setup, ws.project, timeout=config.test_timeout, memory_mb=config.memory_limit_mb
     )
+    setup, no_hypothesis = with_hypothesis(setup)
+    if no_hypothesis:
+        reporter.note(no_hypothesis)
     ws.mirror.write(SETUP, render_setup_md(setup, ws.project))
     # conventions.md is maintainer input (review feedback lands on the branch): the branch wins.
     committed = ws.state.read(CONVENTIONS)
@@ -395,6 +407,7 @@ def _experiments(run: Run, request: Request) -> str:
             raise BudgetSpent(Phase.PROFILE, f"the profile was stopped unfinished ({exc})") from exc
         checkpoint("profile")
         run.reporter.note(run.ctx.funnel.line())
+    _write_sources(run)
     changed_mode = run.ctx.changed is not None
     if not run.targets and not changed_mode:
         if cut := clock.cut_reason():
@@ -412,11 +425,12 @@ def _experiments(run: Run, request: Request) -> str:
         ready = run.engine.prepare(run.limited(), run.targets)
     checkpoint("capture")
     source = run.ctx.input_source()
-    never_call = f"{source} never {'call' if source == 'the tests' else 'calls'}"
+    never_call = f"{source} never {'calls' if source.startswith('the workload') else 'call'}"
     if not ready and (cut := clock.cut_reason()):
         raise BudgetSpent(Phase.PREPARE, f"{cut}; no target has inputs")
     if explicit and not ready:
         raise BotError(f"{never_call} {request.target}; no inputs to verify a rewrite")
+    _record_skips(run)
     run.targets = ready
     if not ready:
         return f"{never_call} the {_plural(wanted, 'function')} a rule can rewrite"
@@ -442,6 +456,37 @@ def _experiments(run: Run, request: Request) -> str:
     if tried_before:
         return f"no new experiment: every applicable rule was tried on the {targets} before"
     return f"no experiment ran: the rules matching the {targets} produced no rewrite"
+
+
+def _inputs_of(run: Run, target: Target) -> str:
+    """Where the inputs behind a verdict came from, for results.tsv, HANDOFF.md and the PR."""
+    return describe_counts(source_counts(corpus_dir(run.ws.corpus_root, target)))
+
+
+def _write_sources(run: Run) -> None:
+    """setup.md's `## Inputs`: the input sources in order of trust and which ranked targets."""
+    text = run.ws.mirror.read(SETUP).split(INPUTS_HEADING, 1)[0].rstrip("\n") + "\n"
+    sources = run.ctx.input_sources()
+    run.ws.mirror.write(SETUP, text + sources_md(sources, run.ctx.funnel.ranked_by))
+
+
+def _record_skips(run: Run) -> None:
+    """A target with neither captured nor generated inputs: one `skip` row saying why (once;
+    a resumed run does not repeat it)."""
+    ws = run.ws
+    done = {(r.target, r.status) for r in ws.mirror.results()}
+    for ref, why in run.ctx.funnel.skipped.items():
+        if (ref, Status.SKIP) in done:
+            continue
+        row = ExperimentRecord(
+            target=ref,
+            domain=run.domain,
+            metric=run.engine.metric,
+            status=Status.SKIP,
+            description=f"- no experiment — {why}",
+        )
+        ws.mirror.append_result(row)
+        run.reporter.note(f"{ref}: {why}")
 
 
 def _nothing_to_rewrite(ctx: EngineContext) -> str:
@@ -485,6 +530,8 @@ def _record(run: Run, candidate: Candidate, original: str) -> None:
         description += f" — {verdict.reason.value}" + (
             f": {verdict.detail}" if verdict.detail else ""
         )
+    inputs = _inputs_of(run, candidate.target)
+    description += f"{INPUTS_MARK}{inputs}"
     record = ExperimentRecord(
         target=candidate.target.ref,
         domain=run.domain,
@@ -496,7 +543,7 @@ def _record(run: Run, candidate: Candidate, original: str) -> None:
         description=description,
     )
     if verdict.status is Status.KEEP:
-        message = _commit_message(candidate, verdict, run.domain)
+        message = _commit_message(candidate, verdict, run.domain) + f"Inputs: {inputs}.\n"
         sha = ws.commit_keep(message, candidate.target.file, record)
         record = record.model_copy(update={"commit": sha})
         run.discards_in_a_row = 0
@@ -700,7 +747,7 @@ def _summary(run: Run, stopped: str) -> RunSummary:
     return RunSummary(
         branch=run.ws.branch,
         domain=run.domain,
-        experiments=len(records),
+        experiments=sum(r.status is not Status.SKIP for r in records),
         kept=kept,
         discarded=sum(r.status is Status.DISCARD for r in records),
         crashed=sum(r.status is Status.CRASH for r in records),

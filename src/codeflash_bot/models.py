@@ -44,6 +44,7 @@ class Status(StrEnum):
     KEEP = "keep"
     DISCARD = "discard"
     CRASH = "crash"
+    SKIP = "skip"  # no experiment: the target had no inputs to verify a rewrite on
 
 
 class Reason(StrEnum):

@@ -9,10 +9,13 @@ from pathlib import Path
 import libcst as cst
 
 from codeflash_bot.capture import capture_inputs, corpus_dir, count_inputs
+from codeflash_bot.capture.generate import GENERATE_BELOW, NO_INPUTS, generate_inputs
+from codeflash_bot.capture.sources import InputSource, timing_inputs
 from codeflash_bot.domains.base import Engine, EngineContext
+from codeflash_bot.errors import BotError
 from codeflash_bot.faults import checkpoint
 from codeflash_bot.measure.decide import judge
-from codeflash_bot.measure.timing import measure, select_inputs
+from codeflash_bot.measure.timing import TIMING_INPUTS, measure
 from codeflash_bot.models import (
     Candidate,
     Domain,
@@ -88,7 +91,9 @@ def _count(ctx: EngineContext, profiled: list[Target], ordered: list[Target], st
 
 
 def capture_for(ctx: EngineContext, targets: list[Target]) -> list[Target]:
-    """Record inputs while the tests (or workload) run; drop (and say so) targets never called.
+    """Record inputs from every input source, most trusted first; generate inputs from type
+    hints where fewer than GENERATE_BELOW calls were captured; drop (and say why) targets left
+    with no inputs at all (`ctx.funnel.skipped`, which the loop records in results.tsv).
 
     A capture stopped at its budget keeps the inputs recorded until then (and says so).
     """
@@ -97,20 +102,43 @@ def capture_for(ctx: EngineContext, targets: list[Target]) -> list[Target]:
         ctx.project,
         targets,
         ctx.corpus_root,
-        workload=ctx.config.workload,
+        sources=ctx.input_sources(),
         timeout=harness_timeout(ctx.config),
         memory_mb=ctx.config.memory_limit_mb,
         budget=profile_budget(ctx.config),
     )
     if line := coverage.describe("capture"):
         ctx.cut_short(line)
+    few = [t for t in targets if counts.get(t.ref, 0) < GENERATE_BELOW]
+    made = generate_inputs(
+        ctx.setup,
+        ctx.project,
+        [(t, corpus_dir(ctx.corpus_root, t)) for t in few],
+        timeout=harness_timeout(ctx.config),
+        memory_mb=ctx.config.memory_limit_mb,
+    )
+    source = ctx.input_source() + (" (the sample that ran)" if coverage.stopped else "")
+    generated_only = 0
+    for target in targets:
+        got = made.get(target.ref)
+        if counts.get(target.ref, 0) == 0:
+            if got is not None and got.count > 0:
+                generated_only += 1
+            else:
+                why = got.reason if got is not None and got.reason else "no usable type hints"
+                ctx.funnel.skipped[target.ref] = (
+                    f"{NO_INPUTS}: not called by {source}, and no inputs generated ({why})"
+                )
     silent = [t.ref for t in targets if counts.get(t.ref, 0) == 0]
     if silent:
         names = ", ".join(silent)
-        source = ctx.input_source() + (" (the sample that ran)" if coverage.stopped else "")
         ctx.reporter.note(f"no inputs captured for {names}: not called by {source}")
-    ready = [t for t in targets if counts.get(t.ref, 0) > 0]
-    ctx.funnel.ready = len(ready)
+    for ref, got in made.items():
+        if got.count and counts.get(ref, 0) == 0:
+            ctx.reporter.note(f"{ref}: {got.count} inputs generated from type hints")
+    ready = [t for t in targets if count_inputs(corpus_dir(ctx.corpus_root, t)) > 0]
+    ctx.funnel.ready = len(ready) - generated_only
+    ctx.funnel.generated = generated_only
     return ready
 
 
@@ -161,17 +189,43 @@ def timing_once(
 
 
 def run_profile(ctx: EngineContext) -> CpuProfile:
-    """The CPU profile of the tests (or workload), within the run's profile budget."""
-    return profile_cpu(
-        ctx.setup,
-        ctx.project,
-        workload=ctx.config.workload,
-        exclude=ctx.config.exclude,
-        timeout=harness_timeout(ctx.config),
-        memory_mb=ctx.config.memory_limit_mb,
-        budget=profile_budget(ctx.config),
-        grace=hard_stop_grace(ctx.config),
-    )
+    """The CPU profile of every input source, within the run's profile budget each.
+
+    Targets are ranked by the most trusted source first (the workload, or the repository's
+    benchmarks, whose inputs have the sizes the program really uses), then by the tests for
+    functions the benchmarks never ran; `ctx.funnel.ranked_by` says which sources ranked them.
+    """
+    profiles: list[tuple[InputSource, CpuProfile]] = []
+    sources = ctx.input_sources()
+    for source in sources:
+        try:
+            profile = profile_cpu(
+                ctx.setup,
+                ctx.project,
+                workload=ctx.config.workload,
+                exclude=ctx.config.exclude,
+                timeout=harness_timeout(ctx.config),
+                memory_mb=ctx.config.memory_limit_mb,
+                budget=profile_budget(ctx.config),
+                grace=hard_stop_grace(ctx.config),
+                mode=source.run_mode(),
+            )
+        except BotError as exc:
+            if source is sources[-1]:
+                raise
+            ctx.reporter.note(f"{source.words()} could not be profiled: {exc}")
+            continue
+        profiles.append((source, profile))
+    merged: dict[str, Target] = {}
+    used = []
+    for source, profile in profiles:
+        fresh = [t for t in profile.targets if t.ref not in merged]
+        if fresh:
+            used.append(source.words())
+        merged.update({t.ref: t for t in fresh})
+    ctx.funnel.ranked_by = ", then ".join(used)
+    last = profiles[-1][1]
+    return CpuProfile(targets=list(merged.values()), coverage=last.coverage, sampler=last.sampler)
 
 
 def crash_verdict(exc: HarnessError) -> Verdict:
@@ -219,7 +273,7 @@ class CpuEngine(Engine):
             if failed is not None:
                 return failed
             checkpoint("replay")
-            inputs = select_inputs(corpus_dir(ctx.corpus_root, candidate.target))
+            inputs = timing_inputs(corpus_dir(ctx.corpus_root, candidate.target), TIMING_INPUTS)
             once = timing_once(ctx, candidate, inputs, mutates)
             return judge(once, ctx.config.min_improvement, ctx.config.max_aa_noise)
         except HarnessError as exc:

@@ -1,7 +1,8 @@
 """Run the repo's tests (or a workload) the way the profilers need it: in a time budget, robustly.
 
-Spec keys read here: "mode": "pytest"|"workload", "pytest_args", "workload", and "budget"
-(seconds; absent or 0 = no budget).
+Spec keys read here: "mode": "pytest"|"workload", "pytest_args", "workload", "benchmarks_only"
+(only the project's pytest-benchmark tests run: cf_benchmarks), and "budget" (seconds; absent or
+0 = no budget).
 
 Budget. The tests are collected, then run in a *spread* order: first the first test of every
 file, then the rest of each file cut into SPREAD_ROUNDS contiguous chunks, round k running chunk
@@ -187,7 +188,12 @@ def run(spec: dict, budget: Budget) -> int:
         import pytest
 
         args = [*ROBUST_ARGS, *spec["pytest_args"]]
-        return int(pytest.main(args, plugins=[budget]))
+        plugins: list = [budget]
+        if spec.get("benchmarks_only"):
+            from cf_benchmarks import plugins as benchmark_plugins
+
+            plugins += benchmark_plugins()
+        return int(pytest.main(args, plugins=plugins))
     argv = spec["workload"]
     sys.argv = list(argv)
     try:

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from codeflash_bot.capture.sources import inputs_in
 from codeflash_bot.config import Config, load_config
 from codeflash_bot.errors import BotError
 from codeflash_bot.formatter import load as load_formatter
@@ -309,8 +310,12 @@ def _view(
                 f"source; unpickling runs code, so check where they came from): {names}. "
                 "Every other benchmark input is written in its test as Python source."
             )
+    sources = {it.target: inputs_in(it.description) for it in items}
     counts = "; ".join(
-        f"`{t}` on {pr_body.replay_evidence(by_target[t].inputs_captured if t in by_target else 0)}"
+        f"`{t}` on "
+        + pr_body.replay_evidence(
+            by_target[t].inputs_captured if t in by_target else 0, sources.get(t, "")
+        )
         for t in dict.fromkeys(it.target for it in items)
     )
     summary.append(

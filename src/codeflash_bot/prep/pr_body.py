@@ -15,6 +15,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from codeflash_bot.capture.sources import inputs_in
 from codeflash_bot.git import Git
 from codeflash_bot.models import Domain, Frozen
 from codeflash_bot.neutralise import fence, model_text
@@ -234,7 +235,7 @@ def optimization_view(
     why = why or (info.why if info and info.why else item.summary)
     rule = f"{item.rule_code} {item.rule_name}".strip() or "custom rewrite"
     count = bench.inputs_captured if bench else 0
-    calls = replay_evidence(count)
+    calls = replay_evidence(count, inputs_in(item.description))
     same = (
         f"The signature and results of `{item.qualname}` are unchanged as far as replay shows: "
         f"original and optimized versions returned equal values (type-strict, including raised "
@@ -292,11 +293,18 @@ def optimization_view(
 WEAK_EVIDENCE = 3  # fewer captured calls than this: say the replay is weak evidence
 
 
-def replay_evidence(count: int) -> str:
-    """How many captured calls the replay compared, and how much that is worth."""
+def replay_evidence(count: int, sources: str = "") -> str:
+    """How many captured calls the replay compared, where they came from (the loop's record
+    of the input sources: workload, benchmarks, tests, generated), and what that is worth."""
+    only_tests = not sources or ("," not in sources and sources.endswith("from the tests"))
     if count <= 0:
+        if not only_tests:
+            return f"the inputs ({sources})"
         return "the calls captured while the repository's tests ran (count not recorded)"
-    text = _calls(count) + " captured from the repository's tests"
+    if only_tests:
+        text = _calls(count) + " captured from the repository's tests"
+    else:
+        text = f"{_calls(count)} ({sources})"
     if count < WEAK_EVIDENCE:
         text += (
             f" — weak evidence: {'one input exercises' if count == 1 else 'so few inputs exercise'}"
