@@ -4,7 +4,9 @@
 # GITHUB_WORKSPACE is writable; everything installed here is world-readable, so the image
 # also works under `docker run --user <uid>`, and the bot trusts the mounted workspace for
 # git through per-process GIT_CONFIG_* variables (no config file is written).
-FROM python:3.11-slim
+# The base image is pinned by digest (python:3.11-slim, linux/amd64+arm64 index); refresh it with
+# `docker buildx imagetools inspect python:3.11-slim` and update both together with the lock.
+FROM python:3.11-slim@sha256:9c900dea9e8fb7e16277c179b555cc72d29a352dbc33cff48ad5a0412fd5bfc7
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -19,9 +21,13 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /opt/codeflash-bot
+# Every dependency from the hashed lock (a changed or unpinned file fails the build); the bot
+# itself is then installed without resolving anything and without a build-isolation download.
+COPY requirements.lock ./
+RUN pip install --no-cache-dir --require-hashes --only-binary=:all: -r requirements.lock
 COPY pyproject.toml README.md ./
 COPY src ./src
-RUN pip install --no-cache-dir . \
+RUN pip install --no-cache-dir --no-deps --no-build-isolation . \
     && codeflash-bot --help > /dev/null
 
 ENTRYPOINT ["codeflash-bot", "action"]

@@ -31,6 +31,8 @@ WEBHOOKS = [
     ("issue_comment", "created", 0, "issue_comment.created.json"),
     ("issues", "labeled", 0, "issues.labeled.json"),
     ("pull_request", "labeled", 0, "pull_request.labeled.json"),
+    ("pull_request", "opened", 0, "pull_request.opened.json"),
+    ("pull_request", "synchronize", 0, "pull_request.synchronize.json"),
     ("pull_request_review_comment", "created", 0, "pull_request_review_comment.created.json"),
     ("workflow_dispatch", None, 0, "workflow_dispatch.json"),
 ]
@@ -54,6 +56,7 @@ OPERATIONS = [
     ("get", "/repos/{owner}/{repo}/pulls/{pull_number}"),
     ("patch", "/repos/{owner}/{repo}/pulls/{pull_number}"),
     ("post", "/repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies"),
+    ("post", "/repos/{owner}/{repo}/pulls/{pull_number}/reviews"),
     ("get", "/repos/{owner}/{repo}/actions/runs/{run_id}"),
     ("post", "/repos/{owner}/{repo}/actions/runs/{run_id}/cancel"),
 ]

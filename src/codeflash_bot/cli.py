@@ -91,6 +91,13 @@ def optimize(
         Proposer | None,
         typer.Option(help="who proposes rewrites (docs/llm.md) (default from config: rules)"),
     ] = None,
+    changed_since: Annotated[
+        str | None,
+        typer.Option(
+            help="only functions changed since merge-base(REF, HEAD), as on a pull request",
+            metavar="REF",
+        ),
+    ] = None,
 ) -> None:
     """Profile, propose, verify, measure; keep real wins as commits on codeflash/<abbr>-<tag>."""
     if python and Path(python).exists():
@@ -106,6 +113,7 @@ def optimize(
         budget_minutes=budget_minutes,
         max_experiments=max_experiments,
         min_improvement=min_improvement,
+        changed_since=changed_since,
     )
     preflight(req, config)  # seconds, not after a minute of building a venv
     budget = max_experiments or config.max_experiments
@@ -136,6 +144,11 @@ def _print_summary(summary: RunSummary) -> None:
         f" stopped: {summary.stopped_because}",
         highlight=False,
     )
+    if summary.changed is not None:
+        from codeflash_bot.session.change_review import summary_lines
+
+        for line in summary_lines(summary.changed):
+            out.print(line, highlight=False, markup=False)
     if summary.budget_seconds is not None:
         line = render_phases(summary.phases, summary.budget_seconds, summary.wall_seconds or 0.0)
         out.print(line, highlight=False, markup=False)

@@ -12,6 +12,8 @@ from codeflash_bot.errors import BotError
 from codeflash_bot.models import Domain
 
 TABLE = "codeflash-bot"
+FormatterName = Literal["auto", "none", "ruff", "ruff-format", "ruff-isort", "black", "isort"]
+FormatterSetting = FormatterName | list[FormatterName]
 
 
 class Config(BaseModel):
@@ -57,7 +59,17 @@ class Config(BaseModel):
         20.0, alias="ladder-cap-ms", gt=0, description="the original's max ms per call at a rung"
     )
     exclude: list[str] = Field(default_factory=list, description="glob patterns never optimized")
+    pass_env: list[str] = Field(
+        default_factory=list,
+        alias="pass-env",
+        description="environment variables the project's tests need (children get no others)",
+    )
     benchmarks_root: str = Field("tests/benchmarks", alias="benchmarks-root")
+    formatter: FormatterSetting = Field(
+        "auto",
+        description='tools run on kept files: "auto" (detect), "none", or names among '
+        "ruff, ruff-format, ruff-isort, black, isort",
+    )
     memory_time_tolerance: float = Field(
         5.0, alias="memory-time-tolerance", ge=0, description="memory keeps: max % slower"
     )

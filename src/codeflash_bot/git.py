@@ -6,12 +6,12 @@ and refs are validated with `git check-ref-format` before use.
 
 from __future__ import annotations
 
-import os
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
 from codeflash_bot.errors import BotError
+from codeflash_bot.session.child_env import git_env
 
 BOT_BRANCH_PREFIX = "codeflash/"
 GIT_ENV = {
@@ -23,6 +23,11 @@ GIT_ENV = {
     "GIT_COMMITTER_NAME": "codeflash-bot",
     "GIT_COMMITTER_EMAIL": "codeflash-bot@users.noreply.github.com",
 }
+
+
+# The repository's code may have run (tests, installs) and rewritten .git/config or .git/hooks:
+# the bot's own git commands never run hooks or an fsmonitor the checkout configures.
+NO_REPO_HOOKS = ("-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false")
 
 
 class GitError(BotError):
@@ -43,11 +48,11 @@ class Git:
         extra_config: Sequence[str] = (),
     ) -> subprocess.CompletedProcess[str]:
         """Run `git <args>`; `extra_config` entries become `-c key=value` for this call only."""
-        cmd = ["git"]
+        cmd = ["git", *NO_REPO_HOOKS]
         for item in extra_config:
             cmd += ["-c", item]
         cmd += list(args)
-        env = {**os.environ, **GIT_ENV}
+        env = {**git_env(), **GIT_ENV}
         proc = subprocess.run(
             cmd, cwd=self.cwd, env=env, input=input, capture_output=True, text=True, check=False
         )

@@ -14,15 +14,27 @@ from pathlib import Path
 
 import libcst as cst
 
+from codeflash_bot.capture import corpus_dir
+from codeflash_bot.capture.generate import with_hypothesis
+from codeflash_bot.capture.sources import (
+    INPUTS_HEADING,
+    INPUTS_MARK,
+    describe_counts,
+    source_counts,
+    sources_md,
+)
 from codeflash_bot.config import Config
 from codeflash_bot.domains import Engine, EngineContext, available_domains, engine_for
 from codeflash_bot.domains.choice import decide
 from codeflash_bot.errors import BotError
 from codeflash_bot.faults import checkpoint
+from codeflash_bot.formatter import Formatter, same_code
+from codeflash_bot.formatter import load as load_formatter
 from codeflash_bot.git import Git, open_repo
 from codeflash_bot.measure.evidence import SCALE_FILE, save_scale
 from codeflash_bot.models import (
     Candidate,
+    ChangedReport,
     Domain,
     DomainScore,
     ExperimentRecord,
@@ -41,6 +53,8 @@ from codeflash_bot.propose.llm import build_proposers, llm_reports
 from codeflash_bot.propose.llm.explanations import EXPLANATIONS, save_explanation
 from codeflash_bot.router import route
 from codeflash_bot.sandbox import HarnessError
+from codeflash_bot.session.change_review import render_md, review_change
+from codeflash_bot.session.changed import ChangedSet, changed_functions
 from codeflash_bot.session.clock import BudgetSpent, PhaseClock, secs
 from codeflash_bot.session.recovery import scratch_dir
 from codeflash_bot.session.report import render_handoff, render_learnings, rule_of
@@ -88,6 +102,8 @@ class Run:
     discards_in_a_row: int = 0
     targets: list[Target] = field(default_factory=list)
     proposers: list[Proposer] = field(default_factory=list)
+    changed_report: ChangedReport | None = None
+    formatter: Formatter | None = None  # the project's formatter, run on each kept file
 
     @property
     def domain(self) -> Domain:
@@ -148,6 +164,7 @@ def _optimize(
     project_rel = Path(request.repo).resolve().relative_to(toplevel)
     asked = request.domain if request.domain is not Domain.AUTO else config.domain
     domain, why = route(asked, request.text, user_git.current_branch())
+    changed = _changed_scope(user_git, project_rel, request, domain)
     if domain is Domain.AUTO:
         clock.begin(Phase.AUTO)
         domain, why = choose_domain(user_git, project_rel, config, reporter, clock)
@@ -162,7 +179,7 @@ def _optimize(
     checkpoint("setup")
     start = ws.git.head_sha()
     try:
-        summary = _run(ws, request, config, engine, why, reporter, chosen, clock)
+        summary = _run(ws, request, config, engine, why, reporter, chosen, clock, changed)
     except BaseException:
         ws.close()
         if not ws.resumed and user_git.head_sha(ws.branch) == start:
@@ -170,6 +187,25 @@ def _optimize(
         raise
     ws.close()
     return summary
+
+
+def _changed_scope(
+    user_git: Git, project_rel: Path, request: Request, domain: Domain
+) -> ChangedSet | None:
+    """`--changed-since REF` (PR mode): the changed functions, checked before anything runs."""
+    if request.changed_since is None:
+        return None
+    if request.target:
+        raise BotError("--changed-since and --target exclude each other")
+    if domain is Domain.STRUCTURE:
+        raise BotError("--changed-since works on functions: use the cpu, memory or async domain")
+    changed = changed_functions(user_git, project_rel, request.changed_since)
+    if not changed.functions:
+        raise BotError(
+            f"no function or method changed between {request.changed_since} and HEAD"
+            f" (merge-base {changed.base[:12]}); nothing to optimize"
+        )
+    return changed
 
 
 def choose_domain(
@@ -237,6 +273,7 @@ def _run(
     reporter: Reporter,
     proposers: list[Proposer],
     clock: PhaseClock,
+    changed: ChangedSet | None = None,
 ) -> RunSummary:
     sync_mirror_from_branch(ws, STATE_FILES)
     if sha := finish_interrupted_keep(ws.mirror, ws.git):
@@ -245,6 +282,9 @@ def _run(
     setup = install_missing_test_deps(
         setup, ws.project, timeout=config.test_timeout, memory_mb=config.memory_limit_mb
     )
+    setup, no_hypothesis = with_hypothesis(setup)
+    if no_hypothesis:
+        reporter.note(no_hypothesis)
     ws.mirror.write(SETUP, render_setup_md(setup, ws.project))
     # conventions.md is maintainer input (review feedback lands on the branch): the branch wins.
     committed = ws.state.read(CONVENTIONS)
@@ -286,7 +326,9 @@ def _run(
         cut = _baseline_cut(clock, not ok and clock.expired(), "the guard")
         if not ok and not cut:
             raise BotError(f"the guard fails before any change ({guard}): {tail}")
-    ctx = EngineContext(ws.project, setup, config, ws.corpus_root, reporter, clock=clock)
+    ctx = EngineContext(
+        ws.project, setup, config, ws.corpus_root, reporter, clock=clock, changed=changed
+    )
     proposers = engine.proposers(proposers)
     for proposer in proposers:
         if bind := getattr(proposer, "bind", None):
@@ -313,6 +355,9 @@ def _run(
         clock,
         proposers=proposers,
     )
+    run.formatter, line = load_formatter(ws.project, config.formatter, setup.python)
+    if line:
+        reporter.note(line)
     if request.target:
         run.targets = [resolve_target(request.target, ws.project, setup)]
     stopped = "finished"
@@ -363,7 +408,9 @@ def _experiments(run: Run, request: Request) -> str:
             raise BudgetSpent(Phase.PROFILE, f"the profile was stopped unfinished ({exc})") from exc
         checkpoint("profile")
         run.reporter.note(run.ctx.funnel.line())
-    if not run.targets:
+    _write_sources(run)
+    changed_mode = run.ctx.changed is not None
+    if not run.targets and not changed_mode:
         if cut := clock.cut_reason():
             raise BudgetSpent(Phase.PROFILE, f"{cut}; nothing to work on")
         return _nothing_to_rewrite(run.ctx)
@@ -371,14 +418,20 @@ def _experiments(run: Run, request: Request) -> str:
     clock.begin(Phase.PREPARE)
     explicit = bool(request.target)
     wanted = len(run.targets)
-    ready = run.engine.prepare(run.limited(), run.targets)
+    if changed_mode:
+        ready, run.changed_report = review_change(run.engine, run.limited(), run.targets)
+        if not wanted:
+            return "no rule applies to the functions this change touched"
+    else:
+        ready = run.engine.prepare(run.limited(), run.targets)
     checkpoint("capture")
     source = run.ctx.input_source()
-    never_call = f"{source} never {'call' if source == 'the tests' else 'calls'}"
+    never_call = f"{source} never {'calls' if source.startswith('the workload') else 'call'}"
     if not ready and (cut := clock.cut_reason()):
         raise BudgetSpent(Phase.PREPARE, f"{cut}; no target has inputs")
     if explicit and not ready:
         raise BotError(f"{never_call} {request.target}; no inputs to verify a rewrite")
+    _record_skips(run)
     run.targets = ready
     if not ready:
         return f"{never_call} the {_plural(wanted, 'function')} a rule can rewrite"
@@ -404,6 +457,37 @@ def _experiments(run: Run, request: Request) -> str:
     if tried_before:
         return f"no new experiment: every applicable rule was tried on the {targets} before"
     return f"no experiment ran: the rules matching the {targets} produced no rewrite"
+
+
+def _inputs_of(run: Run, target: Target) -> str:
+    """Where the inputs behind a verdict came from, for results.tsv, HANDOFF.md and the PR."""
+    return describe_counts(source_counts(corpus_dir(run.ws.corpus_root, target)))
+
+
+def _write_sources(run: Run) -> None:
+    """setup.md's `## Inputs`: the input sources in order of trust and which ranked targets."""
+    text = run.ws.mirror.read(SETUP).split(INPUTS_HEADING, 1)[0].rstrip("\n") + "\n"
+    sources = run.ctx.input_sources()
+    run.ws.mirror.write(SETUP, text + sources_md(sources, run.ctx.funnel.ranked_by))
+
+
+def _record_skips(run: Run) -> None:
+    """A target with neither captured nor generated inputs: one `skip` row saying why (once;
+    a resumed run does not repeat it)."""
+    ws = run.ws
+    done = {(r.target, r.status) for r in ws.mirror.results()}
+    for ref, why in run.ctx.funnel.skipped.items():
+        if (ref, Status.SKIP) in done:
+            continue
+        row = ExperimentRecord(
+            target=ref,
+            domain=run.domain,
+            metric=run.engine.metric,
+            status=Status.SKIP,
+            description=f"- no experiment — {why}",
+        )
+        ws.mirror.append_result(row)
+        run.reporter.note(f"{ref}: {why}")
 
 
 def _nothing_to_rewrite(ctx: EngineContext) -> str:
@@ -447,6 +531,8 @@ def _record(run: Run, candidate: Candidate, original: str) -> None:
         description += f" — {verdict.reason.value}" + (
             f": {verdict.detail}" if verdict.detail else ""
         )
+    inputs = _inputs_of(run, candidate.target)
+    description += f"{INPUTS_MARK}{inputs}"
     record = ExperimentRecord(
         target=candidate.target.ref,
         domain=run.domain,
@@ -458,7 +544,7 @@ def _record(run: Run, candidate: Candidate, original: str) -> None:
         description=description,
     )
     if verdict.status is Status.KEEP:
-        message = _commit_message(candidate, verdict, run.domain)
+        message = _commit_message(candidate, verdict, run.domain) + f"Inputs: {inputs}.\n"
         sha = ws.commit_keep(message, candidate.target.file, record)
         record = record.model_copy(update={"commit": sha})
         run.discards_in_a_row = 0
@@ -491,6 +577,9 @@ def _evaluate(run: Run, candidate: Candidate, original: str) -> Verdict:
     _unjudged(run, candidate, verdict.reason is Reason.TIMEOUT)
     if verdict.status is not Status.KEEP:
         return verdict
+    candidate, verdict = _formatted(run, candidate, original, verdict)
+    if verdict.status is not Status.KEEP:
+        return verdict
     measurements = verdict.measurements
     ws.write_candidate(target.file, candidate.source)
     checkpoint("candidate-written")
@@ -520,6 +609,31 @@ def _evaluate(run: Run, candidate: Candidate, original: str) -> Verdict:
         detail = "; ".join(d for d in (verdict.detail, run.gate.keep_caveat) if d)
         return verdict.model_copy(update={"detail": detail})
     return verdict
+
+
+def _formatted(
+    run: Run, candidate: Candidate, original: str, verdict: Verdict
+) -> tuple[Candidate, Verdict]:
+    """The candidate as the project's formatter writes it, before the tests and the commit.
+
+    Layout-only changes (same syntax tree) keep the verdict; anything else the tools changed
+    (an import sorter moving imports) is verified and measured again, as a new candidate would
+    be. A formatted text that leaves the target's scope is not used.
+    """
+    if run.formatter is None:
+        return candidate, verdict
+    path = run.ws.project / candidate.target.file
+    source = run.formatter.apply(path, original, candidate.source)
+    if source == candidate.source:
+        return candidate, verdict
+    formatted = candidate.model_copy(update={"source": source})
+    if same_code(source, candidate.source):
+        return formatted, verdict
+    if run.engine.scope_problem(original, formatted) is not None:
+        return candidate, verdict
+    again = run.engine.evaluate(run.limited(), formatted)
+    _unjudged(run, formatted, again.reason is Reason.TIMEOUT)
+    return formatted, again
 
 
 def _unjudged(run: Run, candidate: Candidate, timed_out: bool) -> None:
@@ -594,7 +708,8 @@ def _write_reports(run: Run, stopped: str) -> None:
             budget_seconds=run.clock.total,
             wall_seconds=run.clock.used(),
         )
-        + run.gate.handoff_md(),
+        + run.gate.handoff_md()
+        + (render_md(run.changed_report) if run.changed_report else ""),
     )
     ws.mirror.write(LEARNINGS, render_learnings(ws.mirror.read(LEARNINGS), run.targets, records))
 
@@ -639,7 +754,7 @@ def _summary(run: Run, stopped: str) -> RunSummary:
     return RunSummary(
         branch=run.ws.branch,
         domain=run.domain,
-        experiments=len(records),
+        experiments=sum(r.status is not Status.SKIP for r in records),
         kept=kept,
         discarded=sum(r.status is Status.DISCARD for r in records),
         crashed=sum(r.status is Status.CRASH for r in records),
@@ -649,4 +764,13 @@ def _summary(run: Run, stopped: str) -> RunSummary:
         phases=run.clock.phases(),
         budget_seconds=run.clock.total,
         wall_seconds=run.clock.used(),
+        changed=run.changed_report or _bare_report(run.ctx.changed),
     )
+
+
+def _bare_report(changed: ChangedSet | None) -> ChangedReport | None:
+    """What is known of the change when the run stopped before reviewing it."""
+    if changed is None:
+        return None
+    refs = [f"{f.file.as_posix()}::{f.qualname}" for f in changed.functions]
+    return ChangedReport(since=changed.since, base=changed.base, changed=refs)

@@ -44,6 +44,7 @@ class Status(StrEnum):
     KEEP = "keep"
     DISCARD = "discard"
     CRASH = "crash"
+    SKIP = "skip"  # no experiment: the target had no inputs to verify a rewrite on
 
 
 class Reason(StrEnum):
@@ -77,6 +78,7 @@ class Request(Frozen):
     budget_minutes: float | None = None
     max_experiments: int | None = None
     min_improvement: float | None = None
+    changed_since: str | None = None  # PR mode: only functions changed since this revision
 
 
 class Target(Frozen):
@@ -234,6 +236,32 @@ class PhaseTime(Frozen):
     cut_short: str | None = None
 
 
+class Regression(Frozen):
+    """A changed function measured slower at HEAD than at the change's base (same inputs)."""
+
+    target: str
+    base_seconds: float
+    head_seconds: float
+    aa_noise: float = 0.0
+
+    @property
+    def slowdown(self) -> float:
+        return self.head_seconds / self.base_seconds if self.base_seconds > 0 else 0.0
+
+
+class ChangedReport(Frozen):
+    """PR mode / `--changed-since`: what the change touched and what the run made of it."""
+
+    since: str
+    base: str
+    changed: list[str] = Field(default_factory=list)  # refs of every changed function
+    new: list[str] = Field(default_factory=list)  # of those, added by the change
+    targeted: list[str] = Field(default_factory=list)
+    untested: list[str] = Field(default_factory=list)  # changed, but no test/workload calls it
+    regressions: list[Regression] = Field(default_factory=list)
+    compared: list[str] = Field(default_factory=list)  # base vs head measured, not slower
+
+
 class RunSummary(Frozen):
     """What `optimize` hands back to its caller (CLI, GitHub layer)."""
 
@@ -249,3 +277,4 @@ class RunSummary(Frozen):
     phases: list[PhaseTime] = Field(default_factory=list)
     budget_seconds: float | None = None
     wall_seconds: float | None = None
+    changed: ChangedReport | None = None

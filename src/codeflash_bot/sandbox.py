@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from codeflash_bot.session.child_env import child_env
+
 HARNESS_DIR = Path(__file__).parent / "harness"
 MIN_TIMEOUT = 1.0  # a child given less could not even start an interpreter
 _deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar("deadline", default=None)
@@ -94,7 +96,7 @@ def run_command(
     proc = subprocess.Popen(
         list(cmd),
         cwd=cwd,
-        env=dict(env) if env is not None else None,
+        env=dict(env) if env is not None else child_env(),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

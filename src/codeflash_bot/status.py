@@ -12,6 +12,7 @@ over the user's work).
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -81,8 +82,30 @@ def status_report(path: Path) -> Group:
             speedup_of(r),
             r.commit,
         )
-    handoff = _show(git, branch, f"{prefix}/{HANDOFF}") or "_no HANDOFF.md on the branch_"
-    return Group(table, Markdown(handoff))
+    handoff = _show(git, branch, f"{prefix}/{HANDOFF}")
+    text = escape_underscores(handoff) if handoff else "_no HANDOFF.md on the branch_"
+    return Group(table, Markdown(text))
+
+
+_CODE_SPAN = re.compile(r"(`+)(?:.*?)\1", re.S)
+
+
+def escape_underscores(markdown: str) -> str:
+    """Underscores outside code spans escaped, so `__init__.py` or `my_var_name` in HANDOFF.md
+    print as written instead of as bold or italics (names carry underscores; emphasis in the
+    handoff never uses them)."""
+    out: list[str] = []
+    last = 0
+    for match in _CODE_SPAN.finditer(markdown):
+        out.append(_escape(markdown[last : match.start()]))
+        out.append(match.group(0))
+        last = match.end()
+    out.append(_escape(markdown[last:]))
+    return "".join(out)
+
+
+def _escape(text: str) -> str:
+    return re.sub(r"(?<!\\)_", r"\\_", text)
 
 
 def cleanup_branch(path: Path) -> tuple[str | None, list[str], list[str]]:

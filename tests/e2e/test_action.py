@@ -194,11 +194,13 @@ def test_pr_label_trigger_stacks_on_the_pr(fake: FakeGitHub, repos: Repos, env_f
     (repos.workspace / "CHANGES.md").write_text("pr work\n")
     git(repos.workspace, "add", "CHANGES.md")
     git(repos.workspace, "commit", "-q", "-m", "pr work")
+    head = git(repos.workspace, "rev-parse", "HEAD")
     git(repos.workspace, "push", "-q", "origin", "changes")
     git(repos.workspace, "checkout", "-q", "master")
     git(repos.workspace, "branch", "-q", "-D", "changes")
     payload = webhook("pull_request.labeled.json")
     payload["label"]["name"] = "codeflash"
+    payload["pull_request"]["head"]["sha"] = head  # what the person labelling it saw
     assert run_action(env_for("pull_request", payload, domain="cpu")) == 0
     assert fake.summary()[:2] == [
         "GET R/collaborators/Codertocat/permission",
@@ -279,7 +281,11 @@ def test_read_only_commenter_changes_nothing(fake: FakeGitHub, repos: Repos, env
     payload["sender"]["login"] = "reader"
     before = (repos.remote_refs(), repos.workspace_state())
     assert run_action(env_for("issue_comment", payload)) == 0
-    assert fake.summary() == ["GET R/collaborators/reader/permission", "POST R/issues/1/comments"]
+    assert fake.summary() == [
+        "GET R/collaborators/reader/permission",
+        "GET R/issues/1/comments",  # answered at most once per issue
+        "POST R/issues/1/comments",
+    ]
     assert (repos.remote_refs(), repos.workspace_state()) == before
 
 

@@ -330,3 +330,23 @@ def test_tests_that_freeze_time_do_not_garble_the_profile(tmp_path: Path) -> Non
     hot = next(t for t in result.targets if t.ref == "hot:lowest")
     assert hot.total_seconds > 0
     assert all(t.total_seconds < 300 for t in result.targets), result.targets
+
+
+def test_benchmark_tests_do_not_switch_the_profiler_off(tmp_path: Path) -> None:
+    """humanize-style: pytest-benchmark pauses "instrumentation" (sys.setprofile) around each
+    timed loop and cannot restore pyinstrument's profiler, so every test after the first
+    benchmark went unsampled (0 own functions). Profiling runs benchmarks once, untimed."""
+    pytest.importorskip("pytest_benchmark")
+    root = big_suite(tmp_path, files=2, tests=2)
+    write(
+        root,
+        {
+            "tests/test_a_bench.py": """
+                def test_cheap(benchmark):
+                    assert benchmark(sorted, [3, 1, 2]) == [1, 2, 3]
+            """
+        },
+    )
+    result = profile(root, budget=600)
+    assert result.coverage.ran == result.coverage.collected == 5
+    assert result.targets and result.targets[0].ref == "hot:lowest"

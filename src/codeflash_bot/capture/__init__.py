@@ -9,9 +9,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from codeflash_bot.capture.benchmarks import input_sources
+from codeflash_bot.capture.sources import InputSource, SourceKind
 from codeflash_bot.models import Target
 from codeflash_bot.profile.budget import ROBUST_ARGS, SuiteCoverage
-from codeflash_bot.profile.cpu import pytest_args, workload_argv
 from codeflash_bot.sandbox import HARNESS_DIR, run_command
 from codeflash_bot.session.setup import SetupInfo
 
@@ -35,27 +36,52 @@ def capture_inputs(
     targets: list[Target],
     corpus_root: Path,
     *,
-    workload: str | None,
+    sources: list[InputSource] | None = None,
+    workload: str | None = None,
     timeout: float,
     memory_mb: int,
     budget: float | None = None,
 ) -> tuple[dict[str, int], SuiteCoverage]:
-    """Run the tests once with recording wrappers on `targets`.
+    """Run each input source once, most trusted first, with recording wrappers on `targets`.
 
-    Returns the inputs kept per target and how much of the suite ran: like the profiles, the
-    tests run in a spread order and stop once `budget` seconds are used (harness/cf_suite.py).
+    Every pass adds to the same corpus (MAX_CALLS per target in all, so trusted sources fill it
+    first; a call already stored is not stored again) and tags its inputs with its source.
+    Returns the inputs kept per target and how much of the suite (the last pytest pass) ran:
+    like the profiles, the tests run in a spread order and stop once `budget` seconds are used
+    (harness/cf_suite.py). Without `sources`: the workload, else the tests.
     """
+    if sources is None:
+        sources = input_sources(root, workload=workload, benchmarks_root="", tests_found=[])
+        sources = [s for s in sources if s.kind is not SourceKind.BENCHMARK]
     spec_targets = []
     for target in targets:
         directory = corpus_dir(corpus_root, target)
         shutil.rmtree(directory, ignore_errors=True)
         spec_targets.append({**target.harness_ref(root), "dir": str(directory)})
+    coverage = SuiteCoverage(budget=budget)
+    for source in sources:
+        coverage = _capture_pass(setup, root, spec_targets, source, timeout, memory_mb, budget)
+    counts = {t.ref: count_inputs(corpus_dir(corpus_root, t)) for t in targets}
+    return counts, coverage
+
+
+def _capture_pass(
+    setup: SetupInfo,
+    root: Path,
+    spec_targets: list[dict],
+    source: InputSource,
+    timeout: float,
+    memory_mb: int,
+    budget: float | None,
+) -> SuiteCoverage:
     spec = {
         "targets": spec_targets,
         "max_calls": MAX_CALLS,
         "max_bytes": MAX_INPUT_BYTES,
         "max_total_bytes": MAX_TOTAL_BYTES,
         "budget": budget,
+        "source": source.kind.value,
+        "benchmarks_only": source.benchmarks_only,
     }
     with tempfile.TemporaryDirectory(prefix="codeflash-capture-") as tmp:
         spec_path = Path(tmp) / "capture.json"
@@ -65,16 +91,14 @@ def capture_inputs(
         env = setup.env(root)
         env["PYTHONPATH"] = os.pathsep.join([env["PYTHONPATH"], str(HARNESS_DIR)])
         env["CODEFLASH_CAPTURE_SPEC"] = str(spec_path)
-        if workload:
-            argv = workload_argv(root, workload)
-            cmd = [setup.python, str(HARNESS_DIR / "cf_capture_plugin.py"), *argv]
+        if source.mode == "workload":
+            cmd = [setup.python, str(HARNESS_DIR / "cf_capture_plugin.py"), *source.argv]
         else:
             plugin = ["-p", "cf_capture_plugin", *ROBUST_ARGS]
-            cmd = [setup.python, "-m", "pytest", *plugin, *pytest_args()]
+            cmd = [setup.python, "-m", "pytest", *plugin, *source.pytest_args]
         done = run_command(cmd, cwd=root, env=env, timeout=timeout, memory_mb=memory_mb)
         coverage = SuiteCoverage(stopped=done.timed_out, budget=budget)
         if coverage_path.is_file():
             data = json.loads(coverage_path.read_text(encoding="utf-8"))
             coverage = SuiteCoverage.from_result({"tests": data})
-    counts = {t.ref: count_inputs(corpus_dir(corpus_root, t)) for t in targets}
-    return counts, coverage
+    return coverage

@@ -13,11 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+from codeflash_bot.capture.benchmarks import input_sources
+from codeflash_bot.capture.sources import InputSource, SourceKind
 from codeflash_bot.config import Config
 from codeflash_bot.models import Candidate, Domain, DomainScore, Target, Verdict
 from codeflash_bot.progress import Reporter
 from codeflash_bot.propose import Proposer
 from codeflash_bot.sandbox import run_harness
+from codeflash_bot.session.changed import ChangedSet
 from codeflash_bot.session.clock import PhaseClock
 from codeflash_bot.session.setup import SetupInfo
 from codeflash_bot.verify.scope import scope_problem
@@ -31,6 +34,9 @@ class Funnel:
     wanted: int = 0  # targets some proposer can rewrite (profiled or statically matched)
     from_static: int = 0  # of those, found by the static scan (too fast to be sampled)
     ready: int | None = None  # targets with captured inputs (None: not prepared yet)
+    ranked_by: str = ""  # the input sources whose profile ranked the targets
+    generated: int = 0  # targets verified on generated inputs only
+    skipped: dict[str, str] = field(default_factory=dict)  # target ref -> why it has no inputs
 
     def line(self) -> str:
         """One line for HANDOFF.md and the console."""
@@ -42,7 +48,12 @@ class Funnel:
         parts.append(f"{self.wanted} a proposer can rewrite{static}")
         if self.ready is not None:
             parts.append(f"{self.ready} with captured inputs")
-        return ", ".join(parts)
+        if self.generated:
+            parts.append(f"{self.generated} with generated inputs only")
+        if self.skipped:
+            parts.append(f"{len(self.skipped)} skipped without inputs")
+        line = ", ".join(parts)
+        return line + (f"; targets ranked by {self.ranked_by}" if self.ranked_by else "")
 
 
 @dataclass(frozen=True)
@@ -60,11 +71,29 @@ class EngineContext:
     reporter: Reporter
     funnel: Funnel = field(default_factory=Funnel)
     clock: PhaseClock | None = None
+    changed: ChangedSet | None = None  # PR mode: only these functions may be targets
+
+    def in_scope(self, target: Target) -> bool:
+        """False for a function outside the change under review (PR mode)."""
+        return self.changed is None or (target.file.as_posix(), target.qualname) in self.changed
+
+    def input_sources(self) -> list[InputSource]:
+        """What runs for evidence, most trusted first (capture/benchmarks.py)."""
+        return input_sources(
+            self.project,
+            workload=self.config.workload,
+            benchmarks_root=self.config.benchmarks_root,
+            tests_found=self.setup.tests_found,
+        )
 
     def input_source(self) -> str:
         """What runs the code to profile and capture: named in every message about it."""
         workload = self.config.workload
-        return f"the workload `{workload}`" if workload else "the tests"
+        if workload:
+            return f"the workload `{workload}`"
+        if any(s.kind is SourceKind.BENCHMARK for s in self.input_sources()):
+            return "the repository's benchmarks and tests"
+        return "the tests"
 
     def cut_short(self, detail: str) -> None:
         """A step stopped early at the time limit it was given: tell the user and the clock."""

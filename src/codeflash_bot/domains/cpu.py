@@ -9,12 +9,15 @@ from pathlib import Path
 import libcst as cst
 
 from codeflash_bot.capture import capture_inputs, corpus_dir, count_inputs
+from codeflash_bot.capture.generate import GENERATE_BELOW, NO_INPUTS, generate_inputs
+from codeflash_bot.capture.sources import InputSource, timing_inputs
 from codeflash_bot.domains.base import Engine, EngineContext
 from codeflash_bot.domains.scale import Ladders, judge_at_scale
+from codeflash_bot.errors import BotError
 from codeflash_bot.faults import checkpoint
 from codeflash_bot.measure.decide import Metric, judge
 from codeflash_bot.measure.decide import crash_verdict as crash_verdict
-from codeflash_bot.measure.timing import measure, select_inputs
+from codeflash_bot.measure.timing import TIMING_INPUTS, measure
 from codeflash_bot.models import (
     Candidate,
     Domain,
@@ -54,6 +57,7 @@ def workable(ctx: EngineContext, profiled: list[Target], proposers: list[Propose
         return module is not None and any(p.wants(module, target) for p in proposers)
 
     limit = ctx.config.max_targets
+    profiled = [t for t in profiled if ctx.in_scope(t)]
     seen = {t.ref for t in profiled}
     ordered = [t for t in profiled[: 4 * limit] if wanted(t)][:limit]
     if len(ordered) >= limit:
@@ -77,7 +81,7 @@ def workable(ctx: EngineContext, profiled: list[Target], proposers: list[Propose
             if run_deadline is not None and deadline == run_deadline:
                 ctx.cut_short("the static scan for functions a rule matches stopped at the limit")
             break
-        if target.ref not in seen and wanted(target):
+        if target.ref not in seen and ctx.in_scope(target) and wanted(target):
             ordered.append(target)
     _count(ctx, profiled, ordered, len(ordered) - from_profile)
     return ordered
@@ -90,7 +94,9 @@ def _count(ctx: EngineContext, profiled: list[Target], ordered: list[Target], st
 
 
 def capture_for(ctx: EngineContext, targets: list[Target]) -> list[Target]:
-    """Record inputs while the tests (or workload) run; drop (and say so) targets never called.
+    """Record inputs from every input source, most trusted first; generate inputs from type
+    hints where fewer than GENERATE_BELOW calls were captured; drop (and say why) targets left
+    with no inputs at all (`ctx.funnel.skipped`, which the loop records in results.tsv).
 
     A capture stopped at its budget keeps the inputs recorded until then (and says so).
     """
@@ -99,20 +105,43 @@ def capture_for(ctx: EngineContext, targets: list[Target]) -> list[Target]:
         ctx.project,
         targets,
         ctx.corpus_root,
-        workload=ctx.config.workload,
+        sources=ctx.input_sources(),
         timeout=harness_timeout(ctx.config),
         memory_mb=ctx.config.memory_limit_mb,
         budget=profile_budget(ctx.config),
     )
     if line := coverage.describe("capture"):
         ctx.cut_short(line)
+    few = [t for t in targets if counts.get(t.ref, 0) < GENERATE_BELOW]
+    made = generate_inputs(
+        ctx.setup,
+        ctx.project,
+        [(t, corpus_dir(ctx.corpus_root, t)) for t in few],
+        timeout=harness_timeout(ctx.config),
+        memory_mb=ctx.config.memory_limit_mb,
+    )
+    source = ctx.input_source() + (" (the sample that ran)" if coverage.stopped else "")
+    generated_only = 0
+    for target in targets:
+        got = made.get(target.ref)
+        if counts.get(target.ref, 0) == 0:
+            if got is not None and got.count > 0:
+                generated_only += 1
+            else:
+                why = got.reason if got is not None and got.reason else "no usable type hints"
+                ctx.funnel.skipped[target.ref] = (
+                    f"{NO_INPUTS}: not called by {source}, and no inputs generated ({why})"
+                )
     silent = [t.ref for t in targets if counts.get(t.ref, 0) == 0]
     if silent:
         names = ", ".join(silent)
-        source = ctx.input_source() + (" (the sample that ran)" if coverage.stopped else "")
         ctx.reporter.note(f"no inputs captured for {names}: not called by {source}")
-    ready = [t for t in targets if counts.get(t.ref, 0) > 0]
-    ctx.funnel.ready = len(ready)
+    for ref, got in made.items():
+        if got.count and counts.get(ref, 0) == 0:
+            ctx.reporter.note(f"{ref}: {got.count} inputs generated from type hints")
+    ready = [t for t in targets if count_inputs(corpus_dir(ctx.corpus_root, t)) > 0]
+    ctx.funnel.ready = len(ready) - generated_only
+    ctx.funnel.generated = generated_only
     return ready
 
 
@@ -163,17 +192,43 @@ def timing_once(
 
 
 def run_profile(ctx: EngineContext) -> CpuProfile:
-    """The CPU profile of the tests (or workload), within the run's profile budget."""
-    return profile_cpu(
-        ctx.setup,
-        ctx.project,
-        workload=ctx.config.workload,
-        exclude=ctx.config.exclude,
-        timeout=harness_timeout(ctx.config),
-        memory_mb=ctx.config.memory_limit_mb,
-        budget=profile_budget(ctx.config),
-        grace=hard_stop_grace(ctx.config),
-    )
+    """The CPU profile of every input source, within the run's profile budget each.
+
+    Targets are ranked by the most trusted source first (the workload, or the repository's
+    benchmarks, whose inputs have the sizes the program really uses), then by the tests for
+    functions the benchmarks never ran; `ctx.funnel.ranked_by` says which sources ranked them.
+    """
+    profiles: list[tuple[InputSource, CpuProfile]] = []
+    sources = ctx.input_sources()
+    for source in sources:
+        try:
+            profile = profile_cpu(
+                ctx.setup,
+                ctx.project,
+                workload=ctx.config.workload,
+                exclude=ctx.config.exclude,
+                timeout=harness_timeout(ctx.config),
+                memory_mb=ctx.config.memory_limit_mb,
+                budget=profile_budget(ctx.config),
+                grace=hard_stop_grace(ctx.config),
+                mode=source.run_mode(),
+            )
+        except BotError as exc:
+            if source is sources[-1]:
+                raise
+            ctx.reporter.note(f"{source.words()} could not be profiled: {exc}")
+            continue
+        profiles.append((source, profile))
+    merged: dict[str, Target] = {}
+    used = []
+    for source, profile in profiles:
+        fresh = [t for t in profile.targets if t.ref not in merged]
+        if fresh:
+            used.append(source.words())
+        merged.update({t.ref: t for t in fresh})
+    ctx.funnel.ranked_by = ", then ".join(used)
+    last = profiles[-1][1]
+    return CpuProfile(targets=list(merged.values()), coverage=last.coverage, sampler=last.sampler)
 
 
 def timing_at(
@@ -226,9 +281,9 @@ class CpuEngine(Engine):
             if failed is not None:
                 return failed
             checkpoint("replay")
-            inputs = select_inputs(corpus_dir(ctx.corpus_root, candidate.target))
             corpus = corpus_dir(ctx.corpus_root, candidate.target)
-            ladder = self.ladders.get(ctx, candidate.target, select_inputs(corpus, LADDER_SEEDS))
+            inputs = timing_inputs(corpus, TIMING_INPUTS)
+            ladder = self.ladders.get(ctx, candidate.target, timing_inputs(corpus, LADDER_SEEDS))
             if ladder is not None and ladder.usable:
                 measure_at = timing_at(ctx, candidate, mutates)
                 return judge_at_scale(ctx, candidate, ladder, measure_at)

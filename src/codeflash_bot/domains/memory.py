@@ -30,6 +30,7 @@ from pathlib import Path
 import libcst as cst
 
 from codeflash_bot.capture import corpus_dir, count_inputs
+from codeflash_bot.capture.sources import timing_inputs
 from codeflash_bot.domains.base import Engine, EngineContext
 from codeflash_bot.domains.cpu import (
     LADDER_SEEDS,
@@ -51,7 +52,7 @@ from codeflash_bot.measure.decide import (
     time_check,
 )
 from codeflash_bot.measure.ladder import Ladder
-from codeflash_bot.measure.timing import select_inputs
+from codeflash_bot.measure.timing import TIMING_INPUTS, select_inputs
 from codeflash_bot.models import (
     Candidate,
     Domain,
@@ -64,7 +65,7 @@ from codeflash_bot.models import (
     Verdict,
 )
 from codeflash_bot.profile.budget import SuiteCoverage, harness_timeout, profile_budget
-from codeflash_bot.profile.cpu import rank, run_mode
+from codeflash_bot.profile.cpu import rank
 from codeflash_bot.propose import Proposer
 from codeflash_bot.propose.rule import applies
 from codeflash_bot.propose.rules import rules_for
@@ -82,21 +83,45 @@ SLOTS_RULE = "MEM206"
 
 
 def profile_memory(ctx: EngineContext, method: str) -> tuple[list[Target], dict[str, int], int]:
-    """Own functions ranked by bytes attributed at the peak; (targets, bytes per ref, run peak)."""
-    spec: dict = {"root": str(ctx.project), "method": method, "budget": profile_budget(ctx.config)}
-    workload = ctx.config.workload
-    spec |= run_mode(ctx.project, workload)
-    try:
-        out = ctx.harness("cf_memprofile.py", spec, timeout=harness_timeout(ctx.config))
-    except HarnessError as exc:
-        raise BotError(f"memory profiling failed: {exc}") from exc
-    if line := SuiteCoverage.from_result(out).describe("memory profile"):
-        ctx.cut_short(line)
-    ranked = rank(out["functions"], ctx.setup, ctx.project, ctx.config.exclude)
-    peaks = {t.ref: int(t.total_seconds) for t in ranked}
-    # rank() sorts by its "total" column, which holds bytes here; Targets carry no seconds.
-    targets = [t.model_copy(update={"total_seconds": 0.0, "self_seconds": 0.0}) for t in ranked]
-    return targets, peaks, int(out.get("peak") or 0)
+    """Own functions ranked by bytes attributed at the peak; (targets, bytes per ref, run peak).
+
+    Every input source is profiled, most trusted first (the workload, or the repository's
+    benchmarks, whose inputs have realistic sizes): their functions rank first, a function
+    keeps the largest bytes any source attributed to it, and `ctx.funnel.ranked_by` says which
+    sources ranked the targets.
+    """
+    ordered: dict[str, Target] = {}
+    peaks: dict[str, int] = {}
+    run_peak = 0
+    used = []
+    sources = ctx.input_sources()
+    for source in sources:
+        spec: dict = {
+            "root": str(ctx.project),
+            "method": method,
+            "budget": profile_budget(ctx.config),
+        }
+        spec |= source.run_mode()
+        try:
+            out = ctx.harness("cf_memprofile.py", spec, timeout=harness_timeout(ctx.config))
+        except HarnessError as exc:
+            if source is sources[-1]:
+                raise BotError(f"memory profiling failed: {exc}") from exc
+            ctx.reporter.note(f"{source.words()} could not be memory-profiled: {exc}")
+            continue
+        if line := SuiteCoverage.from_result(out).describe("memory profile"):
+            ctx.cut_short(line)
+        ranked = rank(out["functions"], ctx.setup, ctx.project, ctx.config.exclude)
+        if any(t.ref not in ordered for t in ranked):
+            used.append(source.words())
+        for t in ranked:
+            peaks[t.ref] = max(peaks.get(t.ref, 0), int(t.total_seconds))
+            # rank() sorts by its "total" column, which holds bytes here; no seconds.
+            zeroed = t.model_copy(update={"total_seconds": 0.0, "self_seconds": 0.0})
+            ordered.setdefault(t.ref, zeroed)
+        run_peak = max(run_peak, int(out.get("peak") or 0))
+    ctx.funnel.ranked_by = ", then ".join(used)
+    return list(ordered.values()), peaks, run_peak
 
 
 def measure_peak(
@@ -198,8 +223,8 @@ class MemoryEngine(Engine):
             if failed is not None:
                 return failed
             corpus = corpus_dir(ctx.corpus_root, candidate.target)
-            inputs = select_inputs(corpus)
-            ladder = self.ladders.get(ctx, candidate.target, select_inputs(corpus, LADDER_SEEDS))
+            inputs = timing_inputs(corpus, TIMING_INPUTS)
+            ladder = self.ladders.get(ctx, candidate.target, timing_inputs(corpus, LADDER_SEEDS))
             if ladder is not None and ladder.usable:
                 scaled = self._peak_at_scale(ctx, candidate, ladder)
                 if scaled.status is not Status.KEEP:

@@ -11,7 +11,7 @@ import contextlib
 import os
 import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import github_action_utils as gha
@@ -22,6 +22,7 @@ from codeflash_bot.github.client import DEFAULT_API_URL, api_errors, make_client
 from codeflash_bot.github.commands import CommandError, parse_domain
 from codeflash_bot.github.context import Context, Inputs, Outcome
 from codeflash_bot.github.events import load_event
+from codeflash_bot.github.outbox import PLACEHOLDER_URL
 from codeflash_bot.github.router import router
 
 _REPO = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
@@ -51,8 +52,17 @@ def parse_inputs(env: Mapping[str, str]) -> Inputs:
         "max_experiments": get_input(env, "max-experiments"),
         "guard": get_input(env, "guard"),
         "python_version": get_input(env, "python-version"),
+        "pr_mode": get_input(env, "pr-mode") or "false",
+        "pr_budget_minutes": get_input(env, "pr-budget-minutes") or "10",
+        "proposer": get_input(env, "proposer"),
+        "llm_provider": get_input(env, "llm-provider"),
+        "llm_model": get_input(env, "llm-model"),
+        "llm_base_url": get_input(env, "llm-base-url"),
+        "allow_bot_prs": get_input(env, "allow-bot-prs") or "false",
     }
     try:
+        if raw["pr_mode"].lower() not in ("true", "false"):
+            raise BotError(f"input pr-mode: expected true or false, got {raw['pr_mode'][:20]!r}")
         if raw["domain"] is not None:
             raw["domain"] = parse_domain(raw["domain"]).value
         return Inputs.model_validate(raw)
@@ -95,7 +105,8 @@ def _report(outcome: Outcome, event: str, error: str | None = None) -> None:
     if os.environ.get("GITHUB_OUTPUT"):
         best = outcome.best_improvement
         gha.set_output("branch", outcome.branch)
-        gha.set_output("pr-url", outcome.pr_url)
+        if not outcome.pr_url.startswith(PLACEHOLDER_URL):  # run phase: publish sets it
+            gha.set_output("pr-url", outcome.pr_url)
         gha.set_output("kept", str(outcome.kept))
         gha.set_output("best-improvement", "" if best is None else f"{best:.1f}")
     if os.environ.get("GITHUB_STEP_SUMMARY"):
@@ -103,30 +114,47 @@ def _report(outcome: Outcome, event: str, error: str | None = None) -> None:
         if error:
             lines.append(f"❌ {error}")
         lines += outcome.summary or ([] if error else ["Nothing to do for this event."])
-        gha.append_job_summary("\n".join(lines))
+        text = re.sub(
+            re.escape(PLACEHOLDER_URL) + r"\d+", "(opened by the publish job)", "\n".join(lines)
+        )
+        gha.append_job_summary(text)
 
 
-def run_action(env: Mapping[str, str]) -> int:
-    """Handle the event described by `env`; returns the process exit code."""
+def run_action(
+    env: Mapping[str, str],
+    *,
+    on_context: Callable[[Context], None] | None = None,
+    outcome: Outcome | None = None,
+) -> int:
+    """Handle the event described by `env`; returns the process exit code.
+
+    `on_context` sees the job's Context before any handler runs (the run phase uses it to
+    record API writes instead of sending them); `outcome` receives what the run did."""
     token = token_of(env)
     if token:
         gha.add_mask(token)
-    outcome = Outcome()
+    outcome = outcome if outcome is not None else Outcome()
     event = env.get("GITHUB_EVENT_NAME", "?")
     with _runner_files(env):
         try:
-            _handle(env, token, outcome)
+            _handle(env, token, outcome, on_context)
         except BotError as exc:
             message = str(exc).replace(token, "***") if token else str(exc)
             gha.error(message, title="codeflash-bot")
             print(f"codeflash-bot: error: {message}", file=sys.stderr)
+            outcome.error = message
             _report(outcome, event, message)
             return exc.exit_code
         _report(outcome, event)
     return 0
 
 
-def _handle(env: Mapping[str, str], token: str | None, outcome: Outcome) -> None:
+def _handle(
+    env: Mapping[str, str],
+    token: str | None,
+    outcome: Outcome,
+    on_context: Callable[[Context], None] | None = None,
+) -> None:
     name = _required(env, "GITHUB_EVENT_NAME")
     path = Path(_required(env, "GITHUB_EVENT_PATH"))
     full_name = _required(env, "GITHUB_REPOSITORY")
@@ -160,7 +188,10 @@ def _handle(env: Mapping[str, str], token: str | None, outcome: Outcome) -> None
         or None,
         inputs=inputs,
         outcome=outcome,
+        bot_login=get_input(env, "bot-login") or "github-actions[bot]",
     )
+    if on_context is not None:
+        on_context(ctx)
     with api_errors():
         if not router.dispatch(ctx, name, payload):
             action = getattr(payload, "action", None)

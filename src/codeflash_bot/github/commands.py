@@ -57,6 +57,7 @@ HELP = """\
 | `/codeflash` | profile the repository and optimize what is hot (domain picked from the profile) |
 | `/codeflash <domain>` | optimize one kind of cost: `cpu`, `memory`, `async` or `structure` |
 | `/codeflash optimize <target>` | optimize one function: `pkg.mod:func` or `src/pkg/mod.py::func` |
+| `/codeflash pr [domain]` | on a PR: optimize only the functions it changes, answer there |
 | `/codeflash status` | show where the current run stands |
 | `/codeflash stop` | cancel the current run |
 | `/codeflash help` | show this help |
@@ -78,6 +79,7 @@ class Kind(StrEnum):
 
     RUN = "run"
     OPTIMIZE = "optimize"
+    PR = "pr"  # PR mode on the pull request commented on (github/pr_mode.py)
     STATUS = "status"
     STOP = "stop"
     HELP = "help"
@@ -95,7 +97,7 @@ class Command(BaseModel):
 
     @property
     def starts_run(self) -> bool:
-        return self.kind in (Kind.RUN, Kind.OPTIMIZE)
+        return self.kind in (Kind.RUN, Kind.OPTIMIZE, Kind.PR)
 
     def describe(self) -> str:
         """How the command reads back to the user (sticky comment, job summary)."""
@@ -103,6 +105,8 @@ class Command(BaseModel):
             return f"{PREFIX} optimize {self.target}"
         if self.kind is Kind.RUN:
             return PREFIX if self.domain is Domain.AUTO else f"{PREFIX} {self.domain.value}"
+        if self.kind is Kind.PR:
+            return f"{PREFIX} pr" + ("" if self.domain is Domain.AUTO else f" {self.domain.value}")
         return f"{PREFIX} {self.kind.value}"
 
 
@@ -170,6 +174,11 @@ def parse_comment(body: str) -> Command | None:
         if len(args) != 1:
             raise CommandError(f"`{PREFIX} optimize` takes exactly one target.")
         return Command(kind=Kind.OPTIMIZE, target=parse_target(args[0]), text=rest)
+    if verb == Kind.PR:
+        if len(args) > 1:
+            raise CommandError(f"`{PREFIX} pr` takes at most one domain.")
+        domain = parse_domain(args[0]) if args else Domain.AUTO
+        return Command(kind=Kind.PR, domain=domain, text=rest)
     if verb in DOMAIN_WORDS:
         if args:
             raise CommandError(f"`{PREFIX} {verb}` takes no further words.")

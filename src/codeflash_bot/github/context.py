@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any, Literal
 from urllib.parse import quote
 
 from github import Github
@@ -30,6 +31,14 @@ class Inputs(BaseModel):
     max_experiments: int | None = Field(None, gt=0)
     guard: str | None = None
     python_version: str | None = None
+    pr_mode: bool = False  # run on pull_request opened/synchronize/reopened (github/pr_mode.py)
+    pr_budget_minutes: float = Field(10.0, gt=0)  # PR mode's budget unless budget-minutes is set
+    # model settings: only ever from the workflow (github/model_policy.py)
+    proposer: Literal["rules", "llm", "both"] | None = None
+    llm_provider: Literal["anthropic", "openai"] | None = None
+    llm_model: str | None = None
+    llm_base_url: str | None = None
+    allow_bot_prs: bool = False
 
 
 @dataclass
@@ -41,6 +50,7 @@ class Outcome:
     kept: int = 0
     best_improvement: float | None = None
     summary: list[str] = field(default_factory=list)
+    error: str = ""  # the one-line error the job failed with, if it did
 
 
 @dataclass
@@ -56,6 +66,10 @@ class Context:
     default_branch: str | None = None
     inputs: Inputs = field(default_factory=Inputs)
     outcome: Outcome = field(default_factory=Outcome)
+    bot_login: str = "github-actions[bot]"  # whose comments count as the bot's own
+    # run phase only (github/phases.py): API writes are recorded here, the branch is bundled
+    outbox: Any = None
+    artifact_dir: Path | None = None
 
     @cached_property
     def repo(self) -> Repository:

@@ -14,15 +14,31 @@ import base64
 import os
 import re
 import subprocess
+from contextvars import ContextVar
 from pathlib import Path
 
 from codeflash_bot.errors import BotError
-from codeflash_bot.git import BOT_BRANCH_PREFIX, GIT_ENV, Git, validate_branch_name
+from codeflash_bot.git import BOT_BRANCH_PREFIX, GIT_ENV, NO_REPO_HOOKS, Git, validate_branch_name
+from codeflash_bot.session.child_env import git_env
 
 _USERINFO = re.compile(r"^[a-z][a-z0-9+.-]*://[^/@]+@", re.I)
 
 
+_pinned: ContextVar[str | None] = ContextVar("pinned_origin", default=None)
+
+
+def pin_origin(url: str | None) -> None:
+    """Talk to `url` instead of the checkout's `origin` (None: the checkout's again).
+
+    The run phase pins `$GITHUB_SERVER_URL/$GITHUB_REPOSITORY.git`: the repository's code has
+    run by the time the bot fetches, and may have pointed .git/config's origin elsewhere."""
+    _pinned.set(url)
+
+
 def origin_url(git: Git) -> str:
+    pinned = _pinned.get()
+    if pinned:
+        return pinned
     return git.run("remote", "get-url", "origin", check=False).stdout.strip()
 
 
@@ -52,11 +68,19 @@ def _remote_git(
     git: Git, token: str | None, *args: str, check: bool = True
 ) -> subprocess.CompletedProcess[str]:
     """git talking to origin; the token is added only if origin needs it."""
-    env = {**os.environ, **GIT_ENV}
+    env = {**git_env(), **GIT_ENV}
     if token and origin_needs_token(git):
         env = auth_env(token, env)
+    pinned = _pinned.get()
+    if pinned:
+        args = tuple(pinned if a == "origin" else a for a in args)
     proc = subprocess.run(
-        ["git", *args], cwd=git.cwd, env=env, capture_output=True, text=True, check=False
+        ["git", *NO_REPO_HOOKS, *args],
+        cwd=git.cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if check and proc.returncode != 0:
         last = (proc.stderr.strip() or proc.stdout.strip()).splitlines()

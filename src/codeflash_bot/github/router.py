@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from codeflash_bot.github import triggers
+from codeflash_bot.github import pr_mode, triggers
 from codeflash_bot.github.context import Context
 from codeflash_bot.github.events import (
     IssueCommentEvent,
@@ -70,6 +70,15 @@ def issue_labeled(ctx: Context, event: IssuesEvent) -> None:
 @router.register("pull_request", action="labeled")
 def pull_request_labeled(ctx: Context, event: PullRequestEvent) -> None:
     triggers.handle_pr_label(ctx, event)
+
+
+def pull_request_changed(ctx: Context, event: PullRequestEvent) -> None:
+    pr_mode.handle_pr_event(ctx, event)
+
+
+for _event in ("pull_request", "pull_request_target"):
+    for _action in pr_mode.PR_ACTIONS:
+        router.register(_event, action=_action)(pull_request_changed)
 
 
 @router.register("pull_request_review_comment", action="created")

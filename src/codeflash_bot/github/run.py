@@ -18,12 +18,14 @@ from codeflash_bot.github import remote
 from codeflash_bot.github.commands import HELP, Command, CommandError, check_target_in_repo
 from codeflash_bot.github.context import Context
 from codeflash_bot.github.events import PullRequest
+from codeflash_bot.github.model_policy import action_config
 from codeflash_bot.github.publish import (
     draft_text,
     find_open_bot_pr,
     open_or_update_pr,
     tried_text,
 )
+from codeflash_bot.github.push import push_branch
 from codeflash_bot.github.sticky import Sticky, StickyReporter, run_in_progress
 from codeflash_bot.models import Domain, ExperimentRecord, Request, RunSummary, Target
 from codeflash_bot.router import route
@@ -78,6 +80,11 @@ def _prepare_checkout(ctx: Context, git: Git, trigger: Trigger) -> tuple[str, di
     bot_branches = remote.fetch_bot_branches(git, ctx.token)
     if trigger.pr is not None:
         sha = remote.fetch_ref(git, trigger.pr.head.ref, ctx.token)
+        if sha != trigger.pr.head.sha:  # run only the code the person who asked has seen
+            raise BotError(
+                f"the pull request's head moved since it was read ({trigger.pr.head.sha[:12]} "
+                f"-> {sha[:12]}); not running code nobody asked for — trigger it again"
+            )
         remote.checkout_detached(git, sha)
         base = trigger.pr.head.ref
     else:
@@ -136,7 +143,8 @@ def run_optimization(ctx: Context, trigger: Trigger) -> RunSummary | None:
         from codeflash_bot.loop import optimize
 
         with gha.group("codeflash: optimize"):
-            summary = optimize(request, load_config(ctx.workspace), reporter)
+            config = action_config(load_config(ctx.workspace), ctx.inputs)
+            summary = optimize(request, config, reporter)
         publish(ctx, git, summary, base, bot_branches, trigger, reporter)
     except BotError as exc:
         if isinstance(reporter, StickyReporter):
@@ -176,7 +184,7 @@ def publish(
         text = draft_text(ctx.workspace, base, summary)
     if text.note:
         gha.warning(f"PR body: using the summary body ({ctx.redact(text.note)})")
-    remote.push_bot_branch(git, summary.branch, ctx.token, lease=bot_branches.get(summary.branch))
+    push_branch(ctx, git, summary.branch, lease=bot_branches.get(summary.branch), base=base)
     out.branch = summary.branch
     body = text.body
     if trigger.number is not None:

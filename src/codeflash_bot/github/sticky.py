@@ -66,16 +66,15 @@ class Sticky:
         self._looked = False
 
     def find(self) -> int | None:
-        """Id of the newest comment that carries the marker and was written by a bot."""
+        """Id of the newest comment that carries the marker and was written by the bot's own
+        identity (any other app or user could forge a marker saying a run is in progress)."""
         if not self._looked:
             self._looked = True
             for comment in self.ctx.repo.get_issue(self.number).get_comments():
                 body = comment.body or ""
                 user = comment.user
-                is_bot = user is not None and (
-                    user.type == "Bot" or (user.login or "").endswith("[bot]")
-                )
-                if MARKER in body and is_bot:
+                ours = user is not None and user.login == self.ctx.bot_login
+                if MARKER in body and ours:
                     self.comment_id, self.body = comment.id, body
         return self.comment_id
 

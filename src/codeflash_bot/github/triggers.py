@@ -37,9 +37,11 @@ from codeflash_bot.github.events import (
     WorkflowDispatchEvent,
 )
 from codeflash_bot.github.feedback import Feedback, add_feedback
+from codeflash_bot.github.pr_mode import pr_command, run_pr_mode
+from codeflash_bot.github.push import push_branch
 from codeflash_bot.github.run import Trigger, reply, run_optimization
 from codeflash_bot.github.sticky import RUNNING, RunState, Sticky
-from codeflash_bot.github.trust import NOT_ALLOWED, fork_reply, may_run
+from codeflash_bot.github.trust import bot_authored, fork_reply, may_run, refuse_once
 from codeflash_bot.session.recovery import branch_worktree
 from codeflash_bot.session.state import CONVENTIONS, STATE_DIR
 
@@ -66,7 +68,7 @@ def handle_comment(ctx: Context, event: IssueCommentEvent) -> None:
         return ignore("comment does not start with /codeflash")
     number = event.issue.number
     if not may_run(ctx, event.sender):
-        return reply(ctx, number, NOT_ALLOWED.format(login=event.sender.login))
+        return refuse_once(ctx, number, event.sender.login)
     ctx.repo.get_issue(number).get_comment(event.comment.id).create_reaction(EYES)
     try:
         command = parse_comment(body)
@@ -84,6 +86,12 @@ def handle_comment(ctx: Context, event: IssueCommentEvent) -> None:
         pr = fetch_pull(ctx, number)
         if pr.is_fork:
             return reply(ctx, number, fork_reply(pr))
+        if refusal := bot_authored(ctx, pr):
+            return reply(ctx, number, refusal)
+    if command.kind is Kind.PR:
+        if pr is None:
+            return reply(ctx, number, f"`{command.describe()}` works on pull requests only.")
+        return run_pr_mode(ctx, pr, event.sender.login, pr_command(ctx, command))
     text = command.text or f"{event.issue.title}\n{event.issue.body or ''}"
     run_optimization(ctx, Trigger(command, number, pr, event.sender.login, text[:_TEXT_MAX]))
 
@@ -139,7 +147,7 @@ def handle_issue_label(ctx: Context, event: IssuesEvent) -> None:
         return ignore(f"label {name!r} is not a codeflash label")
     number = event.issue.number
     if not may_run(ctx, event.sender):
-        return reply(ctx, number, NOT_ALLOWED.format(login=event.sender.login))
+        return refuse_once(ctx, number, event.sender.login)
     command = _label_command(ctx, name, number)
     if command is None:
         return None
@@ -156,12 +164,14 @@ def handle_pr_label(ctx: Context, event: PullRequestEvent) -> None:
         return ignore(f"label {name!r} is not a codeflash label")
     pr = event.pull_request
     if not may_run(ctx, event.sender):
-        return reply(ctx, pr.number, NOT_ALLOWED.format(login=event.sender.login))
+        return refuse_once(ctx, pr.number, event.sender.login)
     command = _label_command(ctx, name, pr.number)
     if command is None:
         return None
     if pr.is_fork:
         return reply(ctx, pr.number, fork_reply(pr))
+    if refusal := bot_authored(ctx, pr):
+        return reply(ctx, pr.number, refusal)
     ctx.repo.get_issue(pr.number).create_reaction(EYES)
     text = f"{pr.title}\n{pr.body or ''}"[:_TEXT_MAX]
     run_optimization(ctx, Trigger(command, pr.number, pr, event.sender.login, text))
@@ -262,5 +272,5 @@ def record_feedback(ctx: Context, branch: str, fb: Feedback) -> tuple[str, str]:
             f"codeflash: conventions — {topic.lower()} feedback from @{fb.author}{where}",
             [f"{STATE_DIR}/{CONVENTIONS}"],
         )
-    remote.push_bot_branch(git, branch, ctx.token, lease=lease)
+    push_branch(ctx, git, branch, lease=lease)
     return topic, sha

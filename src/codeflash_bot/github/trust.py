@@ -18,18 +18,20 @@ NOT_ALLOWED = (
 )
 
 FORK_REPLY = """\
-This pull request comes from a fork (`{head}`). codeflash-bot never checks out and runs a \
-fork's code with a write token, so it will not run here.
+This pull request comes from a fork (`{head}`). codeflash-bot runs the code it optimizes \
+(tests, install hooks, candidates), and it never runs a fork's code from this repository's \
+workflows, so it will not run here.
 
-A maintainer can run it on a copy of the branch inside this repository:
+Once the change is reviewed and merged, comment `/codeflash` on an issue (or run the \
+**codeflash** workflow) to optimize it. The author can also run it on their own machine or \
+fork: `pip install codeflash-bot && codeflash-bot optimize` in a checkout of the branch."""
 
-```
-gh pr checkout {number}
-git push origin HEAD:refs/heads/codeflash-input/pr-{number}
-```
+BOT_PR_REPLY = (
+    "This pull request was opened by a bot (`{login}`). codeflash-bot does not run the code of "
+    "bot-authored pull requests unless the workflow sets `allow-bot-prs: true`."
+)
 
-then run the **codeflash** workflow on `codeflash-input/pr-{number}` (Actions → codeflash → \
-Run workflow), or comment `/codeflash` on a pull request opened from that branch."""
+REFUSED_MARKER = "<!-- codeflash-bot:refused {login} -->"
 
 
 def role_of(ctx: Context, login: str) -> str:
@@ -52,6 +54,25 @@ def may_run(ctx: Context, user: User) -> bool:
     if user.is_bot:
         return False
     return role_of(ctx, user.login) in WRITE_ROLES
+
+
+def refuse_once(ctx: Context, number: int, login: str) -> None:
+    """Tell `login` they may not run the bot, once per issue: a repeated comment costs the
+    repository no new notification (the bot's own earlier answer carries a marker)."""
+    marker = REFUSED_MARKER.format(login=login.lower())
+    issue = ctx.repo.get_issue(number)
+    for comment in issue.get_comments():
+        user = comment.user.login if comment.user is not None else ""
+        if user == ctx.bot_login and marker in (comment.body or ""):
+            return
+    issue.create_comment(ctx.redact(f"{NOT_ALLOWED.format(login=login)}\n\n{marker}"))
+
+
+def bot_authored(ctx: Context, pr: PullRequest) -> str | None:
+    """The reply refusing a bot-authored PR, or None when it may run."""
+    if pr.user is None or not pr.user.is_bot or ctx.inputs.allow_bot_prs:
+        return None
+    return BOT_PR_REPLY.format(login=pr.user.login)
 
 
 def fork_reply(pr: PullRequest) -> str:

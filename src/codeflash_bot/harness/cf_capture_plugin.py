@@ -6,8 +6,11 @@ path}. The tests run within the budget like the profiles (cf_suite.Budget, regis
 makes xdist/randomly/timeout harmless); how much of the suite ran is written to coverage_out.
 Only the outermost call of a target is recorded (recursion would flood the corpus with tiny
 inputs); identical inputs are stored once.
-Each input is `NNNN.pkl` = pickle of {"args": tuple, "kwargs": dict}, taken BEFORE the call so
-in-place mutation by the function does not corrupt it.
+Each input is `NNNN.pkl` = pickle of {"args": tuple, "kwargs": dict, "source": str}, taken
+BEFORE the call so in-place mutation by the function does not corrupt it. "source" (spec key,
+default "test") says what ran: workload, benchmark or test (capture/sources.py); every input is
+also listed in the directory's INDEX with its source and digest, so a later capture pass (the
+next source in order of trust) continues the numbering and stores no call twice.
 
 A target is its FILE plus qualname: the tests may import that file under any dotted name (even
 two, e.g. `algorithms.string` and `src.algorithms.string`), so the wrapper goes on every module
@@ -31,32 +34,61 @@ _state = threading.local()
 
 
 _RECORDS: dict = {}  # target dir -> (seen digests, counters), shared by every module copy
+INDEX = "index.jsonl"  # capture/sources.py reads it
 
 
 def _write_sys_path(directory: str) -> None:
     """The import path as the tests had it (pytest adds test dirs): replay needs it to unpickle
-    inputs built from test-module classes (jmespath's tests import each other top-level)."""
-    with open(os.path.join(directory, SYS_PATH_FILE), "w", encoding="utf-8") as fh:
-        json.dump([p for p in sys.path if p], fh)
+    inputs built from test-module classes (jmespath's tests import each other top-level).
+    A later pass (another source) adds its entries to those already recorded."""
+    path = os.path.join(directory, SYS_PATH_FILE)
+    try:
+        with open(path, encoding="utf-8") as fh:
+            entries = list(json.load(fh))
+    except (OSError, ValueError, TypeError):
+        entries = []
+    entries += [p for p in sys.path if p and p not in entries]
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(entries, fh)
+
+
+def _previous(directory: str) -> tuple:
+    """(digests, counters) of the inputs earlier passes stored in `directory`."""
+    seen: set = set()
+    counters = {"n": 0, "bytes": 0, "skipped": 0, "pass_n": 0}
+    try:
+        with open(os.path.join(directory, INDEX), encoding="utf-8") as fh:
+            rows = [json.loads(line) for line in fh if line.strip()]
+    except (OSError, ValueError):
+        rows = []
+    for row in rows:
+        seen.add(row.get("digest"))
+        counters["n"] += 1
+        counters["bytes"] += int(row.get("bytes", 0))
+    return seen, counters
 
 
 def _recorder(func, target: dict, limits: dict):
     directory = target["dir"]
     os.makedirs(directory, exist_ok=True)
-    seen, counters = _RECORDS.setdefault(directory, (set(), {"n": 0, "bytes": 0, "skipped": 0}))
+    if directory not in _RECORDS:
+        _RECORDS[directory] = _previous(directory)
+    seen, counters = _RECORDS[directory]
+    source = limits.get("source", "test")
 
     def record(args: tuple, kwargs: dict) -> None:
         if counters["n"] >= limits["max_calls"]:
             return
         try:
-            blob = pickle.dumps({"args": args, "kwargs": kwargs}, protocol=4)
+            call = pickle.dumps({"args": args, "kwargs": kwargs}, protocol=4)
+            blob = pickle.dumps({"args": args, "kwargs": kwargs, "source": source}, protocol=4)
         except Exception:
             counters["skipped"] += 1
             return
         if len(blob) > limits["max_bytes"] or counters["bytes"] + len(blob) > limits["max_total"]:
             counters["skipped"] += 1
             return
-        digest = hashlib.sha256(blob).hexdigest()
+        digest = hashlib.sha256(call).hexdigest()  # the call, whichever source made it
         if digest in seen:
             return
         seen.add(digest)
@@ -67,14 +99,19 @@ def _recorder(func, target: dict, limits: dict):
         except Exception:
             counters["skipped"] += 1
             return
-        if counters["n"] == 0:
+        if counters["pass_n"] == 0:
             _write_sys_path(directory)
-        path = os.path.join(directory, f"{counters['n']:04d}.pkl")
+        name = f"{counters['n']:04d}.pkl"
+        path = os.path.join(directory, name)
         # whole files only: a run killed at its timeout must not leave a truncated input
         with open(path + ".part", "wb") as fh:
             fh.write(blob)
         os.replace(path + ".part", path)
+        row = {"name": name, "source": source, "digest": digest, "bytes": len(blob)}
+        with open(os.path.join(directory, INDEX), "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(row) + "\n")
         counters["n"] += 1
+        counters["pass_n"] += 1
         counters["bytes"] += len(blob)
 
     @functools.wraps(func)
@@ -215,6 +252,10 @@ def pytest_addoption(parser, pluginmanager) -> None:
     shield_clocks()
     budget = Budget(spec.get("budget"), report_path=spec.get("coverage_out", ""))
     pluginmanager.register(budget, "cf_budget")
+    if spec.get("benchmarks_only"):
+        from cf_benchmarks import register
+
+        register(pluginmanager)
 
 
 def pytest_configure(config) -> None:
@@ -225,6 +266,7 @@ def pytest_configure(config) -> None:
         "max_calls": spec.get("max_calls", 256),
         "max_bytes": spec.get("max_bytes", 4 << 20),
         "max_total": spec.get("max_total_bytes", 64 << 20),
+        "source": spec.get("source", "test"),
     }
     install(spec["targets"], limits)
 

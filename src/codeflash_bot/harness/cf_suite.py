@@ -1,7 +1,8 @@
 """Run the repo's tests (or a workload) the way the profilers need it: in a time budget, robustly.
 
-Spec keys read here: "mode": "pytest"|"workload", "pytest_args", "workload", and "budget"
-(seconds; absent or 0 = no budget).
+Spec keys read here: "mode": "pytest"|"workload", "pytest_args", "workload", "benchmarks_only"
+(only the project's pytest-benchmark tests run: cf_benchmarks), and "budget" (seconds; absent or
+0 = no budget).
 
 Budget. The tests are collected, then run in a *spread* order: first the first test of every
 file, then the rest of each file cut into SPREAD_ROUNDS contiguous chunks, round k running chunk
@@ -18,6 +19,9 @@ Robustness to what real suites configure (only in these profiling runs, never th
 - pytest-randomly's reordering and reseeding and pytest-timeout's per-test limits (profiling
   slows tests down; the thread method would kill the whole process) are switched off the same
   way;
+- pytest-benchmark runs each benchmark once, untimed (`--benchmark-disable`): its timing loops
+  would eat the budget, and its "pause instrumentation" around them takes sys.setprofile away
+  from the profiler and cannot give it back (every later test went unsampled);
 - pytest's unraisable/thread-exception plugins are blocked: they turn exceptions raised in
   `__del__` or threads into test failures (or, under memory pressure, "Failed to process
   unraisable exception" crashes); here those only go to stderr.
@@ -52,6 +56,8 @@ NEUTRAL_OPTIONS = {
     "randomly_reorganize": False,  # pytest-randomly
     "randomly_reset_seed": False,
     "timeout": 0,  # pytest-timeout
+    "benchmark_disable": True,  # pytest-benchmark: run each benchmark once, untimed
+    "benchmark_enable": False,
 }
 
 
@@ -182,7 +188,12 @@ def run(spec: dict, budget: Budget) -> int:
         import pytest
 
         args = [*ROBUST_ARGS, *spec["pytest_args"]]
-        return int(pytest.main(args, plugins=[budget]))
+        plugins: list = [budget]
+        if spec.get("benchmarks_only"):
+            from cf_benchmarks import plugins as benchmark_plugins
+
+            plugins += benchmark_plugins()
+        return int(pytest.main(args, plugins=plugins))
     argv = spec["workload"]
     sys.argv = list(argv)
     try:

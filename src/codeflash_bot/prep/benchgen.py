@@ -1,16 +1,18 @@
 """Generate one pytest-benchmark test per kept function, fed by an input captured from real use.
 
-Choice of inputs: the largest usable captured call (≤ `MAX_INPUT_BYTES` pickled, one call
-≤ `MAX_CALL_SECONDS`), copied byte for byte next to the test as `<test stem>.inputs.pkl`.
-Why not regenerate inputs from a seeded generator: the capture already holds the real types
-(tuples vs lists, user classes, numpy arrays, odd dict keys) and the real size; a generator
-would have to guess both from type hints and silently benchmark something else. Why not JSON:
-it loses exactly those types. The pickle only needs the target's own classes, which exist at
-both refs, so the test runs unchanged on base and head (it calls the function by import path).
+Choice of input (`choose_input`): the largest usable captured call (≤ `MAX_INPUT_BYTES`
+pickled, one call ≤ `MAX_CALL_SECONDS`) whose arguments can be written as Python source a
+reviewer reads in the diff: a literal, or a small builder such as `list(range(4000))`
+(harness/cf_source_of.py verifies each one rebuilds the captured value type-strictly). Only
+when no usable call has such source is the call copied byte for byte next to the test as
+`<test stem>.inputs.pkl`, the last resort, and the PR body says so. Why captured calls rather
+than a seeded generator: the capture holds the real types (tuples vs lists, odd dict keys,
+user classes) and the real size; a generator would have to guess both.
 
-The bot never unpickles: choosing the input (does it unpickle, does the call succeed, does
-the function mutate its arguments, how long one call takes) happens in a subprocess of the
-target's interpreter, which also gives the input's shape for the PR body.
+The bot never unpickles: probing the calls (does it unpickle, does the call succeed, does the
+function mutate its arguments, how long one call takes, what source rebuilds it) happens in a
+subprocess of the target's interpreter (harness/cf_bench_input.py). The test calls the function
+by import path, so it runs unchanged at base and head.
 """
 
 from __future__ import annotations
@@ -19,100 +21,31 @@ import json
 import re
 import shutil
 import tempfile
+import textwrap
 from pathlib import Path
+from typing import Literal
 
 from codeflash_bot.errors import BotError
 from codeflash_bot.git import Git
 from codeflash_bot.models import Frozen
 from codeflash_bot.prep.inventory import KeptOptimization
 from codeflash_bot.prep.target_env import TargetEnv, Timeout, run_python
+from codeflash_bot.sandbox import HARNESS_DIR
 
 MAX_INPUT_BYTES = 1 << 20
 MAX_CALL_SECONDS = 1.0
 PROBE_TIMEOUT = 120.0
+MAX_USABLE = 16  # usable calls probed before settling for the largest one as a pickle
 DATA_SUFFIX = ".inputs.pkl"
+PROBE_SCRIPT = "cf_bench_input.py"
 # Generated tests skip (never error) where pytest-benchmark is missing: a PR must not turn the
 # project's green suite into "fixture 'benchmark' not found".
 SKIP_REASON = "benchmark test: needs pytest-benchmark (python -m pip install pytest-benchmark)"
 
-_PROBE = r"""
-import asyncio, importlib, inspect, json, os, pickle, sys, time
-
-spec = json.loads(sys.argv[1])
-
-def resolve(module, qualname):
-    obj = importlib.import_module(module)
-    for part in qualname.split("."):
-        obj = getattr(obj, part)
-    return obj
-
-def shape(value):
-    kind = type(value).__name__
-    if hasattr(value, "shape") and not isinstance(value, type):
-        return f"{kind}{tuple(value.shape)}"
-    if isinstance(value, (str, bytes, bytearray)):
-        return f"{kind} of {len(value)}"
-    if isinstance(value, (list, tuple, set, frozenset, dict)):
-        return f"{kind} of {len(value)}"
-    return kind
-
-result = {"chosen": None, "tried": 0, "kind": "plain", "error": ""}
-try:
-    func = resolve(spec["module"], spec["qualname"])
-except BaseException as exc:
-    where = spec["module"] + ":" + spec["qualname"]
-    result["error"] = f"cannot import {where}: {type(exc).__name__}: {exc}"
-    func = None
-if func is not None:
-    if inspect.iscoroutinefunction(func):
-        result["kind"] = "async"
-    elif inspect.isgeneratorfunction(func) or inspect.isasyncgenfunction(func):
-        result["kind"] = "generator" if inspect.isgeneratorfunction(func) else "asyncgen"
-    for path in spec["files"]:
-        size = os.path.getsize(path)
-        if size > spec["max_bytes"]:
-            continue
-        result["tried"] += 1
-        try:
-            with open(path, "rb") as fh:
-                call = pickle.load(fh)
-            args, kwargs = tuple(call["args"]), dict(call["kwargs"])
-            before = pickle.dumps((args, kwargs))
-            start = time.perf_counter()
-            value = func(*args, **kwargs)
-            if inspect.iscoroutine(value):
-                value = asyncio.run(value)
-            elif inspect.isgenerator(value):
-                value = list(value)
-            elif inspect.isasyncgen(value):
-                async def drain(gen):
-                    return [x async for x in gen]
-                value = asyncio.run(drain(value))
-            seconds = time.perf_counter() - start
-        except BaseException:
-            continue
-        if seconds > spec["max_seconds"]:
-            continue
-        try:
-            mutates = pickle.dumps((args, kwargs)) != before
-        except BaseException:
-            mutates = True
-        shapes = [shape(a) for a in args] + [f"{k}={shape(v)}" for k, v in kwargs.items()]
-        result["chosen"] = {
-            "path": path, "bytes": size, "seconds": seconds, "mutates": mutates,
-            "shape": ", ".join(shapes) or "no arguments",
-        }
-        break
-with open(spec["out"], "w", encoding="utf-8") as fh:
-    json.dump(result, fh)
-"""
-
-_TEST = '''\
+_HEAD = '''\
 """Benchmark of `{target}`, generated by codeflash-bot.
 
-Input: the largest usable of {count} calls captured from real use ({shape}; {size}
-pickled), stored byte for byte next to this file as
-`{data_name}`.
+Input: {input_doc}
 The function is looked up by its import path, so the same test runs before and after the
 optimization (`codeflash-bot compare BASE HEAD`). Without pytest-benchmark installed the
 module is skipped, so the project's own test run stays green:
@@ -121,29 +54,39 @@ module is skipped, so the project's own test run stays green:
 
 from __future__ import annotations
 
-{extra_imports}import pickle
-from pathlib import Path
-
-import pytest
+{imports}import pytest
 
 pytest.importorskip("pytest_benchmark", reason={skip_reason})
 
 import {module} as target_module  # noqa: E402
 
 TARGET = target_module.{qualname}
-INPUTS = Path(__file__).with_name("{data_name}")
+'''
+
+_SOURCE_INPUTS = '''
+
+def load_inputs() -> tuple[tuple, dict]:
+    """The captured call's arguments, rebuilt on every call (a fresh copy each round)."""
+    args = {args}
+    kwargs = {kwargs}
+    return args, kwargs
+'''
+
+_PICKLE_INPUTS = '''INPUTS = Path(__file__).with_name("{data_name}")
 
 
 def load_inputs() -> tuple[tuple, dict]:
-    """A fresh copy of the captured call's arguments."""
+    """A fresh copy of the captured call's arguments (a pickle: they have no Python source)."""
     with INPUTS.open("rb") as fh:
         call = pickle.load(fh)
     return tuple(call["args"]), dict(call["kwargs"])
-{wrapper}
+'''
+
+_TEST_FUNC = """{wrapper}
 
 def {test_name}(benchmark) -> None:
 {body}
-'''
+"""
 
 _WRAPPERS = {
     "plain": ("", "", "TARGET"),
@@ -180,7 +123,28 @@ class GeneratedBenchmark(Frozen):
     input_shape: str = ""
     input_bytes: int = 0
     mutates_arguments: bool = False
+    input_form: Literal["source", "pickle", ""] = ""  # "pickle" only as the last resort
     skipped: str | None = None
+
+
+class ProbedInput(Frozen):
+    """One captured call that runs cleanly, as the probe in the target's interpreter saw it."""
+
+    path: str
+    bytes: int
+    seconds: float
+    mutates: bool
+    shape: str
+    source: dict | None = None  # {"args": [src, ...], "kwargs": {name: src}}; None: no source
+
+
+def choose_input(usable: list[ProbedInput]) -> ProbedInput | None:
+    """The input to benchmark, from usable captured calls listed largest first.
+
+    The largest one whose arguments have Python source; else the largest one (as a pickle).
+    The one place that decides, so a size ladder's top rung can take over here.
+    """
+    return next((u for u in usable if u.source is not None), usable[0] if usable else None)
 
 
 def corpus_dirs(git: Git, branch: str | None, target: str) -> list[Path]:
@@ -255,8 +219,9 @@ def _generate_one(
         )
     files = sorted(dirs[0].glob("*.pkl"), key=lambda p: (-p.stat().st_size, p.name))
     probe = _probe(env, root, it, files)
-    chosen = probe.get("chosen")
-    if not chosen:
+    usable = [ProbedInput.model_validate(u) for u in probe.get("usable", [])]
+    chosen = choose_input(usable)
+    if chosen is None:
         why = probe.get("error") or (
             f"none of {len(files)} captured inputs is ≤ {MAX_INPUT_BYTES >> 10} KiB and "
             f"runs without error in ≤ {MAX_CALL_SECONDS:g}s"
@@ -268,18 +233,18 @@ def _generate_one(
     bench_dir.mkdir(parents=True, exist_ok=True)
     test_path = bench_dir / f"{test_name}.py"
     data_path = bench_dir / f"{test_name}{DATA_SUFFIX}"
-    shutil.copyfile(chosen["path"], data_path)
+    if chosen.source is None:
+        shutil.copyfile(chosen.path, data_path)
+    else:
+        data_path.unlink(missing_ok=True)  # an older run's pickle, now replaced by source
     test_path.write_text(
         render_test(
             it,
             test_name=test_name,
-            data_name=data_path.name,
             count=len(files),
-            shape=chosen["shape"],
-            size=int(chosen["bytes"]),
+            chosen=chosen,
+            data_name=data_path.name,
             kind=probe.get("kind", "plain"),
-            mutates=bool(chosen["mutates"]),
-            seconds=float(chosen["seconds"]),
         ),
         encoding="utf-8",
     )
@@ -287,29 +252,32 @@ def _generate_one(
         target=it.target,
         test_name=test_name,
         test_file=test_path.relative_to(root).as_posix(),
-        data_file=data_path.relative_to(root).as_posix(),
+        data_file=None if chosen.source else data_path.relative_to(root).as_posix(),
         inputs_captured=len(files),
-        input_shape=chosen["shape"],
-        input_bytes=int(chosen["bytes"]),
-        mutates_arguments=bool(chosen["mutates"]),
+        input_shape=chosen.shape,
+        input_bytes=chosen.bytes,
+        mutates_arguments=chosen.mutates,
+        input_form="pickle" if chosen.source is None else "source",
     )
 
 
 def _probe(env: TargetEnv, root: Path, it: KeptOptimization, files: list[Path]) -> dict:
     with tempfile.TemporaryDirectory(prefix="codeflash-benchgen-") as tmp:
         out = Path(tmp) / "probe.json"
+        spec_path = Path(tmp) / "spec.json"
         spec = {
             "module": it.module,
             "qualname": it.qualname,
             "files": [str(f) for f in files],
             "max_bytes": MAX_INPUT_BYTES,
             "max_seconds": MAX_CALL_SECONDS,
+            "max_usable": MAX_USABLE,
             "out": str(out),
         }
+        spec_path.write_text(json.dumps(spec), encoding="utf-8")
+        script = str(HARNESS_DIR / PROBE_SCRIPT)
         try:
-            proc = run_python(
-                env, ["-c", _PROBE, json.dumps(spec)], cwd=root, timeout=PROBE_TIMEOUT
-            )
+            proc = run_python(env, [script, str(spec_path)], cwd=root, timeout=PROBE_TIMEOUT)
         except Timeout:
             raise BotError(
                 f"choosing a benchmark input for {it.target} took over {PROBE_TIMEOUT:.0f}s: "
@@ -325,18 +293,16 @@ def render_test(
     it: KeptOptimization,
     *,
     test_name: str,
-    data_name: str,
     count: int,
-    shape: str,
-    size: int,
+    chosen: ProbedInput,
+    data_name: str,
     kind: str,
-    mutates: bool,
-    seconds: float,
 ) -> str:
-    """Source of one benchmark test (plain functions, generators, coroutines; mutating or not)."""
+    """Source of one benchmark test (plain functions, generators, coroutines; mutating or not;
+    inputs as Python source, or loaded from a pickle when they have none)."""
     extra_imports, wrapper, callee = _WRAPPERS.get(kind, _WRAPPERS["plain"])
-    if mutates:
-        rounds = max(5, min(100, int(0.05 / max(seconds, 1e-6))))
+    if chosen.mutates:
+        rounds = max(5, min(100, int(0.05 / max(chosen.seconds, 1e-6))))
         body = (
             f"    # {it.target} changes its arguments in place: every round gets a fresh copy.\n"
             f"    benchmark.pedantic({callee}, setup=load_inputs, rounds={rounds}, "
@@ -344,20 +310,49 @@ def render_test(
         )
     else:
         body = f"    args, kwargs = load_inputs()\n    benchmark({callee}, *args, **kwargs)"
-    return _TEST.format(
+    largest = "the largest usable" if chosen.source is None else "the largest readable"
+    where = f"{largest} of {count} calls captured from real use ({chosen.shape})"
+    if chosen.source is None:
+        input_doc = (
+            f"{where}, stored byte for byte next to this file as\n`{data_name}` "
+            f"({_size(chosen.bytes)}), a pickle: its arguments have no Python source."
+        )
+        imports = f"{extra_imports}import pickle\nfrom pathlib import Path\n\n"
+        inputs = _PICKLE_INPUTS.format(data_name=data_name)
+    else:
+        input_doc = f"{where},\nwritten below as Python source."
+        imports = f"{extra_imports}\n" if extra_imports else ""
+        inputs = _SOURCE_INPUTS.format(
+            args=_tuple_source(chosen.source["args"]),
+            kwargs=_dict_source(chosen.source["kwargs"]),
+        )
+    head = _HEAD.format(
         target=it.target,
-        count=count,
-        shape=shape,
-        size=_size(size),
-        data_name=data_name,
-        extra_imports=extra_imports,
+        input_doc=input_doc,
+        imports=imports,
         module=it.module,
         qualname=it.qualname,
-        wrapper=wrapper,
-        test_name=test_name,
-        body=body,
         skip_reason=repr(SKIP_REASON),
     )
+    return head + inputs + _TEST_FUNC.format(wrapper=wrapper, test_name=test_name, body=body)
+
+
+def _indent(source: str) -> str:
+    """A (possibly multi-line) expression placed inside the function body at 8 spaces."""
+    return textwrap.indent(source, " " * 8).lstrip()
+
+
+def _tuple_source(args: list[str]) -> str:
+    if not args:
+        return "()"
+    return "(\n" + "".join(f"        {_indent(a)},\n" for a in args) + "    )"
+
+
+def _dict_source(kwargs: dict[str, str]) -> str:
+    if not kwargs:
+        return "{}"
+    items = "".join(f"        {k!r}: {_indent(v)},\n" for k, v in kwargs.items())
+    return "{\n" + items + "    }"
 
 
 def _size(n: int) -> str:

@@ -46,9 +46,13 @@ def prepare_pr_cmd(
         path, base, head, run_compare=not no_compare, timeout=timeout, python=python
     )
     _out.print(inventory_table(draft.optimizations))
+    if draft.recaptured is not None:
+        _out.print(draft.recaptured.line(), highlight=False, markup=False)
     if draft.compare is not None:
         _out.print(draft.compare.table())
     for note in draft.notes:
+        if draft.recaptured is not None and note == draft.recaptured.line():
+            continue  # printed above, with the inventory
         _err.print(f"note: {note}", highlight=False, markup=False)
     _out.print(f"title: {draft.title}", highlight=False, markup=False)
     for name in draft.files_written:

@@ -28,6 +28,7 @@ from codeflash_bot.git import Git, open_repo
 from codeflash_bot.models import Frozen
 from codeflash_bot.prep.target_env import Deadline, TargetEnv, Timeout, resolve_env, run_python
 from codeflash_bot.session.recovery import scratch_dir
+from codeflash_bot.session.setup import pip_install
 from codeflash_bot.session.workspace import copy_ignored_sources
 
 PYTEST_FLAGS = ("-q", "-p", "no:cacheprovider", "--rootdir", ".")
@@ -414,6 +415,9 @@ def _check_tools(env: TargetEnv, tmp: Path, deadline: Deadline, timeout: float) 
     version, *missing = proc.stdout.split() or ["unknown"]
     if missing:
         tools = ["pytest", "pytest-benchmark"] if "pytest" in missing else ["pytest-benchmark"]
+        if env.may_install_tools:  # an env the bot manages: install, as for pytest/pyinstrument
+            pip_install(env.python, tools)
+            return version
         raise BotError(
             NOT_INSTALLED.format(
                 tool=" and ".join(tools),

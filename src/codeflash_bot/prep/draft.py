@@ -15,8 +15,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from codeflash_bot.config import load_config
+from codeflash_bot.capture.sources import inputs_in
+from codeflash_bot.config import Config, load_config
 from codeflash_bot.errors import BotError
+from codeflash_bot.formatter import load as load_formatter
 from codeflash_bot.git import Git, open_repo
 from codeflash_bot.models import Domain, Frozen
 from codeflash_bot.prep import pr_body
@@ -30,7 +32,9 @@ from codeflash_bot.prep.compare import (
     compare_command,
 )
 from codeflash_bot.prep.inventory import KeptOptimization, inventory
+from codeflash_bot.prep.recapture import Recapture, missing_corpus, recapture
 from codeflash_bot.prep.target_env import TargetEnv, resolve_env
+from codeflash_bot.sandbox import HarnessError
 from codeflash_bot.session.recovery import branch_worktree, scratch_dir
 from codeflash_bot.session.state import STATE_DIR
 
@@ -56,6 +60,7 @@ class PullRequestDraft(Frozen):
     benchmarks: list[GeneratedBenchmark]
     compare: CompareResult | None
     notes: list[str]
+    recaptured: Recapture | None = None  # inputs captured again (no corpus in this clone)
 
 
 def draft_pull_request(
@@ -81,9 +86,21 @@ def draft_pull_request(
     config = load_config(root)
     bench_root = config.benchmarks_root.strip("/")
     notes: list[str] = []
+    project_rel = root.resolve().relative_to(git.toplevel().resolve())
     with _head_tree(git, head) as (tree, branch):
+        recaptured: Recapture | None = None
+        if missing := missing_corpus(git, branch, items):
+            kept = [it for it in items if it.target in missing]
+            try:
+                recaptured = recapture(
+                    git, project_rel, base, branch, kept, config.merged(python=python)
+                )
+                notes.append(recaptured.line())
+            except (BotError, HarnessError, OSError) as exc:
+                notes.append(f"no captured inputs in this clone, and capturing them failed: {exc}")
         env = resolve_env(tree, config, python)
         benches = generate_benchmarks(git, tree, env, items, bench_root, branch=branch)
+        _format_benchmarks(tree, config, env, benches)
         generated = [p for b in benches for p in (b.test_file, b.data_file) if p]
         if commit and branch and generated:
             _commit_benchmarks(Git(tree), generated, benches)
@@ -99,7 +116,7 @@ def draft_pull_request(
                     memory=domain is Domain.MEMORY,
                     timeout=timeout,
                     inject=[tree / p for p in inject],
-                    python=env.python if python is None else python,
+                    python=python,  # None: compare resolves (and may equip) the same env
                     passes=passes,
                 )
                 notes += result.warnings
@@ -117,7 +134,6 @@ def draft_pull_request(
         )
         body = pr_body.render_body(combined, domain)
         committed = commit and branch is not None
-        project_rel = root.resolve().relative_to(git.toplevel().resolve())
         out_dir = (
             tree / project_rel / STATE_DIR
             if committed
@@ -154,6 +170,7 @@ def draft_pull_request(
         benchmarks=benches,
         compare=result,
         notes=notes,
+        recaptured=recaptured,
     )
 
 
@@ -186,6 +203,20 @@ def _head_tree(git: Git, head: str) -> Iterator[tuple[Path, str | None]]:
     finally:
         git.remove_worktree(path)
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _format_benchmarks(
+    tree: Path, config: Config, env: TargetEnv, benches: list[GeneratedBenchmark]
+) -> None:
+    """Generated tests in the project's own style (its formatter and import sorter)."""
+    formatter, _ = load_formatter(tree, config.formatter, env.python)
+    if formatter is None:
+        return
+    for bench in benches:
+        if bench.test_file:
+            path = tree / bench.test_file
+            text = path.read_text(encoding="utf-8")
+            path.write_text(formatter.apply(path, None, text), encoding="utf-8")
 
 
 def _commit_benchmarks(git: Git, paths: list[str], benches: list[GeneratedBenchmark]) -> None:
@@ -271,8 +302,20 @@ def _view(
             "pytest-benchmark is not installed, so the project's test run stays as it was; run "
             f"them with `python -m pip install pytest-benchmark && python -m pytest {where}`."
         )
+        pickled = [b for b in made if b.input_form == "pickle"]
+        if pickled:
+            names = ", ".join(f"`{b.target}` (`{b.data_file}`)" for b in pickled)
+            summary.append(
+                f"Inputs stored as pickles, the last resort (their arguments have no Python "
+                f"source; unpickling runs code, so check where they came from): {names}. "
+                "Every other benchmark input is written in its test as Python source."
+            )
+    sources = {it.target: inputs_in(it.description) for it in items}
     counts = "; ".join(
-        f"`{t}` on {pr_body.replay_evidence(by_target[t].inputs_captured if t in by_target else 0)}"
+        f"`{t}` on "
+        + pr_body.replay_evidence(
+            by_target[t].inputs_captured if t in by_target else 0, sources.get(t, "")
+        )
         for t in dict.fromkeys(it.target for it in items)
     )
     summary.append(

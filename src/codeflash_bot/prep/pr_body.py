@@ -15,8 +15,10 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from codeflash_bot.capture.sources import inputs_in
 from codeflash_bot.git import Git
 from codeflash_bot.models import Domain, Frozen
+from codeflash_bot.neutralise import fence, model_text
 from codeflash_bot.prep.benchgen import GeneratedBenchmark
 from codeflash_bot.prep.compare import CompareResult, fmt_bytes, fmt_seconds
 from codeflash_bot.prep.inventory import KeptOptimization, rule_info
@@ -81,7 +83,7 @@ class BodyView(Frozen):
 
 def environment() -> Environment:
     """Markdown templates: no autoescape, strict about undefined names, tidy whitespace."""
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
         undefined=StrictUndefined,
         autoescape=False,
@@ -89,6 +91,8 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["fence"] = fence  # a diff holding ``` must not end its own block
+    return env
 
 
 def template_for(domain: Domain) -> str:
@@ -229,10 +233,11 @@ def optimization_view(
 ) -> OptimizationView:
     info = rule_info(item.rule_code) if item.rule_code else None
     memory = item.domain is Domain.MEMORY
-    why = item.explanation or (info.why if info and info.why else item.summary)
+    why = model_text(item.explanation) if item.explanation else ""
+    why = why or (info.why if info and info.why else item.summary)
     rule = f"{item.rule_code} {item.rule_name}".strip() or "custom rewrite"
     count = bench.inputs_captured if bench else 0
-    calls = replay_evidence(count)
+    calls = replay_evidence(count, inputs_in(item.description))
     same = (
         f"The signature and results of `{item.qualname}` are unchanged as far as replay shows: "
         f"original and optimized versions returned equal values (type-strict, including raised "
@@ -245,8 +250,15 @@ def optimization_view(
             f"for inputs it did not see): {info.unsafe}"
         )
     if bench and bench.test_file:
+        form = (
+            f"a pickle, `{bench.data_file}`, as the last resort: its arguments have no Python "
+            "source"
+            if bench.input_form == "pickle"
+            else "written in the test as Python source"
+        )
         benchmark = (
-            f"`{bench.test_file}::{bench.test_name}` on a captured input ({bench.input_shape})"
+            f"`{bench.test_file}::{bench.test_name}` on a captured input ({bench.input_shape}; "
+            f"{form})"
         )
     elif bench and bench.skipped:
         benchmark = f"none generated: {bench.skipped}"
@@ -284,11 +296,18 @@ def optimization_view(
 WEAK_EVIDENCE = 3  # fewer captured calls than this: say the replay is weak evidence
 
 
-def replay_evidence(count: int) -> str:
-    """How many captured calls the replay compared, and how much that is worth."""
+def replay_evidence(count: int, sources: str = "") -> str:
+    """How many captured calls the replay compared, where they came from (the loop's record
+    of the input sources: workload, benchmarks, tests, generated), and what that is worth."""
+    only_tests = not sources or ("," not in sources and sources.endswith("from the tests"))
     if count <= 0:
+        if not only_tests:
+            return f"the inputs ({sources})"
         return "the calls captured while the repository's tests ran (count not recorded)"
-    text = _calls(count) + " captured from the repository's tests"
+    if only_tests:
+        text = _calls(count) + " captured from the repository's tests"
+    else:
+        text = f"{_calls(count)} ({sources})"
     if count < WEAK_EVIDENCE:
         text += (
             f" — weak evidence: {'one input exercises' if count == 1 else 'so few inputs exercise'}"

@@ -18,6 +18,7 @@ from pathlib import Path
 from codeflash_bot.config import Config
 from codeflash_bot.errors import BotError
 from codeflash_bot.models import Frozen
+from codeflash_bot.session.child_env import child_env
 
 
 class TargetEnv(Frozen):
@@ -26,10 +27,11 @@ class TargetEnv(Frozen):
     python: str
     pythonpath: list[str]
     install_command: str = ""
+    may_install_tools: bool = False  # the bot made this env, or `install-tools = true`
 
     def env_for(self, root: Path, extra_path: Sequence[Path] = ()) -> dict[str, str]:
         """Environment for a subprocess whose imports must resolve inside `root` first."""
-        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+        env = child_env()  # allow-listed: no tokens, keys or runner command files
         paths = [str((root / p).resolve()) for p in self.pythonpath] + [str(p) for p in extra_path]
         env["PYTHONPATH"] = os.pathsep.join(paths)
         env["PYTHONDONTWRITEBYTECODE"] = "1"
@@ -52,6 +54,7 @@ def resolve_env(root: Path, config: Config, python: str | None = None) -> Target
             python=str(setup.python),
             pythonpath=list(setup.pythonpath) or _default_pythonpath(root, str(setup.python)),
             install_command=str(getattr(setup, "install_command", "") or ""),
+            may_install_tools=bool(getattr(setup, "may_install_tools", False)),
         )
     chosen = python or config.python
     if chosen is None:

@@ -120,8 +120,10 @@ def profile_cpu(
     memory_mb: int,
     budget: float | None = None,
     grace: float | None = None,
+    mode: dict | None = None,
 ) -> CpuProfile:
-    """Profile the tests (a spread sample when they exceed `budget` s) or the workload.
+    """Profile the tests (a spread sample when they exceed `budget` s) or the workload, or what
+    `mode` names (an input source's run mode, capture/sources.py).
 
     Samples are aggregated as they arrive (harness/cf_sampler.py), so memory stays bounded
     whatever the suite's size; INTERVAL is coarse enough to keep the profiler's own cost low.
@@ -129,7 +131,7 @@ def profile_cpu(
     spec: dict = {"root": str(root), "interval": INTERVAL, "budget": budget}
     if grace is not None:
         spec["grace"] = grace  # of the hard stop at 2 x budget (harness/cf_profile.py)
-    spec |= run_mode(root, workload)
+    spec |= mode if mode is not None else run_mode(root, workload)
     try:
         result = run_harness(
             "cf_profile.py",

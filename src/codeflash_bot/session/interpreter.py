@@ -22,6 +22,7 @@ from packaging.version import Version
 
 from codeflash_bot.errors import BotError
 from codeflash_bot.models import Frozen
+from codeflash_bot.session.child_env import child_env
 
 MINORS = range(9, 20)  # python3.9 ... python3.19 on PATH
 HARNESS_MIN = Version("3.9")  # the harness scripts run on 3.9+
@@ -122,6 +123,7 @@ def _version_of(python: str) -> str:
             text=True,
             timeout=30,
             check=False,
+            env=child_env(),
         )
     except (OSError, subprocess.TimeoutExpired):
         return ""

@@ -24,6 +24,7 @@ from pathlib import Path
 from pydantic import Field
 
 from codeflash_bot.models import Frozen
+from codeflash_bot.session.child_env import child_env
 
 # Directory names a broken distribution sometimes installs as top-level packages; a repo's own
 # `tests/` shadowing one of those is intended, not a problem.
@@ -71,7 +72,12 @@ class ModuleNames(Frozen):
 def probe_names(python: str) -> ModuleNames:
     """Ask the target's interpreter which top-level names are taken (stdlib, installed)."""
     proc = subprocess.run(
-        [python, "-I", "-c", _PROBE], capture_output=True, text=True, check=False, timeout=120
+        [python, "-I", "-c", _PROBE],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        env=child_env(),
     )
     data = json.loads(proc.stdout) if proc.returncode == 0 and proc.stdout.strip() else {}
     stdlib = data.get("stdlib") or sorted(sys.stdlib_module_names)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from codeflash_bot.capture.sources import inputs_in, without_inputs
 from codeflash_bot.models import Domain, ExperimentRecord, Phase, PhaseTime, Status, Target
 from codeflash_bot.session.clock import SHARES, secs
 
@@ -38,6 +39,8 @@ def render_handoff(
     kept = [r for r in records if r.status is Status.KEEP]
     discarded = sum(r.status is Status.DISCARD for r in records)
     crashed = sum(r.status is Status.CRASH for r in records)
+    skipped = [r for r in records if r.status is Status.SKIP]
+    records = [r for r in records if r.status is not Status.SKIP]
     best = max(kept, key=lambda r: -(r.delta_pct or 0), default=None)
     lines = [
         "# Handoff",
@@ -61,12 +64,17 @@ def render_handoff(
         lines.append("Nothing kept yet.")
     lines += ["", "## Tried", ""]
     if records:
-        lines += ["| target | rule | status | note |", "|---|---|---|---|"]
+        lines += ["| target | rule | status | note | inputs |", "|---|---|---|---|---|"]
         for r in records:
-            note = r.description.split(" — ", 1)[1] if " — " in r.description else speedup_of(r)
-            lines.append(f"| `{r.target}` | {rule_of(r)} | {r.status.value} | {note} |")
+            text = without_inputs(r.description)
+            note = text.split(" — ", 1)[1] if " — " in text else speedup_of(r)
+            inputs = inputs_in(r.description) or "-"
+            lines.append(f"| `{r.target}` | {rule_of(r)} | {r.status.value} | {note} | {inputs} |")
     else:
         lines.append("Nothing tried yet.")
+    if skipped:
+        lines += ["", "## Skipped", "", "| target | why |", "|---|---|"]
+        lines += [f"| `{r.target}` | {r.description.split(' — ', 1)[-1]} |" for r in skipped]
     lines += ["", "## Next", ""]
     lines += [f"- {p}" for p in pending] or ["- Every rule that applies was tried on the targets."]
     if phases is not None and budget_seconds is not None:

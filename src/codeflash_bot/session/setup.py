@@ -28,6 +28,7 @@ from pydantic import Field
 from codeflash_bot.config import Config
 from codeflash_bot.errors import BotError
 from codeflash_bot.models import Frozen
+from codeflash_bot.session.child_env import PIP_TIMEOUT, PROBE_TIMEOUT, allow_more, child_env
 from codeflash_bot.session.interpreter import Interpreter, choose_interpreter
 from codeflash_bot.session.layout import detect_layout, probe_names, project_name, setup_py_calls
 
@@ -70,7 +71,7 @@ class SetupInfo(Frozen):
     def env(self, root: Path) -> dict[str, str]:
         """Process environment for running the target rooted at `root` (a checkout)."""
         paths = [str((root / p).resolve()) for p in self.pythonpath]
-        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+        env = child_env()  # allow-listed: no tokens, keys or runner command files
         env["PYTHONPATH"] = os.pathsep.join(paths)
         env["PYTHONHASHSEED"] = "0"
         env["PYTHONDONTWRITEBYTECODE"] = "1"
@@ -105,6 +106,7 @@ def find_tests(root: Path) -> list[str]:
 def detect_setup(root: Path, config: Config) -> SetupInfo:
     """Inspect the project at `root`; create the bot's venv there when no interpreter is known."""
     root = root.resolve()
+    allow_more(config.pass_env)
     config_python, test_command = config.python, config.test_command
     manager, install = detect_package_manager(root)
     tests = find_tests(root)
@@ -142,19 +144,27 @@ def ensure_tools(setup: SetupInfo, tools: list[str]) -> SetupInfo:
             f" `{setup.python} -m pip install {' '.join(missing)}`, or set"
             " `install-tools = true` in [tool.codeflash-bot] to let the bot install them"
         )
+    pip_install(setup.python, missing)
+    return setup.model_copy(update={"tools_installed": [*setup.tools_installed, *missing]})
+
+
+def pip_install(python: str, packages: list[str]) -> None:
+    """`python -m pip install packages` (the package index pip is configured with); one
+    BotError line when it fails. Callers decide whether the bot may install there."""
     proc = subprocess.run(
-        [setup.python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *missing],
+        [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *packages],
         capture_output=True,
         text=True,
         check=False,
+        env=child_env(),
+        timeout=PIP_TIMEOUT,
     )
     if proc.returncode != 0:
         last = (proc.stderr.strip() or proc.stdout.strip() or "pip failed").splitlines()[-1]
         raise BotError(
-            f"could not install {', '.join(missing)} into {setup.python}: {last}"
+            f"could not install {', '.join(packages)} into {python}: {last}"
             " (install them into the project's environment yourself)"
         )
-    return setup.model_copy(update={"tools_installed": [*setup.tools_installed, *missing]})
 
 
 def render_setup_md(setup: SetupInfo, root: Path) -> str:
@@ -176,7 +186,21 @@ def render_setup_md(setup: SetupInfo, root: Path) -> str:
     if setup.tools_installed:
         installed = ", ".join(setup.tools_installed)
         lines.append(f"- Installed into the environment by the bot: {installed}")
+    lines.append(_bench_tools_line(setup, root))
     return "\n".join(lines) + "\n"
+
+
+def _bench_tools_line(setup: SetupInfo, root: Path) -> str:
+    """What `compare`/`prepare-pr` need and who installs it (issue 13: a clone elsewhere)."""
+    tools = "pytest-benchmark (for `compare` and `prepare-pr`) and memray (for the memory domain)"
+    if setup.may_install_tools:
+        return f"- Benchmark tools: {tools}, installed into this environment by the bot if missing"
+    python = _display_python(setup.python, root)
+    return (
+        f"- Benchmark tools: {tools} must be installed into this environment by you"
+        f" (`{python} -m pip install pytest-benchmark memray`); the bot installs only into"
+        " environments it created, or with `install-tools = true` in [tool.codeflash-bot]"
+    )
 
 
 def _display_cmd(cmd: list[str]) -> list[str]:
@@ -340,14 +364,23 @@ def _bot_venv(root: Path, base: Interpreter) -> str:
     if stamp.exists() and python.exists():
         return str(python)
     made = subprocess.run(
-        [base.path, "-m", "venv", "--clear", str(venv)], capture_output=True, text=True
+        [base.path, "-m", "venv", "--clear", str(venv)],
+        capture_output=True,
+        text=True,
+        env=child_env(),
+        timeout=PROBE_TIMEOUT,
     )
     if made.returncode != 0:
         last = (made.stderr.strip() or "venv failed").splitlines()[-1]
         raise BotError(f"could not create a venv with {base.path}: {last}")
     cmd = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     proc = subprocess.run(
-        [*cmd, "pytest", "pyinstrument", *reqs], capture_output=True, text=True, check=False
+        [*cmd, "pytest", "pyinstrument", *reqs],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=child_env(),
+        timeout=PIP_TIMEOUT,
     )
     if proc.returncode != 0:
         last = (proc.stderr.strip() or "pip failed").splitlines()[-1]
@@ -362,6 +395,8 @@ def _python_version(python: str) -> str:
         capture_output=True,
         text=True,
         check=False,
+        env=child_env(),
+        timeout=PROBE_TIMEOUT,
     )
     if proc.returncode != 0:
         raise BotError(f"{python} does not run: {proc.stderr.strip().splitlines()[-1:]}")
@@ -370,4 +405,11 @@ def _python_version(python: str) -> str:
 
 def _has_module(python: str, module: str) -> bool:
     code = f"import importlib.util, sys; sys.exit(0 if importlib.util.find_spec({module!r}) else 1)"
-    return subprocess.run([python, "-c", code], capture_output=True, check=False).returncode == 0
+    proc = subprocess.run(
+        [python, "-c", code],
+        capture_output=True,
+        check=False,
+        env=child_env(),
+        timeout=PROBE_TIMEOUT,
+    )
+    return proc.returncode == 0

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from codeflash_bot.sandbox import run_command
+from codeflash_bot.session.child_env import PIP_TIMEOUT, child_env
 from codeflash_bot.session.setup import BOT_ENV, SetupInfo
 
 MAX_ROUNDS = 6
@@ -140,5 +141,7 @@ def _pip_install(python: str, dist: str) -> bool:
         capture_output=True,
         text=True,
         check=False,
+        env=child_env(),
+        timeout=PIP_TIMEOUT,
     )
     return proc.returncode == 0

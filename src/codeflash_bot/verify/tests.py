@@ -19,6 +19,7 @@ from pydantic import Field
 from codeflash_bot.models import Frozen
 from codeflash_bot.profile.cpu import pytest_args
 from codeflash_bot.sandbox import HARNESS_DIR, CommandResult, run_command
+from codeflash_bot.session.child_env import PROBE_TIMEOUT, child_env
 from codeflash_bot.session.setup import SetupInfo
 from codeflash_bot.verify.discover import load_tests_doctests, search_roots, unittest_start_dir
 from codeflash_bot.verify.outcome import (
@@ -195,4 +196,11 @@ def _addopts_neutralizers(ini: PytestIni, python: str) -> list[str]:
 
 def _has_module(python: str, module: str) -> bool:
     code = f"import importlib.util, sys; sys.exit(0 if importlib.util.find_spec({module!r}) else 1)"
-    return subprocess.run([python, "-c", code], capture_output=True, check=False).returncode == 0
+    proc = subprocess.run(
+        [python, "-c", code],
+        capture_output=True,
+        check=False,
+        env=child_env(),
+        timeout=PROBE_TIMEOUT,
+    )
+    return proc.returncode == 0

@@ -29,6 +29,7 @@ SUPPORTED_KEYWORDS = {
     "example",
     "format",
     "default",
+    "items",
 }
 BOT = {"login": "github-actions[bot]", "id": 41898282, "type": "Bot"}
 
@@ -78,6 +79,9 @@ def schema_errors(schema: dict[str, Any], value: Any, where: str = "body") -> li
             expected in ("integer", "number") and isinstance(value, bool)
         ):
             return [f"{where}: {value!r} is not of type {expected!r}"]
+    if isinstance(value, list) and "items" in schema:
+        for i, item in enumerate(value):
+            errors += schema_errors(schema["items"], item, f"{where}[{i}]")
     if "enum" in schema and value not in schema["enum"]:
         errors.append(f"{where}: {value!r} not in {schema['enum']}")
     if isinstance(value, dict):
@@ -124,6 +128,7 @@ class FakeGitHub:
     comments: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     pulls: dict[int, dict[str, Any]] = field(default_factory=dict)
     runs: dict[str, str] = field(default_factory=dict)
+    reviews: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
@@ -328,6 +333,21 @@ class FakeGitHub:
                 "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies",
                 "201",
             )
+        if m == "POST" and (hit := re.fullmatch(r"/pulls/(\d+)/reviews", path)):
+            number = int(hit[1])
+            self.next_id += 1
+            review = self._example("POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews", "200")
+            review.update(
+                id=self.next_id,
+                body=b.get("body", ""),
+                state="COMMENTED",
+                commit_id=b.get("commit_id", ""),
+                html_url=f"https://github.com/{self.full_name}/pull/{number}"
+                f"#pullrequestreview-{self.next_id}",
+                pull_request_url=f"{self.repo_url}/pulls/{number}",
+            )
+            self.reviews.setdefault(number, []).append(b)
+            return 200, review
         if hit := re.fullmatch(r"/actions/runs/(\d+)(/cancel)?", path):
             if hit[2]:
                 self.runs[hit[1]] = "cancelled"

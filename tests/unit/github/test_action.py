@@ -177,8 +177,12 @@ def test_read_only_commenter_gets_a_reply_and_nothing_else(
 ) -> None:
     before = repos.workspace_state()
     assert run_action(action_env("issue_comment", comment_event("/codeflash", login="reader"))) == 0
-    assert fake.summary() == ["GET R/collaborators/reader/permission", "POST R/issues/1/comments"]
-    assert "only people with write access" in fake.calls[1].body["body"]
+    assert fake.summary() == [
+        "GET R/collaborators/reader/permission",
+        "GET R/issues/1/comments",  # answered at most once per issue
+        "POST R/issues/1/comments",
+    ]
+    assert "only people with write access" in fake.calls[2].body["body"]
     assert loop.requests == []
     no_writes(fake, repos, before)
 
@@ -217,7 +221,8 @@ def test_fork_pr_comment_is_refused_with_instructions(
         "POST R/issues/1/comments",
     ]
     reply = fake.calls[-1].body["body"]
-    assert "comes from a fork (`mallory/Hello-World`)" in reply and "gh pr checkout 1" in reply
+    assert "comes from a fork (`mallory/Hello-World`)" in reply
+    assert "git push" not in reply and "gh pr checkout" not in reply  # never run fork code
     assert loop.requests == []
     no_writes(fake, repos, before)
 
@@ -364,6 +369,7 @@ def test_same_repo_pr_label_optimizes_the_pr_head(
     git(repos.workspace, "branch", "-q", "-D", "changes")
     payload = webhook("pull_request.labeled.json")
     payload["label"]["name"] = "codeflash"
+    payload["pull_request"]["head"]["sha"] = head  # what the person labelling it saw
     assert run_action(action_env("pull_request", payload)) == 0
     assert loop.started_at == [head]
     assert fake.summary()[:2] == [

@@ -17,7 +17,7 @@ def _keywords(schema: object) -> set[str]:
     found = set(schema)
     for prop in schema.get("properties", {}).values():
         found |= _keywords(prop)
-    return found
+    return found | _keywords(schema.get("items"))
 
 
 def test_validator_covers_all_vendored_request_schemas() -> None:

@@ -43,7 +43,7 @@ def _corpus(root: Path, target: str, calls: list[dict]) -> None:
         (directory / f"{i:04d}.pkl").write_bytes(pickle.dumps(call))
 
 
-def test_largest_captured_input_is_embedded_and_the_test_passes(tmp_path: Path) -> None:
+def test_largest_captured_input_is_written_as_source_and_the_test_passes(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "r", corpus=True)
     items = inventory(Git(repo.root), repo.head, repo.base)
     [bench] = generate_benchmarks(
@@ -54,8 +54,12 @@ def test_largest_captured_input_is_embedded_and_the_test_passes(tmp_path: Path) 
     assert bench.inputs_captured == 3
     assert bench.input_shape == "list of 300"  # the largest of 10 / 300 / 50
     assert not bench.mutates_arguments
-    data = repo.root / "tests/benchmarks/test_benchmark_dedupe.inputs.pkl"
-    assert data.stat().st_size == bench.input_bytes
+    # [j % 150 for j in range(300)] is written as a builder a reviewer reads, not a pickle.
+    assert bench.input_form == "source" and bench.data_file is None
+    assert not list((repo.root / "tests/benchmarks").glob("*.pkl"))
+    source = (repo.root / bench.test_file).read_text(encoding="utf-8")
+    assert "list(range(150)) * 2," in source
+    assert "pickle" not in source
     proc = _run_tests(repo.root, bench.test_file)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
@@ -120,7 +124,14 @@ for name, call in calls.items():
     assert by["pkg.mod:sort_in_place"].mutates_arguments
     assert not by["pkg.mod:squares"].mutates_arguments
     assert by["pkg.mod:Box.size"].input_shape == "Box, extra=int"
+    # A user class has no Python source: the pickle is the last resort, and named as such.
+    assert by["pkg.mod:Box.size"].input_form == "pickle"
+    assert by["pkg.mod:Box.size"].data_file == "bench/test_benchmark_Box_size.inputs.pkl"
+    assert [by[t].input_form for t in targets[:3]] == ["source"] * 3
     sources = {t: (root / (by[t].test_file or "")).read_text() for t in targets}
+    assert "[5, 3, 9, 1] * 50," in sources["pkg.mod:sort_in_place"]
+    assert "pickle" not in sources["pkg.mod:sort_in_place"]
+    assert "pickle.load(fh)" in sources["pkg.mod:Box.size"]
     assert "benchmark.pedantic(TARGET, setup=load_inputs" in sources["pkg.mod:sort_in_place"]
     assert "return list(TARGET(" in sources["pkg.mod:squares"]
     assert "asyncio.run(TARGET(" in sources["pkg.mod:total"]

@@ -22,6 +22,7 @@ from codeflash_bot.git import Git, GitError
 from codeflash_bot.models import Domain, Frozen, Target
 from codeflash_bot.propose.llm.parse import find_def
 from codeflash_bot.sandbox import run_command
+from codeflash_bot.session.child_env import child_env
 from codeflash_bot.session.state import STATE_DIR
 
 MAX_CALLEES = 8
@@ -106,7 +107,7 @@ class RepoView:
         """Environment to run the target's interpreter (setup.env when bound, else a guess)."""
         if self.env is not None:
             return dict(self.env)
-        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+        env = child_env()  # allow-listed: the model key never reaches the target's code
         env["PYTHONPATH"] = os.pathsep.join(
             str((self.project / p).resolve()) for p in self.pythonpath
         )
