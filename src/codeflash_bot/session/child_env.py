@@ -3,8 +3,9 @@
 An allow-list, not a deny-list: in GitHub Actions the bot's own environment holds tokens, the
 model key and the paths of the runner's command files (GITHUB_ENV, GITHUB_OUTPUT), and a new
 secret name must not leak just because nobody listed it. Children get the basics a Python
-toolchain needs, proxy/certificate/index settings for pip, the PYTHON* variables the caller
-sets itself, and whatever the project names in `pass-env` ([tool.codeflash-bot]).
+toolchain needs (the dynamic loader's path included), proxy/certificate/index settings for
+pip, pytest's own PYTEST_* settings, the PYTHON* variables the caller sets itself, and
+whatever the project names in `pass-env` ([tool.codeflash-bot]).
 """
 
 from __future__ import annotations
@@ -20,9 +21,15 @@ ALLOWED = frozenset(
         "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy",
         "PYTHONUNBUFFERED", "PYTHONIOENCODING", "PYTHONUTF8",
         "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME",
+        "LD_LIBRARY_PATH", "DYLD_LIBRARY_PATH",
     }
 )  # fmt: skip
-ALLOWED_PREFIXES = ("LC_", "PIP_", "UV_")
+ALLOWED_PREFIXES = (
+    "LC_",
+    "PIP_",
+    "UV_",
+    "PYTEST_",
+)  # PYTEST_ADDOPTS/PLUGINS/...: how the suite runs
 # Never passed, even if a project names them in pass-env: they are how the runner's tokens,
 # cache and command files are reached.
 NEVER = ("GITHUB_TOKEN", "ACTIONS_", "INPUT_", "GITHUB_ENV", "GITHUB_OUTPUT", "GITHUB_PATH",
