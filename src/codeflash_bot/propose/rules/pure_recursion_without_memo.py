@@ -6,9 +6,9 @@ from collections.abc import Mapping
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import MetadataWrapper, ParentNodeProvider, ScopeProvider
 
 from codeflash_bot.models import Domain
+from codeflash_bot.propose.analysis import function_metadata, function_scope
 from codeflash_bot.propose.rule import Rule, RuleContext
 
 _IMPURE_CALLS = frozenset(
@@ -130,9 +130,8 @@ class PureRecursionWithoutMemo(Rule):
         params = _plain_params(func.params)
         if params is None:
             return None
-        wrapper = MetadataWrapper(cst.Module(body=[func]), unsafe_skip_copy=True)
-        parents = wrapper.resolve(ParentNodeProvider)
-        local_names = wrapper.resolve(ScopeProvider)[func.body].assignments
+        parents = function_metadata(func).parents
+        local_names = function_scope(func).assignments
         name = func.name.value
         if name in local_names or "functools" in local_names:
             return None

@@ -6,9 +6,9 @@ from collections.abc import Mapping
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import MetadataWrapper, ParentNodeProvider
 
 from codeflash_bot.models import Domain
+from codeflash_bot.propose.analysis import function_metadata
 from codeflash_bot.propose.rule import Rule, RuleContext
 from codeflash_bot.propose.rules._helpers import COMPREHENSIONS, code_for
 
@@ -55,9 +55,7 @@ class RegexLiteralInLoop(Rule):
     summary = 're.match("lit", s) in a loop -> module-level re.compile("lit").match(s)'
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
-        parents = MetadataWrapper(cst.Module(body=[func]), unsafe_skip_copy=True).resolve(
-            ParentNodeProvider
-        )
+        parents = function_metadata(func).parents
         if not _re_only_as_module(func, parents):
             return None
         plans: dict[cst.Call, tuple[str, list[int]]] = {}
