@@ -40,6 +40,11 @@ def render_catalog() -> str:
         for heading, text in sections(rule).items():
             lines.append(f"**{heading}** {text}")
             lines.append("")
+        if rule.spellings:
+            lines.append("**Spellings recognised**")
+            lines.append("")
+            lines += [f"- {spelling}" for spelling in rule.spellings]
+            lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
 

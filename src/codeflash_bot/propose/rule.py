@@ -76,6 +76,9 @@ class Rule(ABC):
     name: ClassVar[str]
     domain: ClassVar[Domain]
     summary: ClassVar[str]
+    # The distinct ways of writing the anti-pattern this rule recognises (shown in the catalog;
+    # the rule's fixture test has a must-fire case under each label).
+    spellings: ClassVar[tuple[str, ...]] = ()
 
     @abstractmethod
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
