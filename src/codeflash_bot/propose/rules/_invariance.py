@@ -128,23 +128,29 @@ def invariant(
     return False
 
 
-def only_read_in(name: str, region: cst.CSTNode, meta: FunctionMetadata) -> bool:
+def only_read_in(
+    name: str, region: cst.CSTNode, meta: FunctionMetadata, methods: frozenset[str] = frozenset()
+) -> bool:
     """Is the collection `name` left unchanged by `region`: never bound there, and every use a
     read (iterated, indexed, `in`, `len`, `sorted`... ) rather than a method call, an attribute
-    or an argument to code that might mutate it?"""
+    or an argument to code that might mutate it? `methods`: read-only methods also allowed
+    (`get`, `keys`... for a dict)."""
     if assigned_in(name, region, meta):
         return False
     for ref in m.findall(region, m.Name(name)):
         assert isinstance(ref, cst.Name)
         if is_label(ref, meta.parents):
             continue
-        if not _read_only_use(ref, meta):
+        if not _read_only_use(ref, meta, methods):
             return False
     return True
 
 
-def _read_only_use(ref: cst.Name, meta: FunctionMetadata) -> bool:
+def _read_only_use(ref: cst.Name, meta: FunctionMetadata, methods: frozenset[str]) -> bool:
     parent = meta.parents.get(ref)
+    if isinstance(parent, cst.Attribute) and parent.value is ref:
+        call = meta.parents.get(parent)
+        return parent.attr.value in methods and isinstance(call, cst.Call) and call.func is parent
     if isinstance(parent, cst.Arg) and parent.value is ref and not parent.star:
         call = meta.parents.get(parent)
         return isinstance(call, cst.Call) and m.matches(
@@ -156,6 +162,10 @@ def _read_only_use(ref: cst.Name, meta: FunctionMetadata) -> bool:
         return meta.contexts.get(parent) is ExpressionContext.LOAD
     if isinstance(parent, cst.For) and parent.iter is ref:
         return True
+    if isinstance(parent, cst.IfExp | cst.If | cst.While) and parent.test is ref:
+        return True  # truthiness
+    if m.matches(parent, m.UnaryOperation(m.Not())):
+        return True  # (`xs or ys` is not: it hands `xs` itself on)
     return isinstance(parent, cst.CompFor) and parent.iter is ref
 
 
