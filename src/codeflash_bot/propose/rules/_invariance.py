@@ -164,6 +164,8 @@ def _read_only_use(ref: cst.Name, meta: FunctionMetadata, methods: frozenset[str
         return True
     if isinstance(parent, cst.IfExp | cst.If | cst.While) and parent.test is ref:
         return True  # truthiness
+    if isinstance(parent, cst.BinaryOperation):
+        return True  # `xs + ys`, `s - t`: a new object, `xs` unchanged
     if m.matches(parent, m.UnaryOperation(m.Not())):
         return True  # (`xs or ys` is not: it hands `xs` itself on)
     return isinstance(parent, cst.CompFor) and parent.iter is ref
