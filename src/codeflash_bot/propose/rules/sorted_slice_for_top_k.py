@@ -40,6 +40,11 @@ class SortedSliceForTopK(Rule):
     name = "sorted-slice-for-top-k"
     domain = Domain.CPU
     summary = "sorted(x)[:k] -> heapq.nsmallest(k, x); reverse=True -> heapq.nlargest"
+    spellings = (
+        "`sorted(xs)[:k]` with a literal `k`",
+        "`sorted(xs, reverse=True)[:k]` with `k` a name",
+        "`sorted(xs, key=f)[:k]` with a key",
+    )
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
         local_names = function_scope(func).assignments
