@@ -70,6 +70,11 @@ class ListMembershipInLoop(Rule):
     name = "list-membership-in-loop"
     domain = Domain.CPU
     summary = "x in list inside a loop -> hoist set(list) before the loop"
+    spellings = (
+        "`x in ys` in a comprehension filter, `ys` a parameter",
+        "`x not in ys` in nested `for` loops (hoisted above both)",
+        "`ys` a local list built before a `while` loop",
+    )
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
         found = function_metadata(func)

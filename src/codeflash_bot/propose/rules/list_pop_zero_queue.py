@@ -40,6 +40,11 @@ class ListPopZeroQueue(Rule):
     name = "list-pop-zero-queue"
     domain = Domain.CPU
     summary = "q.pop(0) on a local list -> collections.deque + q.popleft()"
+    spellings = (
+        "`q.pop(0)` in a `while q:` loop, `q = [start]`",
+        "`q = list(xs)` with `q.extend(...)` and `len(q)`",
+        "`q.insert(0, x)` mixed with `q.pop()`",
+    )
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
         parents = function_metadata(func).parents
