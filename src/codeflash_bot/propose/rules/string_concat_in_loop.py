@@ -19,7 +19,6 @@ from codeflash_bot.propose.rules._helpers import (
     variable_refs,
 )
 
-
 # Each accumulating statement -> (the parts list's name, the piece it appends).
 Appends = dict[cst.BaseSmallStatement, tuple[str, cst.BaseExpression]]
 
