@@ -46,6 +46,11 @@ class ListBuiltToIterateOnce(Rule):
     name = "list-built-to-iterate-once"
     domain = Domain.MEMORY
     summary = "xs = [... for ...]; for x in xs: -> xs = (... for ...)"
+    spellings = (
+        "`xs = [E for ...]` then one `for x in xs:`",
+        "the list built with a filter and two `for` clauses",
+        "annotated loop body using the element twice",
+    )
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
         parents = function_metadata(func).parents
