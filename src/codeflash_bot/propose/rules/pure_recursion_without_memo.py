@@ -123,6 +123,11 @@ class PureRecursionWithoutMemo(Rule):
     name = "pure-recursion-without-memo"
     domain = Domain.CPU
     summary = "tree recursion f(..) + f(..) -> per-call functools.cache'd inner helper"
+    spellings = (
+        "`f(n - 1) + f(n - 2)` (Fibonacci shape)",
+        "two self-calls on slices `f(s[1:])`, `f(s[:-1])`",
+        "self-calls in a `max(...)` with two parameters (grid paths)",
+    )
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
         if func.decorators or func.asynchronous or not isinstance(func.body, cst.IndentedBlock):
