@@ -13,6 +13,10 @@ ROOT = Path(__file__).resolve().parents[2]
 RULES = all_rules()
 
 
+def test_at_least_40_rules() -> None:
+    assert len(RULES) >= 40
+
+
 def test_at_least_15_cpu_rules_with_unique_codes() -> None:
     cpu = [r for r in RULES if r.domain is Domain.CPU]
     assert len(cpu) >= 15

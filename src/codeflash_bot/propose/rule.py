@@ -18,7 +18,9 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor
 
 from codeflash_bot.models import Domain
+from codeflash_bot.propose.analysis import IdentityLRU, parse_module
 
+_NAMES = IdentityLRU(8)
 DOC_HEADINGS = ("What it does", "Why is this bad?", "Example", "Use instead", "When it is unsafe")
 
 
@@ -27,6 +29,9 @@ class RuleContext:
     """Collects module-level additions a rule needs; names are kept unique within the module."""
 
     taken_names: set[str]
+    # The module the target sits in (None when a rule is handed a bare function): what rules
+    # ask `analysis.refers_to` about, so `re`/`Counter` are matched by meaning, not spelling.
+    module: cst.Module | None = None
     imports: list[tuple[str, str | None]] = field(default_factory=list)
     constants: list[tuple[str, str]] = field(default_factory=list)
 
@@ -71,6 +76,9 @@ class Rule(ABC):
     name: ClassVar[str]
     domain: ClassVar[Domain]
     summary: ClassVar[str]
+    # The distinct ways of writing the anti-pattern this rule recognises (shown in the catalog;
+    # the rule's fixture test has a must-fire case under each label).
+    spellings: ClassVar[tuple[str, ...]] = ()
 
     @abstractmethod
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
@@ -107,8 +115,8 @@ def find_function(module: cst.Module, qualname: str) -> cst.FunctionDef | None:
 
 
 def module_names(module: cst.Module) -> frozenset[str]:
-    """Every name used in `module` (compute once, pass to `applies` for each function)."""
-    return frozenset(n.value for n in _all_names(module))
+    """Every name used in `module` (computed once per parsed module, shared by every rule)."""
+    return _NAMES.get(module, lambda mod: frozenset(n.value for n in _all_names(mod)))
 
 
 def applies(
@@ -119,7 +127,7 @@ def applies(
     if func is None:
         return False
     taken = set(names if names is not None else module_names(module))
-    ctx = RuleContext(taken_names=taken)
+    ctx = RuleContext(taken_names=taken, module=module)
     if _class_hook(rule, qualname):
         cls = _owning_class(module, qualname)
         new_cls = _safe_transform_class(rule, cls, qualname, ctx) if cls is not None else None
@@ -168,13 +176,13 @@ def _named(stmt: cst.CSTNode, name: str, kind: type) -> bool:
 def apply_rule(rule: Rule, source: str, qualname: str) -> str | None:
     """Apply `rule` to the function `qualname` in `source`; the new module source, or None."""
     try:
-        module = cst.parse_module(source)
+        module = parse_module(source)
     except cst.ParserSyntaxError:
         return None
     func = find_function(module, qualname)
     if func is None:
         return None
-    ctx = RuleContext(taken_names={n.value for n in _all_names(module)})
+    ctx = RuleContext(taken_names=set(module_names(module)), module=module)
     if _class_hook(rule, qualname):
         cls = _owning_class(module, qualname)
         if cls is None:

@@ -88,3 +88,31 @@ def test_before_and_after_agree_when_executed() -> None:
     exec(after, new)
     for xs in ([], [3], [1, 2, 4], list(range(-10, 30)), [-7, 10]):
         assert old["f"](xs) == new["f"](xs)
+
+
+SPELLINGS = {
+    RULE.spellings[0]: """
+    def f(xs):
+        return any([x > 2 for x in xs])
+    """,
+    RULE.spellings[1]: """
+    def f(xs):
+        return all([x for x in xs])
+    """,
+    RULE.spellings[2]: """
+    def f(xs):
+        return not any([x == y for x in xs for y in xs if x != 0])
+    """,
+}
+SPELLING_INPUTS = [([],), ([1, 3, -1],), ([0, 0],)]
+NOT_FIRING = {
+    "a list variable": """
+    def f(xs):
+        ys = [x > 1 for x in xs]
+        return any(ys)
+    """,
+    "any shadowed": """
+    def f(xs, any):
+        return any([x for x in xs])
+    """,
+}

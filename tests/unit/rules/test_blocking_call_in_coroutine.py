@@ -98,3 +98,40 @@ def test_before_and_after_agree_when_executed(tmp_path: Path) -> None:
     exec(dedent(before), old)
     exec(after, new)
     assert asyncio.run(new["f"](file)) == asyncio.run(old["f"](file)) == ("42", "hello")
+
+
+SPELLINGS = {
+    RULE.spellings[0]: """
+    import requests
+
+    async def f(url):
+        resp = requests.get(url, timeout=5)
+        return resp.status_code
+    """,
+    RULE.spellings[1]: """
+    import subprocess
+
+    async def f(cmd):
+        return subprocess.run(cmd, capture_output=True).stdout.decode()
+    """,
+    RULE.spellings[2]: """
+    async def f(path):
+        text = path.read_text(encoding="utf-8")
+        raw = open(path, "rb").read()
+        return text, raw
+    """,
+}
+NOT_FIRING = {
+    "already offloaded": """
+    import requests
+
+    async def f(loop, url):
+        return await loop.run_in_executor(None, lambda: requests.get(url))
+    """,
+    "sync function": """
+    import requests
+
+    def f(url):
+        return requests.get(url)
+    """,
+}

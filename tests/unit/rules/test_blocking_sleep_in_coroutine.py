@@ -96,3 +96,54 @@ def test_before_and_after_return_the_same() -> None:
     exec(after, new)
     for values in ([], [1], [3, 4, 5]):
         assert asyncio.run(new["f"](values)) == asyncio.run(old["f"](values))
+
+
+SPELLINGS = {
+    RULE.spellings[0]: """
+    import time
+
+    async def f(s):
+        time.sleep(s)
+        return s
+    """,
+    RULE.spellings[1]: """
+    from time import sleep
+
+    async def f(s):
+        for _ in range(3):
+            sleep(s)
+        return s
+    """,
+    RULE.spellings[2]: """
+    import time as t
+
+    async def f(s):
+        if s:
+            t.sleep(s)
+        return s
+    """,
+}
+NOT_FIRING = {
+    "sync function": """
+    import time
+
+    def f(s):
+        time.sleep(s)
+    """,
+    "sleep is a local": """
+    async def f(s, sleep):
+        sleep(s)
+    """,
+    "time rebound at module level": """
+    import time
+
+    class _Clock:
+        def sleep(self, s):
+            return s
+
+    time = _Clock()
+
+    async def f(s):
+        time.sleep(s)
+    """,
+}

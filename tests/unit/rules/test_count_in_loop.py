@@ -140,3 +140,41 @@ def test_before_and_after_agree_when_executed() -> None:
     probes = [1, 2, "a", 1.0, None, (1, 2)]
     for xs in ([], [1], [1, 1, 2], [1, True, 1.0, "a", "a", (1, 2)], list("abca"), (3, 3)):
         assert old["f"](xs, probes) == new["f"](xs, probes)
+
+
+SPELLINGS = {
+    RULE.spellings[0]: """
+    def f(xs):
+        return [x for x in xs if xs.count(x) == 1]
+    """,
+    RULE.spellings[1]: """
+    def f(xs):
+        out = {}
+        for k in set(xs):
+            out[k] = xs.count(k)
+        return out
+    """,
+    RULE.spellings[2]: """
+    def f(xs):
+        i, dup = 0, []
+        while i < len(xs):
+            if xs.count(xs[i]) > 1:
+                dup.append(xs[i])
+            i += 1
+        return dup
+    """,
+}
+SPELLING_INPUTS = [([],), ([1, 2, 1, 3],), (["a", "a"],)]
+NOT_FIRING = {
+    "xs appended to": """
+    def f(xs):
+        for x in list(xs):
+            if xs.count(x) < 2:
+                xs.append(x)
+        return xs
+    """,
+    "not in a loop": """
+    def f(xs):
+        return xs.count(1)
+    """,
+}

@@ -132,3 +132,51 @@ def test_before_and_after_agree() -> None:
     ast.parse(after)
     for xs in [[], [3, 1, 3, 2, 1], [1, True, 1.0, 0, False], "mississippi", (None, None)]:
         assert _call(after, "f", xs) == _call(before, "f", xs)
+
+
+SPELLINGS = {
+    RULE.spellings[0]: """
+    def f(xs):
+        out = []
+        for x in xs:
+            if x not in out:
+                out.append(x)
+        return out
+    """,
+    RULE.spellings[1]: """
+    def f(xs):
+        out = list()
+        for x in reversed(xs):
+            if x not in out:
+                out.append(x)
+        return out
+    """,
+    RULE.spellings[2]: """
+    def f(xs):
+        out = []
+        for w in [str(x).lower() for x in xs]:
+            if w not in out:
+                out.append(w)
+        return out
+    """,
+}
+SPELLING_INPUTS = [([],), ([3, 1, 3, 2, 1],), (["A", "a", "b"],)]
+NOT_FIRING = {
+    "appends something else": """
+    def f(xs):
+        out = []
+        for x in xs:
+            if x not in out:
+                out.append(x * 2)
+        return out
+    """,
+    "loop has more": """
+    def f(xs):
+        out = []
+        for x in xs:
+            if x not in out:
+                out.append(x)
+            print(x)
+        return out
+    """,
+}

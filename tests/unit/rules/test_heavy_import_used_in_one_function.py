@@ -122,3 +122,56 @@ def test_moved_module_still_works() -> None:
     exec(after, namespace)
     assert "heavy_json" not in namespace
     assert namespace["dump"]({"b": 1, "a": 2}) == '{"a": 2, "b": 1}'
+
+
+def apply_spelling(source: str) -> str | None:
+    """Module-level rules apply to the whole module, given what the import profile found."""
+    return rewrite(source)
+
+
+SPELLINGS = {
+    RULE.spellings[0]: """
+    import numpy
+
+
+    def chart(xs):
+        return numpy.array(xs)
+    """,
+    RULE.spellings[1]: """
+    from pkg import _heavy
+
+
+    class Report:
+        def draw(self, xs):
+            return _heavy.draw(xs)
+    """,
+    RULE.spellings[2]: """
+    import numpy as np
+
+
+    def chart(xs):
+        return np.array(xs) + np.zeros(len(xs))
+    """,
+}
+NOT_FIRING = {
+    "used at module level": """
+    import numpy
+
+    ZERO = numpy.zeros(1)
+
+
+    def chart(xs):
+        return numpy.array(xs)
+    """,
+    "used in two functions": """
+    import numpy
+
+
+    def a(xs):
+        return numpy.array(xs)
+
+
+    def b(xs):
+        return numpy.array(xs)
+    """,
+}

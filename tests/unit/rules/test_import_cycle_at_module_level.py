@@ -70,3 +70,52 @@ def test_cyclic_name_used_at_module_level_does_not_fire() -> None:
         return customers.lookup(order.customer_id)
     """
     assert rewrite(before) is None
+
+
+def apply_spelling(source: str) -> str | None:
+    """Module-level rules apply to the whole module, given what the import profile found."""
+    return rewrite(source)
+
+
+SPELLINGS = {
+    RULE.spellings[0]: """
+    from shop import customers
+
+
+    def total(order):
+        return customers.discount(order)
+    """,
+    RULE.spellings[1]: """
+    import shop.customers as customers
+
+
+    def total(order):
+        return customers.discount(order)
+
+
+    def owner(order):
+        return customers.find(order)
+    """,
+    RULE.spellings[2]: """
+    from shop.customers import find
+
+
+    class Order:
+        def owner(self):
+            return find(self)
+    """,
+}
+NOT_FIRING = {
+    "used at module level": """
+    from shop import customers
+
+    DEFAULT = customers.find(None)
+    """,
+    "not cyclic": """
+    from shop import products
+
+
+    def total(order):
+        return products.price(order)
+    """,
+}

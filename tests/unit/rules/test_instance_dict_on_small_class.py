@@ -123,3 +123,50 @@ def test_dynamic_or_inherited_classes_do_not_fire() -> None:
     ]
     for before in cases:
         assert rewrite(RULE, before, INIT) is None, before
+
+
+SPELLING_QUALNAME = "Point.__init__"
+
+SPELLINGS = {
+    RULE.spellings[0]: '''
+    class Point:
+        """A point."""
+
+        def __init__(self, y, x):
+            self.y = y
+            self.x = x
+
+        def norm(self):
+            return abs(self.x) + abs(self.y)
+    ''',
+    RULE.spellings[1]: """
+    class Point(object):
+        def __init__(self, x):
+            self.x = x
+
+        def reset(self):
+            self.cache = None
+    """,
+    RULE.spellings[2]: """
+    class Point:
+        def __init__(self, x, y=None):
+            self.x = x
+            if y is None:
+                self.y = 0
+            else:
+                self.y = y
+    """,
+}
+NOT_FIRING = {
+    "dynamic attributes": """
+    class Point:
+        def __init__(self, **kw):
+            for k, v in kw.items():
+                setattr(self, k, v)
+    """,
+    "has a base class": """
+    class Point(Base):
+        def __init__(self, x):
+            self.x = x
+    """,
+}

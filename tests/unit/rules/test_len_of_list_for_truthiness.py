@@ -91,3 +91,32 @@ def test_before_and_after_agree_when_executed() -> None:
     exec(after, new)
     for xs in ([], [0], [4], [1, 2, 3], [3, 4, 9], list(range(12))):
         assert old["f"](xs) == new["f"](xs)
+
+
+SPELLINGS = {
+    RULE.spellings[0]: """
+    def f(xs):
+        return len([x for x in xs if x > 2]) > 0
+    """,
+    RULE.spellings[1]: """
+    def f(xs):
+        return 0 == len([x for x in xs if x < 0])
+    """,
+    RULE.spellings[2]: """
+    def f(xs):
+        if len([x for x in xs if x % 2]):
+            return "odd"
+        return not len([x for x in xs if x])
+    """,
+}
+SPELLING_INPUTS = [([],), ([1, 3, -1],), ([0, 0],)]
+NOT_FIRING = {
+    "compared with 2": """
+    def f(xs):
+        return len([x for x in xs if x]) > 2
+    """,
+    "element calls a function": """
+    def f(xs):
+        return len([g(x) for x in xs]) > 0
+    """,
+}

@@ -73,3 +73,47 @@ def test_before_and_after_agree_when_executed() -> None:
     exec(after, new)
     data = ["a:b", "", "c", "d:e:f"]
     assert old["f"](data, 1) == new["f"](data, 1)
+
+
+SPELLINGS = {
+    RULE.spellings[0]: """
+    def f(items):
+        xs = [i * 2 for i in items]
+        total = 0
+        for x in xs:
+            total += x
+        return total
+    """,
+    RULE.spellings[1]: """
+    def f(items):
+        xs = [i + j for i in items if i % 2 for j in items]
+        out = []
+        for x in xs:
+            out.append(x)
+        return out
+    """,
+    RULE.spellings[2]: """
+    def f(items):
+        pairs = [(i, -i) for i in items]
+        best = None
+        for p in pairs:
+            best = p if best is None or p > best else best
+        return best
+    """,
+}
+SPELLING_INPUTS = [([],), ([1, 2, 3],)]
+NOT_FIRING = {
+    "list used twice": """
+    def f(items):
+        xs = [i for i in items]
+        for x in xs:
+            print(x)
+        return len(xs)
+    """,
+    "not a comprehension": """
+    def f(items):
+        xs = list(items)
+        for x in xs:
+            print(x)
+    """,
+}

@@ -51,3 +51,31 @@ def test_before_and_after_agree_when_executed() -> None:
     exec(after, new)
     for xs in ([], [3], [5, -9, 4]):
         assert old["f"](xs) == new["f"](xs)
+
+
+SPELLINGS = {
+    RULE.spellings[0]: """
+    def f(xs):
+        return sum([x * 2 for x in xs])
+    """,
+    RULE.spellings[1]: """
+    def f(xs):
+        return max([x for x in xs if x], default=0)
+    """,
+    RULE.spellings[2]: """
+    def f(xs):
+        return ",".join([str(x) for x in xs])
+    """,
+}
+SPELLING_INPUTS = [([],), ([1, 3, -1],), ([0, 2],)]
+NOT_FIRING = {
+    "generator already": """
+    def f(xs):
+        return sum(x for x in xs)
+    """,
+    "list variable": """
+    def f(xs):
+        ys = [x for x in xs]
+        return sum(ys)
+    """,
+}

@@ -106,3 +106,48 @@ def test_before_and_after_agree_when_executed() -> None:
     exec(after, new)
     for xs in ([], [1], [2, 3, 4], list(range(-5, 9))):
         assert old["f"](xs) == new["f"](xs)
+
+
+SPELLINGS = {
+    RULE.spellings[0]: """
+    def f(xs):
+        acc = []
+        for x in xs:
+            acc = acc + [x * 2]
+        return acc
+    """,
+    RULE.spellings[1]: """
+    def f(xs):
+        acc = list()
+        for x in xs:
+            acc += [x]
+        return acc
+    """,
+    RULE.spellings[2]: """
+    def f(xs):
+        acc = [0]
+        i = 0
+        while i < len(xs):
+            acc = acc + [xs[i], -xs[i]]
+            i += 1
+        return acc
+    """,
+}
+SPELLING_INPUTS = [([],), ([1, 2, 3],)]
+NOT_FIRING = {
+    "acc is a parameter": """
+    def f(xs, acc):
+        for x in xs:
+            acc = acc + [x]
+        return acc
+    """,
+    "acc escapes in the loop": """
+    def f(xs):
+        acc = []
+        seen = []
+        for x in xs:
+            acc = acc + [x]
+            seen.append(acc)
+        return seen
+    """,
+}

@@ -189,3 +189,45 @@ def test_before_and_after_agree() -> None:
     ast.parse(after)
     for xs, ys in [([], []), ([1, 2, 3, 2], [2, 5]), (list("hello"), list("lo")), ([1.0], [1])]:
         assert _call(after, "f", xs, ys) == _call(before, "f", xs, ys)
+
+
+SPELLINGS = {
+    RULE.spellings[0]: """
+    def f(xs, ys):
+        return [a for a in xs if a in ys]
+    """,
+    RULE.spellings[1]: """
+    def f(xs, ys):
+        out = []
+        for a in xs:
+            for b in xs:
+                if a not in ys and b in ys:
+                    out.append((a, b))
+        return out
+    """,
+    RULE.spellings[2]: """
+    def f(xs, ys):
+        allowed = list(ys)
+        i, n = 0, 0
+        while i < len(xs):
+            if xs[i] in allowed:
+                n += 1
+            i += 1
+        return n
+    """,
+}
+SPELLING_INPUTS = [([], []), ([1, 2, 3], [2, 3, 4]), (["a"], ["a"])]
+NOT_FIRING = {
+    "ys mutated in the loop": """
+    def f(xs, ys):
+        for a in xs:
+            if a not in ys:
+                ys.append(a)
+        return ys
+    """,
+    "ys is a set": """
+    def f(xs, ys):
+        ys = set(ys)
+        return [a for a in xs if a in ys]
+    """,
+}

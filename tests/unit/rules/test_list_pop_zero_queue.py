@@ -140,3 +140,56 @@ def test_before_and_after_agree() -> None:
     graphs = [({0: []}, 0), ({0: [1, 2], 1: [3], 2: [3, 0], 3: [1]}, 0), ({5: [5]}, 5)]
     for graph, start in graphs:
         assert _call(after, "f", graph, start) == _call(before, "f", graph, start)
+
+
+SPELLINGS = {
+    RULE.spellings[0]: """
+    def f(xs):
+        q = [0]
+        out = []
+        while q:
+            n = q.pop(0)
+            out.append(n)
+            if n < len(xs):
+                q.append(n + 1)
+        return out
+    """,
+    RULE.spellings[1]: """
+    def f(xs):
+        q = list(xs)
+        out = []
+        while len(q) > 0:
+            x = q.pop(0)
+            if x > 0:
+                q.extend([x - 1])
+            out.append(x)
+        return out
+    """,
+    RULE.spellings[2]: """
+    def f(xs):
+        q = []
+        for x in xs:
+            q.insert(0, x)
+        out = [q.pop(0) for _ in range(len(q) // 2)]
+        while q:
+            out.append(q.pop())
+        return out
+    """,
+}
+SPELLING_INPUTS = [([],), ([3, 1, 2],)]
+NOT_FIRING = {
+    "indexed": """
+    def f(xs):
+        q = list(xs)
+        while q:
+            q.pop(0)
+            print(q[0] if q else None)
+        return q
+    """,
+    "returned": """
+    def f(xs):
+        q = list(xs)
+        q.pop(0)
+        return q
+    """,
+}

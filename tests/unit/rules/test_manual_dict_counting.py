@@ -137,3 +137,52 @@ def test_before_and_after_agree() -> None:
     ast.parse(after)
     for words in [[], ["b", "A", "a", "B", "c", "b"], ["x"]]:
         assert _call(after, "f", words) == _call(before, "f", words)
+
+
+SPELLINGS = {
+    RULE.spellings[0]: """
+    def f(xs):
+        d = {}
+        for x in xs:
+            d[x] = d.get(x, 0) + 1
+        return d
+    """,
+    RULE.spellings[1]: """
+    def f(xs):
+        d = dict()
+        for x in xs:
+            if x in d:
+                d[x] += 1
+            else:
+                d[x] = 1
+        return d
+    """,
+    RULE.spellings[2]: """
+    def f(xs):
+        d = {}
+        for x in xs:
+            if str(x) not in d:
+                d[str(x)] = 1
+            else:
+                d[str(x)] += 1
+        return d
+    """,
+}
+SPELLING_INPUTS = [([],), ([3, 1, 3, 2, 1],), (["a", "b", "a"],)]
+NOT_FIRING = {
+    "counts by 2": """
+    def f(xs):
+        d = {}
+        for x in xs:
+            d[x] = d.get(x, 0) + 2
+        return d
+    """,
+    "dict used in between": """
+    def f(xs):
+        d = {}
+        d["seed"] = 0
+        for x in xs:
+            d[x] = d.get(x, 0) + 1
+        return d
+    """,
+}

@@ -77,3 +77,33 @@ def test_before_and_after_agree_when_executed() -> None:
     for d in ({}, {"a": 1}, {"b": 2, "a": 1, 3: None}):
         probes = ["a", "z", 3, "b"]
         assert old["f"](d, probes) == new["f"](d, probes)
+
+
+SPELLINGS = {
+    RULE.spellings[0]: """
+    def f(d, x):
+        return x in d.keys()
+    """,
+    RULE.spellings[1]: """
+    def f(d, x):
+        return x not in d.keys()
+    """,
+    RULE.spellings[2]: """
+    def f(d, x):
+        out = [k for k in d.keys()]
+        for k in d.keys():
+            out.append(k)
+        return out
+    """,
+}
+SPELLING_INPUTS = [({}, "a"), ({"a": 1, "b": 2}, "a"), ({"a": 1}, "z")]
+NOT_FIRING = {
+    "keys with an argument": """
+    def f(d, x):
+        return x in d.keys(1)
+    """,
+    "values": """
+    def f(d, x):
+        return x in d.values()
+    """,
+}

@@ -119,3 +119,47 @@ def test_before_and_after_agree_when_executed() -> None:
     exec(after, new)
     for rows in ([], [[]], [[1, 2, 3]], [[4, 5], [7], list(range(10))]):
         assert old["f"](rows) == new["f"](rows)
+
+
+SPELLINGS = {
+    RULE.spellings[0]: """
+    def f(xs):
+        out = []
+        for x in xs:
+            out.append(x + 1)
+        return out
+    """,
+    RULE.spellings[1]: """
+    def f(xs, out=None):
+        out = [] if out is None else out
+        for x in xs:
+            if x:
+                out.append(x)
+        return out
+    """,
+    RULE.spellings[2]: """
+    def f(xs):
+        out = []
+        for x in xs:
+            out.append(x)
+            for y in range(x % 3):
+                out.append(y)
+        return out
+    """,
+}
+SPELLING_INPUTS = [([],), ([1, 0, 5],)]
+NOT_FIRING = {
+    "out rebound in the loop": """
+    def f(xs):
+        out = []
+        for x in xs:
+            out = out[:]
+            out.append(x)
+        return out
+    """,
+    "global list": """
+    def f(xs):
+        for x in xs:
+            OUT.append(x)
+    """,
+}

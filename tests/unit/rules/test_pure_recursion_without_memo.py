@@ -179,3 +179,38 @@ def test_before_and_after_agree() -> None:
     assert [_call(fib_after, "fib", n) for n in range(15)] == [
         _call(dedent(FIB), "fib", n) for n in range(15)
     ]
+
+
+SPELLINGS = {
+    RULE.spellings[0]: """
+    def f(n):
+        if n < 2:
+            return n
+        return f(n - 1) + f(n - 2)
+    """,
+    RULE.spellings[1]: """
+    def f(s):
+        if len(s) < 2:
+            return len(s)
+        if s[0] == s[-1]:
+            return f(s[1:-1]) + 2
+        return max(f(s[1:]), f(s[:-1]))
+    """,
+    RULE.spellings[2]: """
+    def f(r, c=0):
+        if r == 0 or c == 0:
+            return 1
+        return max(f(r - 1, c), f(r, c - 1)) + 1
+    """,
+}
+NOT_FIRING = {
+    "one self-call": """
+    def f(n):
+        return 1 if n < 1 else n * f(n - 1)
+    """,
+    "prints": """
+    def f(n):
+        print(n)
+        return n if n < 2 else f(n - 1) + f(n - 2)
+    """,
+}

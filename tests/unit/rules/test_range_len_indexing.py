@@ -117,3 +117,41 @@ def test_before_and_after_agree_when_executed() -> None:
     exec(after, new)
     for a in ([], [3], [1, 2, 3], list(range(-4, 9)), (5, 6)):
         assert old["f"](a) == new["f"](a)
+
+
+SPELLINGS = {
+    RULE.spellings[0]: """
+    def f(xs):
+        total = 0
+        for i in range(len(xs)):
+            total += xs[i]
+        return total
+    """,
+    RULE.spellings[1]: """
+    def f(xs):
+        out = []
+        for i in range(len(xs)):
+            out.append((i, xs[i]))
+        return out
+    """,
+    RULE.spellings[2]: """
+    def f(xs):
+        out = []
+        for i in range(len(xs)):
+            out.append(xs[i] * len(xs))
+        return out
+    """,
+}
+SPELLING_INPUTS = [([],), ([1, 2, 3],)]
+NOT_FIRING = {
+    "stores into xs": """
+    def f(xs):
+        for i in range(len(xs)):
+            xs[i] = xs[i] + 1
+        return xs
+    """,
+    "neighbour index": """
+    def f(xs):
+        return [xs[i] - xs[i - 1] for i in range(len(xs))]
+    """,
+}

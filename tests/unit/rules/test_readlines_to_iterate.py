@@ -124,3 +124,53 @@ def test_before_and_after_agree_when_executed() -> None:
     for text in ("", "one\n", "a\nbb\n\nccc", "x\n" * 5):
         expected = old["f"](io.StringIO(text), io.StringIO(text[::-1]))
         assert new["f"](io.StringIO(text), io.StringIO(text[::-1])) == expected
+
+
+SPELLINGS = {
+    RULE.spellings[0]: """
+    import io
+
+    def f(text):
+        fh = io.StringIO(text)
+        out = []
+        for line in fh.readlines():
+            out.append(line.strip())
+        return out
+    """,
+    RULE.spellings[1]: """
+    import io
+
+    def f(text):
+        fh = io.StringIO(text)
+        lines = fh.readlines()
+        n = 0
+        for line in lines:
+            n += len(line)
+        return n
+    """,
+    RULE.spellings[2]: """
+    import io
+    import types
+
+    def f(text):
+        self = types.SimpleNamespace(handle=io.StringIO(text))
+        out = []
+        for line in self.handle.readlines():
+            out.append(line[:1])
+        return out
+    """,
+}
+SPELLING_INPUTS = [("",), ("a\nbb\n",), ("x",)]
+NOT_FIRING = {
+    "readlines with a hint": """
+    def f(fh):
+        return [line for line in fh.readlines(10)]
+    """,
+    "lines used twice": """
+    def f(fh):
+        lines = fh.readlines()
+        for line in lines:
+            print(line)
+        return len(lines)
+    """,
+}

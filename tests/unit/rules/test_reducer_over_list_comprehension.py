@@ -87,3 +87,30 @@ def test_before_and_after_agree_when_executed() -> None:
     exec(after, new)
     for xs in ([], [3], [5, 1, 4], list(range(-6, 20))):
         assert old["f"](xs) == new["f"](xs)
+
+
+SPELLINGS = {
+    RULE.spellings[0]: """
+    def f(xs):
+        return sum([x * x for x in xs], 10)
+    """,
+    RULE.spellings[1]: """
+    def f(xs):
+        return min([x for x in xs], default=None), max([x for x in xs] or [0], key=abs)
+    """,
+    RULE.spellings[2]: """
+    def f(xs):
+        return tuple([x + 1 for x in xs]), frozenset([x for x in xs if x])
+    """,
+}
+SPELLING_INPUTS = [([],), ([1, 3, -1],), ([0, 2],)]
+NOT_FIRING = {
+    "not a comprehension": """
+    def f(xs):
+        return sum(xs)
+    """,
+    "sum shadowed": """
+    def f(xs, sum):
+        return sum([x for x in xs])
+    """,
+}

@@ -127,3 +127,60 @@ def test_before_and_after_agree() -> None:
     ast.parse(after)
     for lines in [[], ["Hello", "foo 12 bar 3", "x  y  z"]]:
         assert _call(after, "f", lines) == _call(before, "f", lines)
+
+
+SPELLINGS = {
+    RULE.spellings[0]: """
+    import re
+
+    def f(lines):
+        out = []
+        for s in lines:
+            if re.match(r"\\d+", s):
+                out.append(s)
+        return out
+    """,
+    RULE.spellings[1]: """
+    import re
+
+    def f(lines):
+        return [re.sub("o+", "0", s, flags=re.IGNORECASE) for s in lines]
+    """,
+    RULE.spellings[2]: """
+    import re as rx
+
+    def f(lines):
+        i, out = 0, []
+        while i < len(lines):
+            out.append(rx.search("[a-z]", lines[i]))
+            i += 1
+        return [m and m.group() for m in out]
+    """,
+    RULE.spellings[3]: """
+    from re import findall
+
+    def f(lines):
+        return list(findall(r"\\w+", s) for s in lines)
+    """,
+}
+SPELLING_INPUTS = [([],), (["12 foo", "bar", "Oops 3"],)]
+NOT_FIRING = {
+    "module rebinds re": """
+    import re
+
+    class _Traced:
+        def match(self, pattern, s):
+            return pattern in s
+
+    re = _Traced()
+
+    def f(lines):
+        return [re.match("x", s) for s in lines]
+    """,
+    "from-import shadowed by a parameter": """
+    from re import match
+
+    def f(lines, match):
+        return [match("x", s) for s in lines]
+    """,
+}

@@ -89,3 +89,59 @@ def test_rewritten_module_runs_and_keeps_its_annotations() -> None:
     assert "Decimal" not in namespace
     assert namespace["half"](3) == 1.5
     assert namespace["half"].__annotations__ == {"x": "Decimal", "return": "Decimal"}
+
+
+def apply_spelling(source: str) -> str | None:
+    """Module-level rules apply to the whole module, given what the import profile found."""
+    return rewrite(source)
+
+
+SPELLINGS = {
+    RULE.spellings[0]: """
+    from __future__ import annotations
+
+    import pandas
+
+
+    def load(frame: pandas.DataFrame) -> int:
+        return len(frame)
+    """,
+    RULE.spellings[1]: """
+    from __future__ import annotations
+
+    from decimal import Decimal
+
+
+    def price(x) -> Decimal:
+        return x
+    """,
+    RULE.spellings[2]: """
+    from __future__ import annotations
+
+    import pandas as pd
+
+    CACHE: dict[str, pd.DataFrame] = {}
+
+
+    def load(frame: pd.DataFrame) -> int:
+        return len(frame)
+    """,
+}
+NOT_FIRING = {
+    "no future import": """
+    import pandas
+
+
+    def load(frame: pandas.DataFrame) -> int:
+        return len(frame)
+    """,
+    "used at runtime too": """
+    from __future__ import annotations
+
+    import pandas
+
+
+    def load(frame: pandas.DataFrame) -> int:
+        return pandas.concat([frame])
+    """,
+}

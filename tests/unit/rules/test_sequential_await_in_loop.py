@@ -177,3 +177,41 @@ def test_exception_type_is_kept() -> None:
             assert exc.args == (2,)
         else:
             raise AssertionError("expected ValueError")
+
+
+SPELLINGS = {
+    RULE.spellings[0]: """
+    async def f(xs, g):
+        out = []
+        for x in xs:
+            out.append(await g(x))
+        return out
+    """,
+    RULE.spellings[1]: """
+    async def f(xs, g):
+        out = []
+        for x in xs:
+            r = await g(x)
+            out.append(r)
+        return out
+    """,
+    RULE.spellings[2]: """
+    async def f(xs, g):
+        return [await g(x) for x in xs]
+    """,
+}
+NOT_FIRING = {
+    "each call uses the previous result": """
+    async def f(xs, g):
+        x = 0
+        out = []
+        for _ in xs:
+            x = await g(x)
+            out.append(x)
+        return out
+    """,
+    "sync function": """
+    def f(xs, g):
+        return [g(x) for x in xs]
+    """,
+}

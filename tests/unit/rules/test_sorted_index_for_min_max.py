@@ -44,3 +44,30 @@ def test_other_functions_untouched() -> None:
         return xs[0]
     """
     assert rewrite(RULE, before) is None
+
+
+SPELLINGS = {
+    RULE.spellings[0]: """
+    def f(xs):
+        return sorted(xs)[0]
+    """,
+    RULE.spellings[1]: """
+    def f(xs):
+        return sorted(xs)[-1]
+    """,
+    RULE.spellings[2]: """
+    def f(xs):
+        return [sorted(xs, key=abs)[0], len(xs)]
+    """,
+}
+SPELLING_INPUTS = [([3, -1, 2],), ([5],), ([1.5, -2.5],)]
+NOT_FIRING = {
+    "reverse given": """
+    def f(xs):
+        return sorted(xs, reverse=True)[0]
+    """,
+    "other index": """
+    def f(xs):
+        return sorted(xs)[1]
+    """,
+}

@@ -93,3 +93,30 @@ def test_before_and_after_agree() -> None:
     cases = [([], 2), ([(1, "a"), (2, "b"), (1, "c"), (2, "d")], 3), ([(3, "x")], 0)]
     for xs, k in cases:
         assert _call(after, "f", xs, k) == _call(before, "f", xs, k)
+
+
+SPELLINGS = {
+    RULE.spellings[0]: """
+    def f(xs, k=2):
+        return sorted(xs)[:3]
+    """,
+    RULE.spellings[1]: """
+    def f(xs, k=2):
+        return sorted(xs, reverse=True)[:k]
+    """,
+    RULE.spellings[2]: """
+    def f(xs, k=2):
+        return sorted(xs, key=abs)[:k]
+    """,
+}
+SPELLING_INPUTS = [([],), ([3, -1, 2, 7, -9],), ([5, 5, 1], 1)]
+NOT_FIRING = {
+    "slice with a start": """
+    def f(xs, k=2):
+        return sorted(xs)[1:k]
+    """,
+    "no slice": """
+    def f(xs, k=2):
+        return sorted(xs)
+    """,
+}

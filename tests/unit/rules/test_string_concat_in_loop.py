@@ -129,3 +129,55 @@ def test_before_and_after_agree() -> None:
     ast.parse(after)
     for rows in [[], ["a"], ["ab", "cd", "", "ef"]]:
         assert _call(after, "f", rows) == _call(before, "f", rows)
+
+
+SPELLINGS = {
+    RULE.spellings[0]: """
+    def f(xs):
+        s = ""
+        for x in xs:
+            s += str(x)
+        return s
+    """,
+    RULE.spellings[1]: """
+    def f(xs):
+        s = ''
+        for x in xs:
+            s = s + str(x) + ","
+        return s
+    """,
+    RULE.spellings[2]: """
+    def f(xs):
+        s = ""
+        for x in xs:
+            if x % 2:
+                s += "o"
+            else:
+                s += str(x)
+        return s
+    """,
+}
+SPELLING_INPUTS = [([],), ([1, 2, 3],)]
+NOT_FIRING = {
+    "s read in the loop": """
+    def f(xs):
+        s = ""
+        for x in xs:
+            s += str(len(s))
+        return s
+    """,
+    "non-empty start": """
+    def f(xs):
+        s = "a"
+        for x in xs:
+            s += str(x)
+        return s
+    """,
+    "s = piece + s (prepend)": """
+    def f(xs):
+        s = ""
+        for x in xs:
+            s = str(x) + s
+        return s
+    """,
+}

@@ -68,3 +68,47 @@ def test_before_and_after_agree_when_executed() -> None:
     exec(after, new)
     for words in ([], ["a"], ["x", "yy", "zzz"]):
         assert old["f"](words) == new["f"](words)
+
+
+SPELLINGS = {
+    RULE.spellings[0]: """
+    def f(xs):
+        s = ""
+        for x in xs:
+            s = s + str(x) + ";"
+        return s
+    """,
+    RULE.spellings[1]: """
+    def f(xs):
+        s = "start"
+        i = 0
+        while i < len(xs):
+            s = s + str(xs[i])
+            i += 1
+        return s
+    """,
+    RULE.spellings[2]: """
+    def f(xs):
+        s = ""
+        s += "["
+        for x in xs:
+            s = s + repr(x) + ","
+        return s
+    """,
+}
+SPELLING_INPUTS = [([],), ([1, "a", None],)]
+NOT_FIRING = {
+    "prepend": """
+    def f(xs):
+        s = ""
+        for x in xs:
+            s = str(x) + s
+        return s
+    """,
+    "s starts as a parameter": """
+    def f(xs, s):
+        for x in xs:
+            s = s + str(x)
+        return s
+    """,
+}

@@ -56,3 +56,42 @@ def test_bounded_or_recursive_caches_do_not_fire() -> None:
     """
     assert rewrite(RULE, bounded) is None
     assert rewrite(RULE, recursive) is None
+
+
+SPELLINGS = {
+    RULE.spellings[0]: """
+    import functools
+
+    @functools.cache
+    def f(n):
+        return n * 2
+    """,
+    RULE.spellings[1]: """
+    from functools import lru_cache
+
+    @lru_cache(maxsize=None)
+    def f(n):
+        return n * 2
+    """,
+    RULE.spellings[2]: """
+    import functools
+
+    @functools.lru_cache(None, typed=True)
+    def f(n):
+        return n * 2
+    """,
+}
+SPELLING_INPUTS = [(1,), (2.5,)]
+NOT_FIRING = {
+    "bounded already": """
+    from functools import lru_cache
+
+    @lru_cache(maxsize=128)
+    def f(n):
+        return n
+    """,
+    "no decorator": """
+    def f(n):
+        return n
+    """,
+}

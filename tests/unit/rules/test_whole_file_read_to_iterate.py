@@ -72,3 +72,50 @@ def test_before_and_after_agree_on_text_files() -> None:
         assert old["f"](io.StringIO(text, newline=None)) == new["f"](
             io.StringIO(text, newline=None)
         )
+
+
+SPELLINGS = {
+    RULE.spellings[0]: """
+    import io
+
+    def f(text):
+        fh = io.StringIO(text)
+        out = []
+        for line in fh.read().splitlines():
+            out.append(line)
+        return out
+    """,
+    RULE.spellings[1]: """
+    import io
+
+    def f(text):
+        fh = io.StringIO(text)
+        out = []
+        for line in fh.readlines():
+            out.append(line)
+        return out
+    """,
+    RULE.spellings[2]: """
+    import io
+    import types
+
+    def f(text):
+        self = types.SimpleNamespace(fh=io.StringIO(text))
+        out = []
+        for row in self.fh.read().splitlines():
+            out.append(row.upper())
+        return out
+    """,
+}
+SPELLING_INPUTS = [("",), ("a\nbb\n",), ("x\ny",)]
+NOT_FIRING = {
+    "split on something else": """
+    def f(fh):
+        return [x for x in fh.read().split(",")]
+    """,
+    "tuple target": """
+    def f(fh):
+        for a, b in fh.readlines():
+            print(a)
+    """,
+}

@@ -10,14 +10,9 @@ from typing import TypeGuard, TypeVar
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import (
-    ExpressionContext,
-    ExpressionContextProvider,
-    MetadataWrapper,
-    ParentNodeProvider,
-    ScopeProvider,
-)
+from libcst.metadata import ExpressionContext
 
+from codeflash_bot.propose.analysis import function_metadata
 from codeflash_bot.propose.rule import RuleContext
 from codeflash_bot.propose.rules._coroutine_scope import CoroutineScopeTransformer
 
@@ -90,8 +85,7 @@ def locally_bound(func: cst.FunctionDef) -> set[str]:
 
     A builtin in this set may be shadowed, so a rule must not rewrite calls to it.
     """
-    wrapper = MetadataWrapper(cst.Module(body=[func]), unsafe_skip_copy=True)
-    contexts = wrapper.resolve(ExpressionContextProvider)
+    contexts = function_metadata(func).contexts
     bound = {
         node.value
         for node, context in contexts.items()
@@ -158,10 +152,10 @@ class FunctionFacts:
     """Parents and load/store contexts of the original function's nodes, resolved once."""
 
     def __init__(self, func: cst.FunctionDef) -> None:
-        wrapper = MetadataWrapper(cst.Module(body=[func]), unsafe_skip_copy=True)
+        found = function_metadata(func)
         self.func = func
-        self.parents: Parents = wrapper.resolve(ParentNodeProvider)
-        self.contexts = wrapper.resolve(ExpressionContextProvider)
+        self.parents: Parents = found.parents
+        self.contexts = found.contexts
 
 
 def declared_names(func: cst.FunctionDef) -> set[str]:
@@ -197,13 +191,11 @@ class LocalFacts:
 
     @classmethod
     def of(cls, func: cst.FunctionDef) -> LocalFacts:
-        """Resolve the metadata once per function, on a module wrapping it alone."""
-        wrapper = MetadataWrapper(cst.Module(body=[func]), unsafe_skip_copy=True)
-        return cls(
-            func,
-            wrapper.resolve(ParentNodeProvider),
-            wrapper.resolve(ScopeProvider)[func.body].assignments,
-        )
+        """The function's shared metadata pass (see `analysis.function_metadata`)."""
+        found = function_metadata(func)
+        scope = found.scopes[func.body]
+        assert scope is not None
+        return cls(func, found.parents, scope.assignments)
 
 
 def confined_loop_variable(x: str, loop: cst.For, facts: LocalFacts) -> bool:

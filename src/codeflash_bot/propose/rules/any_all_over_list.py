@@ -46,6 +46,11 @@ class AnyAllOverList(Rule):
     name = "any-all-over-list"
     domain = Domain.CPU
     summary = "any([... for ...]) / all([... for ...]) -> any(... for ...) / all(... for ...)"
+    spellings = (
+        "`any([E for ...])`",
+        "`all([E for ...])`",
+        "`any([...])` with a filter and two `for` clauses, negated",
+    )
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
         shadowed = locally_bound(func) & _REDUCERS

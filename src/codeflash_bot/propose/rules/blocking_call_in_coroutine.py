@@ -64,6 +64,11 @@ class BlockingCallInCoroutine(Rule):
     name = "blocking-call-in-coroutine"
     domain = Domain.ASYNC
     summary = "requests.get(...) / subprocess.run(...) in async def -> await asyncio.to_thread(...)"
+    spellings = (
+        "`requests.get(url)` as an assignment's value",
+        "`subprocess.run(...)` inside a larger expression",
+        "`path.read_text()` / `open(p).read()` whole-file reads",
+    )
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
         return rewrite_coroutine_body(func, ctx, _Rewriter)

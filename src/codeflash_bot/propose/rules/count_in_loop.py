@@ -67,6 +67,11 @@ class CountInLoop(Rule):
     name = "count-in-loop"
     domain = Domain.CPU
     summary = "xs.count(x) in a loop -> Counter(xs)[x] computed once"
+    spellings = (
+        "`xs.count(x)` in a comprehension over `xs`",
+        "`seq.count(k)` in a `for` body, `seq` a parameter",
+        "`xs.count(x) > 1` in a `while` loop's body",
+    )
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
         if not isinstance(func.body, cst.IndentedBlock):

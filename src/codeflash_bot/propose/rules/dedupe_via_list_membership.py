@@ -43,6 +43,11 @@ class DedupeViaListMembership(Rule):
     name = "dedupe-via-list-membership"
     domain = Domain.CPU
     summary = "if x not in out: out.append(x) -> out = list(dict.fromkeys(xs))"
+    spellings = (
+        "`if x not in out: out.append(x)`",
+        "`out = list()` start, loop over a call's result",
+        "dedupe of a comprehension's output, loop target used only in the loop",
+    )
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
         facts = LocalFacts.of(func)
@@ -69,15 +74,18 @@ def _block_edits(block: cst.IndentedBlock, facts: LocalFacts) -> dict[int, Edit]
     return edits
 
 
+_EMPTY = m.List(elements=[]) | m.Call(func=m.Name("list"), args=[])
+
+
 def _empty_list_init(stmt: cst.BaseStatement) -> str | None:
-    """`out` for a line that is exactly `out = []` or `out: T = []`."""
+    """`out` for a line that is exactly `out = []`, `out = list()` or `out: T = []`."""
     if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
         return None
     small = stmt.body[0]
-    if m.matches(small, m.Assign(targets=[m.AssignTarget(m.Name())], value=m.List(elements=[]))):
+    if m.matches(small, m.Assign(targets=[m.AssignTarget(m.Name())], value=_EMPTY)):
         assert isinstance(small, cst.Assign) and isinstance(small.targets[0].target, cst.Name)
         return small.targets[0].target.value
-    if m.matches(small, m.AnnAssign(target=m.Name(), value=m.List(elements=[]))):
+    if m.matches(small, m.AnnAssign(target=m.Name(), value=_EMPTY)):
         assert isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name)
         return small.target.value
     return None

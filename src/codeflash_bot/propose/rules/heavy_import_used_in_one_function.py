@@ -45,6 +45,11 @@ class HeavyImportUsedInOneFunction(ModuleRule):
     name = "heavy-import-used-in-one-function"
     domain = Domain.STRUCTURE
     summary = "module-level heavy import used by one function -> import inside that function"
+    spellings = (
+        "`import numpy` read in one function",
+        "`from pkg import _heavy` read in one method",
+        "`import numpy as np` (an alias) read twice in one function",
+    )
 
     def transform_module(self, module: cst.Module, facts: ModuleFacts) -> cst.Module | None:
         sites = [s for s in import_sites(module, facts) if s.modules & facts.heavy]

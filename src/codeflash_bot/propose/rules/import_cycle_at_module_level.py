@@ -43,6 +43,11 @@ class ImportCycleAtModuleLevel(ModuleRule):
     name = "import-cycle-at-module-level"
     domain = Domain.STRUCTURE
     summary = "module-level import closing a cycle -> import at its use sites"
+    spellings = (
+        "`from shop import customers` read in one function",
+        "`import shop.customers as customers` read in two functions",
+        "`from shop.customers import find` (a name from the module) read in a method",
+    )
 
     def transform_module(self, module: cst.Module, facts: ModuleFacts) -> cst.Module | None:
         sites = [s for s in import_sites(module, facts) if s.modules & facts.cyclic]

@@ -64,6 +64,11 @@ class InstanceDictOnSmallClass(Rule):
     name = "instance-dict-on-small-class"
     domain = Domain.MEMORY
     summary = "plain record class without dynamic attributes -> __slots__"
+    spellings = (
+        "record class with a docstring, attributes set in `__init__`",
+        "`class P(object)` with attributes also set in another method",
+        "attributes set under `if` in `__init__`",
+    )
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
         return None  # the rewrite is on the owning class: see transform_class

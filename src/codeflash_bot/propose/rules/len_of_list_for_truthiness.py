@@ -59,6 +59,11 @@ class LenOfListForTruthiness(Rule):
     name = "len-of-list-for-truthiness"
     domain = Domain.CPU
     summary = "len([x for x in xs if c]) > 0 -> any(c for x in xs)"
+    spellings = (
+        "`len([E for ...]) > 0`",
+        "`len([...]) == 0` (either way round: `0 == len(...)`)",
+        "bare truth value: `if len([...]):` / `not len([...])`",
+    )
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
         if locally_bound(func) & {"len", "any"}:

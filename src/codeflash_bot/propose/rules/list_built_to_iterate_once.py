@@ -6,9 +6,9 @@ from collections.abc import Mapping, Sequence
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import MetadataWrapper, ParentNodeProvider
 
 from codeflash_bot.models import Domain
+from codeflash_bot.propose.analysis import function_metadata
 from codeflash_bot.propose.rule import Rule, RuleContext
 from codeflash_bot.propose.rules._helpers import generator_ready
 
@@ -46,10 +46,14 @@ class ListBuiltToIterateOnce(Rule):
     name = "list-built-to-iterate-once"
     domain = Domain.MEMORY
     summary = "xs = [... for ...]; for x in xs: -> xs = (... for ...)"
+    spellings = (
+        "`xs = [E for ...]` then one `for x in xs:`",
+        "the list built with a filter and two `for` clauses",
+        "annotated loop body using the element twice",
+    )
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
-        wrapper = MetadataWrapper(cst.Module(body=[func]), unsafe_skip_copy=True)
-        parents = wrapper.resolve(ParentNodeProvider)
+        parents = function_metadata(func).parents
         chosen: set[cst.ListComp] = set()
         for block in m.findall(func, m.IndentedBlock()):
             assert isinstance(block, cst.IndentedBlock)

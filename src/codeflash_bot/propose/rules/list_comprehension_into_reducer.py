@@ -60,6 +60,11 @@ class ListComprehensionIntoReducer(Rule):
     name = "list-comprehension-into-reducer"
     domain = Domain.MEMORY
     summary = 'sum/min/max/any/all/"".join([... for ...]) -> (... for ...)'
+    spellings = (
+        "`sum([...])`",
+        "`max([...], default=...)`",
+        '`\\"sep\\".join([...])`',
+    )
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
         shadowed = locally_bound(func) & _REDUCERS.keys()

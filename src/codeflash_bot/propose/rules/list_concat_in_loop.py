@@ -50,6 +50,11 @@ class ListConcatInLoop(Rule):
     name = "list-concat-in-loop"
     domain = Domain.CPU
     summary = "acc = acc + [x] in a loop -> acc.append(x)"
+    spellings = (
+        "`acc = acc + [x]`",
+        "`acc += [x]`",
+        "`acc = acc + [x, y]` in a `while` loop",
+    )
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
         new = func.visit(_Rewriter(_Facts(func)))

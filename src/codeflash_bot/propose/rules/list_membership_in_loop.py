@@ -6,9 +6,9 @@ from collections.abc import Mapping
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider, ScopeProvider
 
 from codeflash_bot.models import Domain
+from codeflash_bot.propose.analysis import function_metadata, function_scope
 from codeflash_bot.propose.rule import Rule, RuleContext
 from codeflash_bot.propose.rules._helpers import COMPREHENSIONS, NESTED_SCOPES, variable_refs
 
@@ -70,14 +70,19 @@ class ListMembershipInLoop(Rule):
     name = "list-membership-in-loop"
     domain = Domain.CPU
     summary = "x in list inside a loop -> hoist set(list) before the loop"
+    spellings = (
+        "`x in ys` in a comprehension filter, `ys` a parameter",
+        "`x not in ys` in nested `for` loops (hoisted above both)",
+        "`ys` a local list built before a `while` loop",
+    )
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
-        wrapper = MetadataWrapper(cst.Module(body=[func]), unsafe_skip_copy=True)
+        found = function_metadata(func)
         facts = _Facts(
             func=func,
-            parents=wrapper.resolve(ParentNodeProvider),
-            positions=wrapper.resolve(PositionProvider),
-            locals_=wrapper.resolve(ScopeProvider)[func.body].assignments,
+            parents=found.parents,
+            positions=found.positions,
+            locals_=function_scope(func).assignments,
         )
         hoists: dict[cst.CSTNode, dict[str, str]] = {}
         swaps: dict[cst.Comparison, str] = {}

@@ -6,9 +6,9 @@ from collections.abc import Mapping
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import MetadataWrapper, ParentNodeProvider, ScopeProvider
 
 from codeflash_bot.models import Domain
+from codeflash_bot.propose.analysis import function_metadata, function_scope
 from codeflash_bot.propose.rule import Rule, RuleContext
 
 _TESTS = (cst.If, cst.While, cst.IfExp, cst.Assert)
@@ -40,11 +40,15 @@ class ListPopZeroQueue(Rule):
     name = "list-pop-zero-queue"
     domain = Domain.CPU
     summary = "q.pop(0) on a local list -> collections.deque + q.popleft()"
+    spellings = (
+        "`q.pop(0)` in a `while q:` loop, `q = [start]`",
+        "`q = list(xs)` with `q.extend(...)` and `len(q)`",
+        "`q.insert(0, x)` mixed with `q.pop()`",
+    )
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
-        wrapper = MetadataWrapper(cst.Module(body=[func]), unsafe_skip_copy=True)
-        parents = wrapper.resolve(ParentNodeProvider)
-        local_names = wrapper.resolve(ScopeProvider)[func.body].assignments
+        parents = function_metadata(func).parents
+        local_names = function_scope(func).assignments
         if "deque" in local_names or "len" in local_names:
             return None
         edits: dict[cst.CSTNode, str] = {}

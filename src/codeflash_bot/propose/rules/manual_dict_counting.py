@@ -50,6 +50,11 @@ class ManualDictCounting(Rule):
     name = "manual-dict-counting"
     domain = Domain.CPU
     summary = "d[k] = d.get(k, 0) + 1 in a loop -> d = dict(Counter(...))"
+    spellings = (
+        "`d[k] = d.get(k, 0) + 1`",
+        "`if k in d: d[k] += 1` / `else: d[k] = 1`",
+        "`if k not in d: d[k] = 1` / `else: d[k] += 1`, key built from the element",
+    )
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
         facts = LocalFacts.of(func)

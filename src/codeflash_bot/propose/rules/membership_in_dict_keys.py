@@ -36,6 +36,11 @@ class MembershipInDictKeys(Rule):
     name = "membership-in-dict-keys"
     domain = Domain.CPU
     summary = "x in d.keys() / for k in d.keys() -> x in d / for k in d"
+    spellings = (
+        "`x in d.keys()`",
+        "`x not in d.keys()`",
+        "`for k in d.keys():` and a comprehension clause over `d.keys()`",
+    )
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
         new = func.visit(_Rewriter())

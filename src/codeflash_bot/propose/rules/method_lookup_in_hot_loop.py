@@ -43,6 +43,11 @@ class MethodLookupInHotLoop(Rule):
     name = "method-lookup-in-hot-loop"
     domain = Domain.CPU
     summary = "out.append(...) in a loop -> _append = out.append before the loop"
+    spellings = (
+        "`out.append(...)` in a `for` body",
+        "`out.append(...)` under `if` inside the loop, `out` a parameter",
+        "several `out.append` calls in one loop, nested inner loop",
+    )
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
         new = func.visit(_Rewriter(_Facts(func), ctx))

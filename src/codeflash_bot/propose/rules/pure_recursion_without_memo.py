@@ -6,9 +6,9 @@ from collections.abc import Mapping
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import MetadataWrapper, ParentNodeProvider, ScopeProvider
 
 from codeflash_bot.models import Domain
+from codeflash_bot.propose.analysis import function_metadata, function_scope
 from codeflash_bot.propose.rule import Rule, RuleContext
 
 _IMPURE_CALLS = frozenset(
@@ -123,6 +123,11 @@ class PureRecursionWithoutMemo(Rule):
     name = "pure-recursion-without-memo"
     domain = Domain.CPU
     summary = "tree recursion f(..) + f(..) -> per-call functools.cache'd inner helper"
+    spellings = (
+        "`f(n - 1) + f(n - 2)` (Fibonacci shape)",
+        "two self-calls on slices `f(s[1:])`, `f(s[:-1])`",
+        "self-calls in a `max(...)` with two parameters (grid paths)",
+    )
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
         if func.decorators or func.asynchronous or not isinstance(func.body, cst.IndentedBlock):
@@ -130,9 +135,8 @@ class PureRecursionWithoutMemo(Rule):
         params = _plain_params(func.params)
         if params is None:
             return None
-        wrapper = MetadataWrapper(cst.Module(body=[func]), unsafe_skip_copy=True)
-        parents = wrapper.resolve(ParentNodeProvider)
-        local_names = wrapper.resolve(ScopeProvider)[func.body].assignments
+        parents = function_metadata(func).parents
+        local_names = function_scope(func).assignments
         name = func.name.value
         if name in local_names or "functools" in local_names:
             return None

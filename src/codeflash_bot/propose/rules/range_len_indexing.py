@@ -57,6 +57,11 @@ class RangeLenIndexing(Rule):
     name = "range-len-indexing"
     domain = Domain.CPU
     summary = "for i in range(len(xs)): xs[i] -> for x in xs / for i, x in enumerate(xs)"
+    spellings = (
+        "`for i in range(len(xs)): use(xs[i])` (index not otherwise used)",
+        "`xs[i]` and `i` both used (-> `enumerate`)",
+        "`len(xs)` read in the body too",
+    )
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
         facts = _Facts(func)

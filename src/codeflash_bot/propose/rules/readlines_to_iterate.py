@@ -48,6 +48,11 @@ class ReadlinesToIterate(Rule):
     name = "readlines-to-iterate"
     domain = Domain.CPU
     summary = "for line in f.readlines() -> for line in f"
+    spellings = (
+        "`for line in f.readlines():`",
+        "`lines = f.readlines()` then one `for ... in lines:`",
+        "`self.handle.readlines()` (attribute file object)",
+    )
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
         new = func.visit(_Rewriter(_Facts(func)))

@@ -52,6 +52,11 @@ class ReducerOverListComprehension(Rule):
     name = "reducer-over-list-comprehension"
     domain = Domain.CPU
     summary = "sum/min/max/set/tuple/frozenset([... for ...]) -> (... for ...)"
+    spellings = (
+        "`sum([...])` (with `start`)",
+        "`min([...], default=...)` / `max([...], key=...)`",
+        "`set([...])` / `tuple([...])` / `frozenset([...])`",
+    )
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
         shadowed = locally_bound(func) & _REDUCERS.keys()

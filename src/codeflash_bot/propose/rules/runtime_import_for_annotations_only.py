@@ -56,6 +56,11 @@ class RuntimeImportForAnnotationsOnly(ModuleRule):
     name = "runtime-import-for-annotations-only"
     domain = Domain.STRUCTURE
     summary = "heavy import used only in annotations -> under if TYPE_CHECKING:"
+    spellings = (
+        "`import pandas` used only in a parameter annotation",
+        "`from decimal import Decimal` used in a return annotation",
+        "`import pandas as pd` in a module-level variable annotation and a parameter",
+    )
 
     def transform_module(self, module: cst.Module, facts: ModuleFacts) -> cst.Module | None:
         if not any(m.matches(s, _FUTURE_ANNOTATIONS) for s in module.body):

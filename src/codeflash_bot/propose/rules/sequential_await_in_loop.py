@@ -58,6 +58,11 @@ class SequentialAwaitInLoop(Rule):
     name = "sequential-await-in-loop"
     domain = Domain.ASYNC
     summary = "for x in xs: out.append(await f(x)) -> out.extend(await asyncio.gather(...))"
+    spellings = (
+        "`for x in xs: out.append(await g(x))`",
+        "temporary: `r = await g(x)` then `out.append(r)`",
+        "`[await g(x) for x in xs]`",
+    )
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
         return rewrite_coroutine_body(func, ctx, lambda: _Rewriter(func))

@@ -42,6 +42,11 @@ class SortedIndexForMinMax(Rule):
     name = "sorted-index-for-min-max"
     domain = Domain.CPU
     summary = "sorted(x)[0] / sorted(x)[-1] -> min(x) / max(x)"
+    spellings = (
+        "`sorted(xs)[0]` (smallest)",
+        "`sorted(xs)[-1]` (largest)",
+        "`sorted(xs, key=f)[0]` with a key, inside an expression",
+    )
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
         new = func.visit(_Rewriter())

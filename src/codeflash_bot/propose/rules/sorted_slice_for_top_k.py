@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import MetadataWrapper, ScopeProvider
 
 from codeflash_bot.models import Domain
+from codeflash_bot.propose.analysis import function_scope
 from codeflash_bot.propose.rule import Rule, RuleContext
 
 _SORTED_HEAD = m.Subscript(
@@ -40,10 +40,14 @@ class SortedSliceForTopK(Rule):
     name = "sorted-slice-for-top-k"
     domain = Domain.CPU
     summary = "sorted(x)[:k] -> heapq.nsmallest(k, x); reverse=True -> heapq.nlargest"
+    spellings = (
+        "`sorted(xs)[:k]` with a literal `k`",
+        "`sorted(xs, reverse=True)[:k]` with `k` a name",
+        "`sorted(xs, key=f)[:k]` with a key",
+    )
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
-        wrapper = MetadataWrapper(cst.Module(body=[func]), unsafe_skip_copy=True)
-        local_names = wrapper.resolve(ScopeProvider)[func.body].assignments
+        local_names = function_scope(func).assignments
         if "sorted" in local_names or "heapq" in local_names:
             return None
         if func.name.value in {"nsmallest", "nlargest"}:

@@ -41,6 +41,11 @@ class StringRebuiltByConcatenation(Rule):
     name = "string-rebuilt-by-concatenation"
     domain = Domain.MEMORY
     summary = "s = s + a + b (in a loop) -> s += a + b"
+    spellings = (
+        "`s = s + a + b` in a `for` loop",
+        "`s = s + a` in a `while` loop",
+        "`s` also grown with `+=` elsewhere in the function",
+    )
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
         strings = _string_accumulators(func)

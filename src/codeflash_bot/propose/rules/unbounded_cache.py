@@ -11,7 +11,13 @@ from codeflash_bot.propose.rule import Rule, RuleContext
 BOUND = 1024
 _CACHE = m.Name("cache") | m.Attribute(value=m.Name("functools"), attr=m.Name("cache"))
 _LRU = m.Name("lru_cache") | m.Attribute(value=m.Name("functools"), attr=m.Name("lru_cache"))
-_NONE_ARG = m.Arg(value=m.Name("None"), keyword=m.Name("maxsize") | None)
+# `None` or `maxsize=None` (a matcher `OneOf` cannot hold a bare None: test the keyword directly)
+_NONE_ARG = m.Arg(
+    value=m.Name("None"),
+    keyword=m.MatchIfTrue(
+        lambda k: k is None or (isinstance(k, cst.Name) and k.value == "maxsize")
+    ),
+)
 _TYPED_ARG = m.Arg(keyword=m.Name("typed"))
 
 
@@ -43,6 +49,11 @@ class UnboundedCache(Rule):
     name = "unbounded-cache"
     domain = Domain.MEMORY
     summary = "@cache / @lru_cache(maxsize=None) -> @lru_cache(maxsize=1024)"
+    spellings = (
+        "`@functools.cache`",
+        "`@lru_cache(maxsize=None)` (from-import)",
+        "`@functools.lru_cache(None, typed=True)`",
+    )
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
         if _recursive(func):

@@ -46,6 +46,11 @@ class WholeFileReadToIterate(Rule):
     name = "whole-file-read-to-iterate"
     domain = Domain.MEMORY
     summary = "for line in f.read().splitlines() / f.readlines() -> for line in f"
+    spellings = (
+        "`for line in f.read().splitlines():`",
+        "`for line in f.readlines():`",
+        "`for row in self.fh.read().splitlines():` (attribute file object)",
+    )
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
         new = func.visit(_Rewriter())
