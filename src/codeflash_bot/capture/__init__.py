@@ -39,11 +39,14 @@ def capture_inputs(
     timeout: float,
     memory_mb: int,
     budget: float | None = None,
+    grace: float | None = None,
 ) -> tuple[dict[str, int], SuiteCoverage]:
     """Run the tests once with recording wrappers on `targets`.
 
     Returns the inputs kept per target and how much of the suite ran: like the profiles, the
-    tests run in a spread order and stop once `budget` seconds are used (harness/cf_suite.py).
+    tests run in a spread order and stop once `budget` seconds are used (harness/cf_suite.py);
+    with a `grace`, a test or workload still running at 2 x budget + grace is interrupted and
+    the inputs stored until then are kept.
     """
     spec_targets = []
     for target in targets:
@@ -56,6 +59,7 @@ def capture_inputs(
         "max_bytes": MAX_INPUT_BYTES,
         "max_total_bytes": MAX_TOTAL_BYTES,
         "budget": budget,
+        "grace": grace,
     }
     with tempfile.TemporaryDirectory(prefix="codeflash-capture-") as tmp:
         spec_path = Path(tmp) / "capture.json"

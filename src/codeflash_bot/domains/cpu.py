@@ -100,6 +100,7 @@ def capture_for(ctx: EngineContext, targets: list[Target]) -> list[Target]:
         timeout=harness_timeout(ctx.config),
         memory_mb=ctx.config.memory_limit_mb,
         budget=profile_budget(ctx.config),
+        grace=hard_stop_grace(ctx.config),
     )
     if line := coverage.describe("capture"):
         ctx.cut_short(line)

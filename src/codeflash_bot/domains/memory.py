@@ -42,7 +42,7 @@ from codeflash_bot.models import (
     Target,
     Verdict,
 )
-from codeflash_bot.profile.budget import SuiteCoverage, harness_timeout, profile_budget
+from codeflash_bot.profile.budget import SuiteCoverage, harness_timeout, stop_spec
 from codeflash_bot.profile.cpu import rank, run_mode
 from codeflash_bot.propose import Proposer
 from codeflash_bot.propose.rule import applies
@@ -63,7 +63,7 @@ SLOTS_RULE = "MEM206"
 
 def profile_memory(ctx: EngineContext, method: str) -> tuple[list[Target], dict[str, int], int]:
     """Own functions ranked by bytes attributed at the peak; (targets, bytes per ref, run peak)."""
-    spec: dict = {"root": str(ctx.project), "method": method, "budget": profile_budget(ctx.config)}
+    spec: dict = {"root": str(ctx.project), "method": method, **stop_spec(ctx.config)}
     workload = ctx.config.workload
     spec |= run_mode(ctx.project, workload)
     try:

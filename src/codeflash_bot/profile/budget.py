@@ -38,6 +38,12 @@ def profile_budget(config: Config) -> float:
     return min(config.profile_budget_seconds, max(1.0, min(share, fits)))
 
 
+def stop_spec(config: Config) -> dict[str, float]:
+    """The spec keys that bound a harness run of the suite: its budget and the grace of the stop
+    at 2 x budget + grace, by which a never-ending test or workload is interrupted (cf_suite)."""
+    return {"budget": profile_budget(config), "grace": hard_stop_grace(config)}
+
+
 def harness_timeout(config: Config) -> float:
     """The outer kill deadline: the harness stops itself by 2x budget + grace (cf_profile)."""
     return min(config.test_timeout, 2 * profile_budget(config) + 120)
