@@ -52,7 +52,23 @@ def workable(ctx: EngineContext, profiled: list[Target], proposers: list[Propose
 
     limit = ctx.config.max_targets
     seen = {t.ref for t in profiled}
-    ordered = [t for t in profiled[: 4 * limit] if wanted(t)][:limit]
+    # Matching every rule is a libcst pass per rule over each function (about a second per
+    # function of a big module on a loaded machine): the hottest functions are matched first
+    # and the matching stops at the phase's deadline, keeping what matched until then.
+    run_deadline = current_deadline()
+    ordered = []
+    for checked, target in enumerate(profiled[: 4 * limit]):
+        if len(ordered) >= limit:
+            break
+        if run_deadline is not None and time.monotonic() > run_deadline:
+            ctx.cut_short(
+                f"matching rules to the profiled functions stopped at the phase's end"
+                f" ({checked} of {min(len(profiled), 4 * limit)} checked)"
+            )
+            _count(ctx, profiled, ordered, 0)
+            return ordered
+        if wanted(target):
+            ordered.append(target)
     if len(ordered) >= limit:
         _count(ctx, profiled, ordered, 0)
         return ordered
@@ -64,7 +80,7 @@ def workable(ctx: EngineContext, profiled: list[Target], proposers: list[Propose
         key=lambda t: (t.file not in hot_files, t.file.as_posix(), t.lineno),
     )
     deadline = time.monotonic() + STATIC_SCAN_SECONDS
-    if (run_deadline := current_deadline()) is not None:
+    if run_deadline is not None:
         deadline = min(deadline, run_deadline)
     from_profile = len(ordered)
     for target in static:
