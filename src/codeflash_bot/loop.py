@@ -240,6 +240,7 @@ def _run(
     sync_mirror_from_branch(ws, STATE_FILES)
     if sha := finish_interrupted_keep(ws.mirror, ws.git):
         reporter.note(f"recorded keep {sha}, committed by a run that was killed before its row")
+    clock.run_to_end()  # the environment may take the whole budget, never more
     setup = ensure_tools(detect_setup(ws.project, config), list(engine.tools))
     setup = install_missing_test_deps(
         setup, ws.project, timeout=config.test_timeout, memory_mb=config.memory_limit_mb

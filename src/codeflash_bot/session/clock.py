@@ -78,6 +78,13 @@ class PhaseClock:
         self.phase, self._begun, self._cut = phase, now, None
         set_deadline(self._deadline)
 
+    def run_to_end(self) -> None:
+        """Children started from now on may run until the end of the whole budget, not only
+        the current phase's deadline: for set-up the run cannot do without (a venv killed at
+        its share would be rebuilt from scratch by every rerun and never finish)."""
+        if self.phase is not None:
+            set_deadline(self.end)
+
     def finish(self) -> None:
         """Record the current phase's time (a no-op when no phase is running)."""
         if self.phase is not None:

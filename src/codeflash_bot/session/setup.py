@@ -28,9 +28,13 @@ from pydantic import Field
 from codeflash_bot.config import Config
 from codeflash_bot.errors import BotError
 from codeflash_bot.models import Frozen
+from codeflash_bot.sandbox import CommandResult, current_deadline, run_command
 from codeflash_bot.session.interpreter import Interpreter, choose_interpreter
 from codeflash_bot.session.layout import detect_layout, probe_names, project_name, setup_py_calls
 
+# Building an environment is bounded: by the run's time budget during a run (the loop lets set-up
+# use the whole budget, session/clock.py), else by this.
+INSTALL_TIMEOUT = 1800.0
 MODULE_OF_TOOL = {
     "pytest": "pytest",
     "pyinstrument": "pyinstrument",
@@ -142,14 +146,13 @@ def ensure_tools(setup: SetupInfo, tools: list[str]) -> SetupInfo:
             f" `{setup.python} -m pip install {' '.join(missing)}`, or set"
             " `install-tools = true` in [tool.codeflash-bot] to let the bot install them"
         )
-    proc = subprocess.run(
+    proc = run_command(
         [setup.python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *missing],
-        capture_output=True,
-        text=True,
-        check=False,
+        cwd=Path.cwd(),
+        timeout=INSTALL_TIMEOUT,
     )
-    if proc.returncode != 0:
-        last = (proc.stderr.strip() or proc.stdout.strip() or "pip failed").splitlines()[-1]
+    if not proc.ok:
+        last = install_failure(proc)
         raise BotError(
             f"could not install {', '.join(missing)} into {setup.python}: {last}"
             " (install them into the project's environment yourself)"
@@ -339,21 +342,27 @@ def _bot_venv(root: Path, base: Interpreter) -> str:
     stamp = venv / ".codeflash-ready"
     if stamp.exists() and python.exists():
         return str(python)
-    made = subprocess.run(
-        [base.path, "-m", "venv", "--clear", str(venv)], capture_output=True, text=True
+    made = run_command(
+        [base.path, "-m", "venv", "--clear", str(venv)], cwd=root, timeout=INSTALL_TIMEOUT
     )
-    if made.returncode != 0:
-        last = (made.stderr.strip() or "venv failed").splitlines()[-1]
-        raise BotError(f"could not create a venv with {base.path}: {last}")
+    if not made.ok:
+        raise BotError(f"could not create a venv with {base.path}: {install_failure(made)}")
     cmd = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    proc = subprocess.run(
-        [*cmd, "pytest", "pyinstrument", *reqs], capture_output=True, text=True, check=False
-    )
-    if proc.returncode != 0:
-        last = (proc.stderr.strip() or "pip failed").splitlines()[-1]
-        raise BotError(f"could not create an environment for the project: {last}")
+    proc = run_command([*cmd, "pytest", "pyinstrument", *reqs], cwd=root, timeout=INSTALL_TIMEOUT)
+    if not proc.ok:
+        raise BotError(f"could not create an environment for the project: {install_failure(proc)}")
     stamp.write_text(spec, encoding="utf-8")
     return str(python)
+
+
+def install_failure(result: CommandResult) -> str:
+    """Why a venv or pip step failed, in one line (a time-out says which limit it hit)."""
+    if result.timed_out:
+        if current_deadline() is not None:
+            return "stopped unfinished at the end of the time budget (--budget-minutes)"
+        return f"did not finish in {INSTALL_TIMEOUT / 60:g} min"
+    text = result.stderr.strip() or result.stdout.strip()
+    return text.splitlines()[-1] if text else f"exit code {result.returncode}"
 
 
 def _python_version(python: str) -> str:
