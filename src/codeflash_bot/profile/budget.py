@@ -74,7 +74,7 @@ class SuiteCoverage(Frozen):
         """One line for the user when only part of the suite ran, else None."""
         if not self.stopped:
             return None
-        budget = f"{self.budget:g} s" if self.budget else "its"
+        budget = f"{_short(self.budget)} s" if self.budget else "its"
         if self.collected == 0:
             return (
                 f"{what}: stopped at the {budget} budget (profile-budget-seconds); "
@@ -85,3 +85,8 @@ class SuiteCoverage(Frozen):
             f"(profile-budget-seconds), so a spread sample ran: {self.ran} of "
             f"{self.collected} tests, in {self.files_ran} of {self.files_collected} files"
         )
+
+
+def _short(seconds: float) -> str:
+    """26.1479 -> '26.1', 1800 -> '1800', 0.001 -> '0.001': a budget as a person reads it."""
+    return f"{round(seconds, 1):g}" if seconds >= 1 else f"{seconds:g}"
