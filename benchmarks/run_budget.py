@@ -44,6 +44,7 @@ def main() -> int:
         help="the project's interpreter (default: this one for --repo, none for --package:"
         " the bot builds the package's environment itself)",
     )
+    parser.add_argument("--log", type=Path, help="write the bot's whole output here")
     parser.add_argument("flags", nargs="*", help="more optimize flags, after --")
     args = parser.parse_args()
     python = args.python or (None if args.package else sys.executable)
@@ -67,6 +68,8 @@ def main() -> int:
         )
         wall = time.monotonic() - start
         table = time_table(repo)
+    if args.log:
+        args.log.write_text(proc.stdout + "\n--- stderr ---\n" + proc.stderr, encoding="utf-8")
     if proc.returncode != 0:
         print(proc.stderr[-3000:], file=sys.stderr)
         return proc.returncode

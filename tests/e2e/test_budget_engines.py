@@ -3,6 +3,11 @@
 The memory and async profiles and input capture stop the workload themselves (harness/cf_suite.py
 stop) and keep what they saw; the run then prepares and experiments as usual and exits 0.
 Asserted on the cut-short lines and the HANDOFF `## Time` table, never on wall time.
+
+Deterministic under load: the profile budget is 1 s (profile-budget-seconds), so the never-ending
+workload is always cut, while the run's budget (the default 30 min) leaves every other phase far
+more time than it needs on a busy machine (a 1-minute budget flipped: set-up and the baseline
+tests could use the whole of it).
 """
 
 from __future__ import annotations
@@ -50,18 +55,21 @@ def test_a_never_ending_workload_is_cut_at_each_share_and_the_run_completes(
     tmp_path: Path, domain: str
 ) -> None:
     workload, profile = CASES[domain]
-    repo = make_repo(tmp_path / "r", {"bench/forever.py": workload}, copy_from=SLOWDEMO)
+    pyproject = (SLOWDEMO / "pyproject.toml").read_text(encoding="utf-8")
+    pyproject += "\n[tool.codeflash-bot]\nprofile-budget-seconds = 1\n"
+    files = {"bench/forever.py": workload, "pyproject.toml": pyproject}
+    repo = make_repo(tmp_path / "r", files, copy_from=SLOWDEMO)
     before = snapshot(repo)
     proc = run_bot(
         "optimize",
         str(repo),
         *("--domain", domain, "--python", PYTHON),
         *("--workload", "python bench/forever.py"),
-        *("--budget-minutes", "1", "--max-experiments", "2"),
+        *("--max-experiments", "2"),
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     said = " ".join((proc.stdout + proc.stderr).split())
-    assert f"cut short: {profile}: stopped at the" in said
+    assert f"cut short: {profile}: stopped at the 1 s budget" in said
     assert f"{domain} profile failed" not in said and "profiling failed" not in said
     rows = time_rows(repo)
     assert f"cut short: {profile}: stopped at the" in rows["profile"]

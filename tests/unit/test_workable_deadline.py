@@ -13,14 +13,14 @@ from pathlib import Path
 
 from codeflash_bot.config import Config
 from codeflash_bot.domains.base import EngineContext
-from codeflash_bot.domains.cpu import workable
+from codeflash_bot.domains.cpu import MIN_MATCHED, workable
 from codeflash_bot.models import Domain, Phase, Target
 from codeflash_bot.progress import NullReporter
 from codeflash_bot.propose import RulesProposer
 from codeflash_bot.session.clock import PhaseClock
 from codeflash_bot.session.setup import SetupInfo
 
-CORE = "def lowest(xs):\n    return sorted(xs)[0]\n"
+CORE = "def lowest(xs):\n    return sorted(xs)[0]\n\n\ndef plain(xs):\n    return xs\n"
 
 
 class Notes(NullReporter):
@@ -46,21 +46,39 @@ def context(root: Path, clock: PhaseClock) -> EngineContext:
     return EngineContext(root, setup, Config(), root / "corpus", Notes(), clock=clock)
 
 
-def profiled() -> list[Target]:
-    return [Target(module="core", qualname="lowest", file=Path("core.py"), lineno=1)]
+def profiled(*names: str) -> list[Target]:
+    return [Target(module="core", qualname=n, file=Path("core.py"), lineno=1) for n in names]
 
 
-def test_a_passed_deadline_stops_the_match_and_cuts_the_phase_short(tmp_path: Path) -> None:
+def test_past_the_deadline_the_hottest_match_is_kept_and_the_rest_cut(tmp_path: Path) -> None:
+    """The profile used its whole share: the hottest function a rule matches is still taken
+    (the profile is not wasted), then the matching stops and the phase is cut short."""
     clock = PhaseClock(1, start=time.monotonic() - 3600)  # every deadline is long past
     clock.begin(Phase.PROFILE)
     try:
         ctx = context(tmp_path, clock)
-        assert workable(ctx, profiled(), [RulesProposer(Domain.CPU)]) == []
+        found = workable(ctx, profiled("plain", "lowest", "plain"), [RulesProposer(Domain.CPU)])
     finally:
         clock.finish()
-    line = "matching rules to the profiled functions stopped at the phase's end (0 of 1 checked)"
+    assert [t.ref for t in found] == ["core:lowest"]
+    line = "matching rules to the profiled functions stopped at the phase's end (2 of 3 checked)"
     assert ctx.reporter.lines == [f"cut short: {line}"]
     assert clock.phases()[-1].cut_short == line
+
+
+def test_past_the_deadline_matching_stops_after_the_first_few(tmp_path: Path) -> None:
+    clock = PhaseClock(1, start=time.monotonic() - 3600)
+    clock.begin(Phase.PROFILE)
+    try:
+        ctx = context(tmp_path, clock)
+        found = workable(ctx, profiled(*["plain"] * (MIN_MATCHED + 2)), [RulesProposer(Domain.CPU)])
+    finally:
+        clock.finish()
+    assert found == []
+    checked = f"({MIN_MATCHED} of {MIN_MATCHED + 2} checked)"
+    assert ctx.reporter.lines == [
+        f"cut short: matching rules to the profiled functions stopped at the phase's end {checked}"
+    ]
 
 
 def test_without_a_deadline_the_same_function_is_matched(tmp_path: Path) -> None:
@@ -68,7 +86,7 @@ def test_without_a_deadline_the_same_function_is_matched(tmp_path: Path) -> None
     clock.begin(Phase.PROFILE)
     try:
         ctx = context(tmp_path, clock)
-        found = workable(ctx, profiled(), [RulesProposer(Domain.CPU)])
+        found = workable(ctx, profiled("plain", "lowest"), [RulesProposer(Domain.CPU)])
     finally:
         clock.finish()
     assert [t.ref for t in found] == ["core:lowest"]

@@ -30,6 +30,7 @@ from codeflash_bot.sandbox import HarnessError, current_deadline
 from codeflash_bot.verify.replay import replay
 
 STATIC_SCAN_SECONDS = 60.0
+MIN_MATCHED = 3  # hottest profiled functions checked for a rule even past the phase's deadline
 
 
 def workable(ctx: EngineContext, profiled: list[Target], proposers: list[Proposer]) -> list[Target]:
@@ -54,13 +55,16 @@ def workable(ctx: EngineContext, profiled: list[Target], proposers: list[Propose
     seen = {t.ref for t in profiled}
     # Matching every rule is a libcst pass per rule over each function (about a second per
     # function of a big module on a loaded machine): the hottest functions are matched first
-    # and the matching stops at the phase's deadline, keeping what matched until then.
+    # and the matching stops at the phase's deadline, keeping what matched until then. The
+    # profile itself may use most of the phase, so the first MIN_MATCHED are always checked
+    # until one matches: a profile that found hot code is never thrown away unread.
     run_deadline = current_deadline()
     ordered = []
     for checked, target in enumerate(profiled[: 4 * limit]):
         if len(ordered) >= limit:
             break
-        if run_deadline is not None and time.monotonic() > run_deadline:
+        late = run_deadline is not None and time.monotonic() > run_deadline
+        if late and (ordered or checked >= MIN_MATCHED):
             ctx.cut_short(
                 f"matching rules to the profiled functions stopped at the phase's end"
                 f" ({checked} of {min(len(profiled), 4 * limit)} checked)"
