@@ -112,13 +112,17 @@ def optimize(
     config: Config,
     reporter: Reporter | None = None,
     proposers: list[Proposer] | None = None,
+    *,
+    started: float | None = None,
 ) -> RunSummary:
     """Run the loop on `request.repo`; raises BotError for anything the user must fix.
 
     `proposers` defaults to the domain's rules; any Proposer (LLM, tests) goes through the very
-    same verification and keep rule. `--budget-minutes` counts from here (session/clock.py).
+    same verification and keep rule. `--budget-minutes` counts from `started` (time.monotonic();
+    the CLI passes its process's start), else from here (session/clock.py).
     """
-    clock = PhaseClock(config.merged(budget_minutes=request.budget_minutes).budget_minutes)
+    minutes = config.merged(budget_minutes=request.budget_minutes).budget_minutes
+    clock = PhaseClock(minutes, start=started)
     try:
         return _optimize(request, config, reporter, proposers, clock)
     finally:

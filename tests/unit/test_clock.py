@@ -5,6 +5,7 @@ The clock reads an injected `now`, so these tests never depend on the machine's 
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import time
 
@@ -158,3 +159,17 @@ def test_an_install_stopped_by_the_budget_says_so(tmp_path) -> None:
         [sys.executable, "-c", "raise SystemExit('no wheel')"], cwd=tmp_path, timeout=60
     )
     assert install_failure(failed) == "no wheel"
+
+
+def test_the_cli_budget_counts_from_the_process_start() -> None:
+    """The child sleeps before it asks: its start lies before the sleep and after the parent's
+    clock reading before the spawn (one clock, CLOCK_MONOTONIC; 20 ms for /proc's ticks)."""
+    code = (
+        "import time; time.sleep(0.3)\n"
+        "from codeflash_bot.session.clock import process_start\n"
+        "print(repr(process_start()), repr(time.monotonic()))"
+    )
+    before = time.monotonic()
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    started, asked = (float(x) for x in out.stdout.split())
+    assert before - 0.02 <= started <= asked - 0.3
