@@ -18,7 +18,7 @@ from codeflash_bot.errors import EXIT_INTERNAL, BotError
 from codeflash_bot.github.commands_cli import register as register_github_action
 from codeflash_bot.models import Domain, Request, RunSummary
 from codeflash_bot.prep.commands import register as register_prep
-from codeflash_bot.session.clock import render_phases
+from codeflash_bot.session.clock import process_start, render_phases
 from codeflash_bot.session.preflight import preflight
 from codeflash_bot.status import cleanup_branch, cleanup_venvs, status_report
 
@@ -121,7 +121,7 @@ def optimize(
 
     with RichReporter(err, budget, log=out) as reporter:
         reporter.stage("start", f"{Path(path).resolve()}: request checked")
-        summary = run_optimize(req, config, reporter)
+        summary = run_optimize(req, config, reporter, started=process_start())
     _print_summary(summary)
 
 

@@ -129,13 +129,17 @@ def optimize(
     config: Config,
     reporter: Reporter | None = None,
     proposers: list[Proposer] | None = None,
+    *,
+    started: float | None = None,
 ) -> RunSummary:
     """Run the loop on `request.repo`; raises BotError for anything the user must fix.
 
     `proposers` defaults to the domain's rules; any Proposer (LLM, tests) goes through the very
-    same verification and keep rule. `--budget-minutes` counts from here (session/clock.py).
+    same verification and keep rule. `--budget-minutes` counts from `started` (time.monotonic();
+    the CLI passes its process's start), else from here (session/clock.py).
     """
-    clock = PhaseClock(config.merged(budget_minutes=request.budget_minutes).budget_minutes)
+    minutes = config.merged(budget_minutes=request.budget_minutes).budget_minutes
+    clock = PhaseClock(minutes, start=started)
     try:
         return _optimize(request, config, reporter, proposers, clock)
     finally:
@@ -278,6 +282,7 @@ def _run(
     sync_mirror_from_branch(ws, STATE_FILES)
     if sha := finish_interrupted_keep(ws.mirror, ws.git):
         reporter.note(f"recorded keep {sha}, committed by a run that was killed before its row")
+    clock.run_to_end()  # the environment may take the whole budget, never more
     setup = ensure_tools(detect_setup(ws.project, config), list(engine.tools))
     setup = install_missing_test_deps(
         setup, ws.project, timeout=config.test_timeout, memory_mb=config.memory_limit_mb

@@ -5,6 +5,8 @@ The clock reads an injected `now`, so these tests never depend on the machine's 
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 
 import pytest
@@ -12,9 +14,16 @@ import pytest
 from codeflash_bot.config import Config
 from codeflash_bot.models import Phase
 from codeflash_bot.profile.budget import hard_stop_grace, harness_timeout, profile_budget
-from codeflash_bot.sandbox import MIN_TIMEOUT, effective_timeout, set_deadline
+from codeflash_bot.sandbox import (
+    MIN_TIMEOUT,
+    current_deadline,
+    effective_timeout,
+    run_command,
+    set_deadline,
+)
 from codeflash_bot.session.clock import REACHED_DEADLINE, SHARES, PhaseClock, render_phases
 from codeflash_bot.session.report import render_time
+from codeflash_bot.session.setup import INSTALL_TIMEOUT, install_failure
 
 
 class FakeTime:
@@ -119,3 +128,48 @@ def test_a_profile_gets_at_most_half_the_time_left_in_its_phase(now: FakeTime) -
     assert hard_stop_grace(limited) == pytest.approx(13.2)  # 20 % of 66 s
     assert profile_budget(limited) == pytest.approx((66 * 0.9 - 13.2) / 2)
     assert 2 * profile_budget(limited) + hard_stop_grace(limited) < harness_timeout(limited) == 66
+
+
+def test_set_up_may_use_the_whole_budget_never_more(now: FakeTime) -> None:
+    """A venv killed at the set-up share would be rebuilt from scratch by every rerun: set-up
+    children run until the end of the budget, and the next phase is back on its own deadline."""
+    clock = PhaseClock(10, now=now)  # 600 s
+    clock.begin(Phase.SETUP)  # its share ends at 20 % = 120 s
+    assert current_deadline() == 1000 + 120
+    clock.run_to_end()
+    assert current_deadline() == clock.end == 1000 + 600
+    clock.begin(Phase.BASELINE)
+    assert current_deadline() == 1000 + 240
+    clock.finish()
+    clock.run_to_end()  # outside a phase: no deadline is set
+    assert current_deadline() is None
+
+
+def test_an_install_stopped_by_the_budget_says_so(tmp_path) -> None:
+    sleeper = [sys.executable, "-c", "import time; time.sleep(600)"]
+    set_deadline(time.monotonic() - 1)  # the budget is over: the child gets MIN_TIMEOUT
+    result = run_command(sleeper, cwd=tmp_path, timeout=INSTALL_TIMEOUT)
+    assert result.timed_out
+    assert install_failure(result) == (
+        "stopped unfinished at the end of the time budget (--budget-minutes)"
+    )
+    set_deadline(None)
+    assert install_failure(result) == f"did not finish in {INSTALL_TIMEOUT / 60:g} min"
+    failed = run_command(
+        [sys.executable, "-c", "raise SystemExit('no wheel')"], cwd=tmp_path, timeout=60
+    )
+    assert install_failure(failed) == "no wheel"
+
+
+def test_the_cli_budget_counts_from_the_process_start() -> None:
+    """The child sleeps before it asks: its start lies before the sleep and after the parent's
+    clock reading before the spawn (one clock, CLOCK_MONOTONIC; 20 ms for /proc's ticks)."""
+    code = (
+        "import time; time.sleep(0.3)\n"
+        "from codeflash_bot.session.clock import process_start\n"
+        "print(repr(process_start()), repr(time.monotonic()))"
+    )
+    before = time.monotonic()
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    started, asked = (float(x) for x in out.stdout.split())
+    assert before - 0.02 <= started <= asked - 0.3

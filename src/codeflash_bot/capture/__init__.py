@@ -41,6 +41,7 @@ def capture_inputs(
     timeout: float,
     memory_mb: int,
     budget: float | None = None,
+    grace: float | None = None,
 ) -> tuple[dict[str, int], SuiteCoverage]:
     """Run each input source once, most trusted first, with recording wrappers on `targets`.
 
@@ -48,7 +49,9 @@ def capture_inputs(
     first; a call already stored is not stored again) and tags its inputs with its source.
     Returns the inputs kept per target and how much of the suite (the last pytest pass) ran:
     like the profiles, the tests run in a spread order and stop once `budget` seconds are used
-    (harness/cf_suite.py). Without `sources`: the workload, else the tests.
+    (harness/cf_suite.py); with a `grace`, a test or workload still running at 2 x budget +
+    grace is interrupted and the inputs stored until then are kept. Without `sources`: the
+    workload, else the tests.
     """
     if sources is None:
         sources = input_sources(root, workload=workload, benchmarks_root="", tests_found=[])
@@ -60,7 +63,9 @@ def capture_inputs(
         spec_targets.append({**target.harness_ref(root), "dir": str(directory)})
     coverage = SuiteCoverage(budget=budget)
     for source in sources:
-        coverage = _capture_pass(setup, root, spec_targets, source, timeout, memory_mb, budget)
+        coverage = _capture_pass(
+            setup, root, spec_targets, source, timeout, memory_mb, budget, grace
+        )
     counts = {t.ref: count_inputs(corpus_dir(corpus_root, t)) for t in targets}
     return counts, coverage
 
@@ -73,6 +78,7 @@ def _capture_pass(
     timeout: float,
     memory_mb: int,
     budget: float | None,
+    grace: float | None = None,
 ) -> SuiteCoverage:
     spec = {
         "targets": spec_targets,
@@ -82,6 +88,7 @@ def _capture_pass(
         "budget": budget,
         "source": source.kind.value,
         "benchmarks_only": source.benchmarks_only,
+        "grace": grace,
     }
     with tempfile.TemporaryDirectory(prefix="codeflash-capture-") as tmp:
         spec_path = Path(tmp) / "capture.json"

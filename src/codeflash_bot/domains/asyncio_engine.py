@@ -36,7 +36,7 @@ from codeflash_bot.models import (
     Target,
     Verdict,
 )
-from codeflash_bot.profile.budget import SuiteCoverage, harness_timeout, profile_budget
+from codeflash_bot.profile.budget import SuiteCoverage, harness_timeout, stop_spec
 from codeflash_bot.profile.cpu import own_functions, run_mode
 from codeflash_bot.propose import Proposer, RulesProposer
 from codeflash_bot.propose.rules.blocking_call_in_coroutine import BLOCKING_CALLS
@@ -147,7 +147,7 @@ def profile_async(ctx: EngineContext, facts: list[CoroutineFacts]) -> None:
         "files": files,
         "threshold": SLOW_CALLBACK,
         "coroutines": [{"module": f.target.module, "qualname": f.target.qualname} for f in facts],
-        "budget": profile_budget(ctx.config),
+        **stop_spec(ctx.config),
     }
     workload = ctx.config.workload
     spec |= run_mode(ctx.project, workload)

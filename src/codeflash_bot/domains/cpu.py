@@ -36,6 +36,7 @@ from codeflash_bot.verify.replay import replay
 
 STATIC_SCAN_SECONDS = 60.0
 LADDER_SEEDS = 64  # captured calls timed to pick the one a size ladder grows from
+MIN_MATCHED = 3  # hottest profiled functions checked for a rule even past the phase's deadline
 
 
 def workable(ctx: EngineContext, profiled: list[Target], proposers: list[Proposer]) -> list[Target]:
@@ -59,7 +60,26 @@ def workable(ctx: EngineContext, profiled: list[Target], proposers: list[Propose
     limit = ctx.config.max_targets
     profiled = [t for t in profiled if ctx.in_scope(t)]
     seen = {t.ref for t in profiled}
-    ordered = [t for t in profiled[: 4 * limit] if wanted(t)][:limit]
+    # Matching every rule is a libcst pass per rule over each function (about a second per
+    # function of a big module on a loaded machine): the hottest functions are matched first
+    # and the matching stops at the phase's deadline, keeping what matched until then. The
+    # profile itself may use most of the phase, so the first MIN_MATCHED are always checked
+    # until one matches: a profile that found hot code is never thrown away unread.
+    run_deadline = current_deadline()
+    ordered = []
+    for checked, target in enumerate(profiled[: 4 * limit]):
+        if len(ordered) >= limit:
+            break
+        late = run_deadline is not None and time.monotonic() > run_deadline
+        if late and (ordered or checked >= MIN_MATCHED):
+            ctx.cut_short(
+                f"matching rules to the profiled functions stopped at the phase's end"
+                f" ({checked} of {min(len(profiled), 4 * limit)} checked)"
+            )
+            _count(ctx, profiled, ordered, 0)
+            return ordered
+        if wanted(target):
+            ordered.append(target)
     if len(ordered) >= limit:
         _count(ctx, profiled, ordered, 0)
         return ordered
@@ -71,7 +91,7 @@ def workable(ctx: EngineContext, profiled: list[Target], proposers: list[Propose
         key=lambda t: (t.file not in hot_files, t.file.as_posix(), t.lineno),
     )
     deadline = time.monotonic() + STATIC_SCAN_SECONDS
-    if (run_deadline := current_deadline()) is not None:
+    if run_deadline is not None:
         deadline = min(deadline, run_deadline)
     from_profile = len(ordered)
     for target in static:
@@ -109,6 +129,7 @@ def capture_for(ctx: EngineContext, targets: list[Target]) -> list[Target]:
         timeout=harness_timeout(ctx.config),
         memory_mb=ctx.config.memory_limit_mb,
         budget=profile_budget(ctx.config),
+        grace=hard_stop_grace(ctx.config),
     )
     if line := coverage.describe("capture"):
         ctx.cut_short(line)

@@ -64,7 +64,7 @@ from codeflash_bot.models import (
     Target,
     Verdict,
 )
-from codeflash_bot.profile.budget import SuiteCoverage, harness_timeout, profile_budget
+from codeflash_bot.profile.budget import SuiteCoverage, harness_timeout, stop_spec
 from codeflash_bot.profile.cpu import rank
 from codeflash_bot.propose import Proposer
 from codeflash_bot.propose.rule import applies
@@ -96,11 +96,7 @@ def profile_memory(ctx: EngineContext, method: str) -> tuple[list[Target], dict[
     used = []
     sources = ctx.input_sources()
     for source in sources:
-        spec: dict = {
-            "root": str(ctx.project),
-            "method": method,
-            "budget": profile_budget(ctx.config),
-        }
+        spec: dict = {"root": str(ctx.project), "method": method, **stop_spec(ctx.config)}
         spec |= source.run_mode()
         try:
             out = ctx.harness("cf_memprofile.py", spec, timeout=harness_timeout(ctx.config))

@@ -2,7 +2,9 @@
 
 Spec: {"files": [abs paths of the repo's own modules], "threshold": seconds, "coroutines":
 [{"module", "qualname"}], "mode": "pytest"|"workload", "pytest_args": [...], "workload":
-[argv...], "budget": seconds, "out"}. The tests run within the budget in a spread order (cf_suite).
+[argv...], "budget": seconds, "grace": seconds, "out"}. The tests run within the budget in a
+spread order (cf_suite); a test or workload still running at 2 x budget + grace is interrupted
+and what was seen so far is reported, marked as stopped.
 
 Every event loop created runs in debug mode with `slow_callback_duration = threshold`; each
 "Executing <handle> took X seconds" warning asyncio logs is attributed to the innermost
@@ -145,7 +147,7 @@ def main() -> int:
     logger.addHandler(handler)
     logger.setLevel(logging.WARNING)
     wall = _wrap_coroutines(spec.get("coroutines", []))
-    budget = Budget(spec.get("budget"))
+    budget = Budget(spec.get("budget"), grace=spec.get("grace"))
     exit_code = run(spec, budget)
     slow = [
         {"file": k[0], "line": k[1], "name": k[2], "seconds": v["seconds"], "count": v["count"]}

@@ -1,9 +1,11 @@
 """pytest plugin (`-p cf_capture_plugin`) recording real inputs of the target functions.
 
 Spec (JSON path in $CODEFLASH_CAPTURE_SPEC): {"targets": [{"file", "module", "qualname", "dir"}],
-"max_calls": int, "max_bytes": int, "max_total_bytes": int, "budget": seconds, "coverage_out":
-path}. The tests run within the budget like the profiles (cf_suite.Budget, registered here, also
-makes xdist/randomly/timeout harmless); how much of the suite ran is written to coverage_out.
+"max_calls": int, "max_bytes": int, "max_total_bytes": int, "budget": seconds, "grace": seconds,
+"coverage_out": path}. The tests run within the budget like the profiles (cf_suite.Budget,
+registered here, also makes xdist/randomly/timeout harmless); a test or workload still running
+at 2 x budget + grace is interrupted (inputs already stored are kept); how much of the suite
+ran is written to coverage_out.
 Only the outermost call of a target is recorded (recursion would flood the corpus with tiny
 inputs); identical inputs are stored once.
 Each input is `NNNN.pkl` = pickle of {"args": tuple, "kwargs": dict, "source": str}, taken
@@ -247,15 +249,21 @@ def pytest_addoption(parser, pluginmanager) -> None:
     spec = _spec()
     if spec is None or pluginmanager.has_plugin("cf_budget"):
         return
-    from cf_suite import Budget, shield_clocks
+    from cf_suite import shield_clocks
 
     shield_clocks()
-    budget = Budget(spec.get("budget"), report_path=spec.get("coverage_out", ""))
-    pluginmanager.register(budget, "cf_budget")
+    pluginmanager.register(_budget(spec), "cf_budget")
     if spec.get("benchmarks_only"):
         from cf_benchmarks import register
 
         register(pluginmanager)
+
+
+def _budget(spec: dict):
+    from cf_suite import Budget
+
+    report = spec.get("coverage_out", "")
+    return Budget(spec.get("budget"), report_path=report, grace=spec.get("grace"))
 
 
 def pytest_configure(config) -> None:
@@ -273,15 +281,19 @@ def pytest_configure(config) -> None:
 
 def main() -> int:
     """Workload mode: `python cf_capture_plugin.py script.py args...` with the spec in env."""
-    import runpy
+    from cf_suite import BudgetStop, run_workload
 
+    spec = _spec()
     pytest_configure(None)
-    sys.argv = sys.argv[1:]
+    budget = _budget(spec or {})
     try:
-        runpy.run_path(sys.argv[0], run_name="__main__")
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else 0
-    return 0
+        code = run_workload(sys.argv[1:], budget)
+    except BudgetStop:
+        code = 0  # stopped at the budget: the inputs stored so far are the result
+    finally:
+        budget.disarm_stop()
+    budget.pytest_sessionfinish(None)
+    return code
 
 
 if __name__ == "__main__":

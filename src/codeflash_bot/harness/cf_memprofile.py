@@ -15,7 +15,9 @@ is the innermost function under `root`.
   `tracemalloc.reset_peak` (the caller's peak is carried over, so nesting stays exact), and a
   function's figure is its largest call. That answers "which call needed the most memory".
 
-The tests run within the budget in a spread order (cf_suite), like the CPU profile.
+The tests run within the budget in a spread order (cf_suite), like the CPU profile; a test or
+workload still running at 2 x budget + "grace" is interrupted and the memory seen so far is
+reported, marked as stopped (cf_suite's stop).
 """
 
 from __future__ import annotations
@@ -157,7 +159,7 @@ def main() -> int:
             import memray  # noqa: F401
         except ImportError:
             method = "tracemalloc"
-    budget = Budget(spec.get("budget"))
+    budget = Budget(spec.get("budget"), grace=spec.get("grace"))
     if method == "memray":
         exit_code, stats, peak = profile_memray(spec, funcs, budget)
     else:

@@ -1,8 +1,8 @@
 """Run the repo's tests (or a workload) the way the profilers need it: in a time budget, robustly.
 
 Spec keys read here: "mode": "pytest"|"workload", "pytest_args", "workload", "benchmarks_only"
-(only the project's pytest-benchmark tests run: cf_benchmarks), and "budget" (seconds; absent or
-0 = no budget).
+(only the project's pytest-benchmark tests run: cf_benchmarks), "budget" (seconds; absent or
+0 = no budget) and "grace" (seconds; see the stop below).
 
 Budget. The tests are collected, then run in a *spread* order: first the first test of every
 file, then the rest of each file cut into SPREAD_ROUNDS contiguous chunks, round k running chunk
@@ -11,6 +11,12 @@ the suite; module and class fixtures are set up at most SPREAD_ROUNDS + 1 times 
 When the budget (counted from the end of collection) is used up the run stops after the current
 test, so what ran is a sample of the whole suite rather than its first files; `Budget.coverage()`
 says how much ran, for the report.
+
+Stop. A test that never ends (or a workload, which has no test boundary to stop at) cannot be
+stopped between tests: with a grace, `Budget` interrupts the main thread at 2 x budget + grace
+after the tests start (`BudgetStop`, a KeyboardInterrupt, so pytest ends the session and
+asyncio lets it through), `run()` returns, and the harness writes what it collected so far,
+marked as stopped. A run that swallows the interrupt is still killed by the caller's timeout.
 
 Robustness to what real suites configure (only in these profiling runs, never the test gate):
 - pytest-xdist would move the tests to worker processes the profiler never sees: `-n`/`--dist`
@@ -33,7 +39,9 @@ from __future__ import annotations
 
 import os
 import runpy
+import signal
 import sys
+import threading
 import time
 
 try:
@@ -107,6 +115,13 @@ def shield_clocks() -> None:
             return
 
 
+class BudgetStop(KeyboardInterrupt):
+    """Raised in the main thread when the run outlasts its stop (see the module docstring)."""
+
+
+STOP_SIGNAL = signal.SIGUSR1
+
+
 class Budget:
     """pytest plugin: spread order, stop when the budget is used, plugins made harmless."""
 
@@ -116,8 +131,11 @@ class Budget:
         started: float | None = None,
         report_path: str = "",
         on_collected=None,
+        grace: float | None = None,
     ) -> None:
         self.seconds = seconds or None
+        self.grace = grace  # None: no interrupt (the caller has its own stop)
+        self._stop_timer: threading.Timer | None = None
         self.report_path = report_path  # where to write coverage() at session end, if anywhere
         self.on_collected = on_collected  # called when the tests start running
         self.started = time.monotonic() if started is None else started
@@ -149,6 +167,7 @@ class Budget:
         # big suite can take most of it, which would leave a sample of one test. Collection
         # itself is bounded by the harness's timeout.
         self.started = time.monotonic()
+        self.arm_stop()
         if self.on_collected is not None:
             self.on_collected()
 
@@ -167,6 +186,33 @@ class Budget:
             with open(self.report_path, "w", encoding="utf-8") as fh:
                 json.dump(self.coverage(), fh)
 
+    def arm_stop(self) -> None:
+        """Interrupt the main thread at 2 x budget + grace from now (once; main thread only)."""
+        if not self.seconds or self.grace is None or self._stop_timer is not None:
+            return
+        if threading.current_thread() is not threading.main_thread():
+            return
+        signal.signal(STOP_SIGNAL, self._on_stop_signal)
+        main = threading.main_thread().ident
+
+        def fire() -> None:
+            self.stopped = True
+            signal.pthread_kill(main, STOP_SIGNAL)
+
+        self._stop_timer = threading.Timer(2 * self.seconds + self.grace, fire)
+        self._stop_timer.daemon = True
+        self._stop_timer.start()
+
+    def _on_stop_signal(self, _signum, _frame) -> None:
+        if self._stop_timer is not None:  # not once disarmed: the result is being written
+            raise BudgetStop("codeflash: stopped at the profile budget")
+
+    def disarm_stop(self) -> None:
+        """The run ended: no interrupt may land in the code that writes the result."""
+        timer, self._stop_timer = self._stop_timer, None
+        if timer is not None:
+            timer.cancel()
+
     def over(self) -> bool:
         return bool(self.seconds) and time.monotonic() - self.started > self.seconds
 
@@ -183,19 +229,33 @@ class Budget:
 
 
 def run(spec: dict, budget: Budget) -> int:
-    """Run what the spec names; the exit code (pytest's, or the workload's SystemExit)."""
-    if spec["mode"] == "pytest":
-        import pytest
+    """Run what the spec names; the exit code (pytest's, or the workload's SystemExit).
 
-        args = [*ROBUST_ARGS, *spec["pytest_args"]]
-        plugins: list = [budget]
-        if spec.get("benchmarks_only"):
-            from cf_benchmarks import plugins as benchmark_plugins
+    Stopped by `BudgetStop` (a never-ending test or workload), it returns what pytest returns
+    for an interrupted session, and `budget.coverage()` says the run was stopped.
+    """
+    try:
+        if spec["mode"] == "pytest":
+            import pytest
 
-            plugins += benchmark_plugins()
-        return int(pytest.main(args, plugins=plugins))
-    argv = spec["workload"]
+            args = [*ROBUST_ARGS, *spec["pytest_args"]]
+            plugins: list = [budget]
+            if spec.get("benchmarks_only"):
+                from cf_benchmarks import plugins as benchmark_plugins
+
+                plugins += benchmark_plugins()
+            return int(pytest.main(args, plugins=plugins))
+        return run_workload(spec["workload"], budget)
+    except BudgetStop:
+        return 2  # pytest's ExitCode.INTERRUPTED
+    finally:
+        budget.disarm_stop()
+
+
+def run_workload(argv: list, budget: Budget) -> int:
+    """Run a workload script as __main__, its stop armed from its start."""
     sys.argv = list(argv)
+    budget.arm_stop()
     try:
         runpy.run_path(argv[0], run_name="__main__")
     except SystemExit as exc:

@@ -38,6 +38,12 @@ def profile_budget(config: Config) -> float:
     return min(config.profile_budget_seconds, max(1.0, min(share, fits)))
 
 
+def stop_spec(config: Config) -> dict[str, float]:
+    """The spec keys that bound a harness run of the suite: its budget and the grace of the stop
+    at 2 x budget + grace, by which a never-ending test or workload is interrupted (cf_suite)."""
+    return {"budget": profile_budget(config), "grace": hard_stop_grace(config)}
+
+
 def harness_timeout(config: Config) -> float:
     """The outer kill deadline: the harness stops itself by 2x budget + grace (cf_profile)."""
     return min(config.test_timeout, 2 * profile_budget(config) + 120)
@@ -68,7 +74,7 @@ class SuiteCoverage(Frozen):
         """One line for the user when only part of the suite ran, else None."""
         if not self.stopped:
             return None
-        budget = f"{self.budget:g} s" if self.budget else "its"
+        budget = f"{_short(self.budget)} s" if self.budget else "its"
         if self.collected == 0:
             return (
                 f"{what}: stopped at the {budget} budget (profile-budget-seconds); "
@@ -79,3 +85,8 @@ class SuiteCoverage(Frozen):
             f"(profile-budget-seconds), so a spread sample ran: {self.ran} of "
             f"{self.collected} tests, in {self.files_ran} of {self.files_collected} files"
         )
+
+
+def _short(seconds: float) -> str:
+    """26.1479 -> '26.1', 1800 -> '1800', 0.001 -> '0.001': a budget as a person reads it."""
+    return f"{round(seconds, 1):g}" if seconds >= 1 else f"{seconds:g}"

@@ -18,8 +18,10 @@ stops with "time budget used" and commits nothing half-done (loop.py).
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from codeflash_bot.config import Config
 from codeflash_bot.models import Phase, PhaseTime
@@ -35,6 +37,24 @@ SHARES: dict[Phase, float] = {
     Phase.EXPERIMENTS: 0.30,
 }
 REACHED_DEADLINE = "reached the end of its time share"
+# A process start further back than this is not this command's start-up (a clock mismatch).
+MAX_STARTUP_SECONDS = 600.0
+
+
+def process_start() -> float:
+    """When this process started, on the time.monotonic() scale; now where that is unknown.
+
+    The CLI's budget counts from here, so the interpreter's start-up and the bot's imports are
+    inside it: over a minute on a saturated machine, that time escaped the budget before.
+    Linux: /proc/self/stat's start time and CLOCK_MONOTONIC both count from boot.
+    """
+    now = time.monotonic()
+    try:
+        fields = Path("/proc/self/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
+        start = int(fields[19]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return now
+    return start if 0 <= now - start <= MAX_STARTUP_SECONDS else now
 
 
 class BudgetSpent(Exception):
@@ -77,6 +97,13 @@ class PhaseClock:
         self._deadline = min(self.end, max(self.start + self.total * cumulative, own))
         self.phase, self._begun, self._cut = phase, now, None
         set_deadline(self._deadline)
+
+    def run_to_end(self) -> None:
+        """Children started from now on may run until the end of the whole budget, not only
+        the current phase's deadline: for set-up the run cannot do without (a venv killed at
+        its share would be rebuilt from scratch by every rerun and never finish)."""
+        if self.phase is not None:
+            set_deadline(self.end)
 
     def finish(self) -> None:
         """Record the current phase's time (a no-op when no phase is running)."""

@@ -28,10 +28,14 @@ from pydantic import Field
 from codeflash_bot.config import Config
 from codeflash_bot.errors import BotError
 from codeflash_bot.models import Frozen
-from codeflash_bot.session.child_env import PIP_TIMEOUT, PROBE_TIMEOUT, allow_more, child_env
+from codeflash_bot.sandbox import CommandResult, current_deadline, run_command
+from codeflash_bot.session.child_env import PROBE_TIMEOUT, allow_more, child_env
 from codeflash_bot.session.interpreter import Interpreter, choose_interpreter
 from codeflash_bot.session.layout import detect_layout, probe_names, project_name, setup_py_calls
 
+# Building an environment is bounded: by the run's time budget during a run (the loop lets set-up
+# use the whole budget, session/clock.py), else by this.
+INSTALL_TIMEOUT = 1800.0
 MODULE_OF_TOOL = {
     "pytest": "pytest",
     "pyinstrument": "pyinstrument",
@@ -148,19 +152,19 @@ def ensure_tools(setup: SetupInfo, tools: list[str]) -> SetupInfo:
     return setup.model_copy(update={"tools_installed": [*setup.tools_installed, *missing]})
 
 
+def pip_run(python: str, packages: list[str], cwd: Path | None = None) -> CommandResult:
+    """`python -m pip install packages` with the allow-listed environment, bounded by the run's
+    budget or INSTALL_TIMEOUT: the one pip command line of the bot."""
+    argv = [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *packages]
+    return run_command(argv, cwd=cwd or Path.cwd(), timeout=INSTALL_TIMEOUT)
+
+
 def pip_install(python: str, packages: list[str]) -> None:
-    """`python -m pip install packages` (the package index pip is configured with); one
-    BotError line when it fails. Callers decide whether the bot may install there."""
-    proc = subprocess.run(
-        [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *packages],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=child_env(),
-        timeout=PIP_TIMEOUT,
-    )
-    if proc.returncode != 0:
-        last = (proc.stderr.strip() or proc.stdout.strip() or "pip failed").splitlines()[-1]
+    """Install `packages` (the package index pip is configured with); one BotError line when
+    it fails. Callers decide whether the bot may install there."""
+    proc = pip_run(python, packages)
+    if not proc.ok:
+        last = install_failure(proc)
         raise BotError(
             f"could not install {', '.join(packages)} into {python}: {last}"
             " (install them into the project's environment yourself)"
@@ -363,30 +367,26 @@ def _bot_venv(root: Path, base: Interpreter) -> str:
     stamp = venv / ".codeflash-ready"
     if stamp.exists() and python.exists():
         return str(python)
-    made = subprocess.run(
-        [base.path, "-m", "venv", "--clear", str(venv)],
-        capture_output=True,
-        text=True,
-        env=child_env(),
-        timeout=PROBE_TIMEOUT,
+    made = run_command(
+        [base.path, "-m", "venv", "--clear", str(venv)], cwd=root, timeout=INSTALL_TIMEOUT
     )
-    if made.returncode != 0:
-        last = (made.stderr.strip() or "venv failed").splitlines()[-1]
-        raise BotError(f"could not create a venv with {base.path}: {last}")
-    cmd = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    proc = subprocess.run(
-        [*cmd, "pytest", "pyinstrument", *reqs],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=child_env(),
-        timeout=PIP_TIMEOUT,
-    )
-    if proc.returncode != 0:
-        last = (proc.stderr.strip() or "pip failed").splitlines()[-1]
-        raise BotError(f"could not create an environment for the project: {last}")
+    if not made.ok:
+        raise BotError(f"could not create a venv with {base.path}: {install_failure(made)}")
+    proc = pip_run(str(python), ["pytest", "pyinstrument", *reqs], cwd=root)
+    if not proc.ok:
+        raise BotError(f"could not create an environment for the project: {install_failure(proc)}")
     stamp.write_text(spec, encoding="utf-8")
     return str(python)
+
+
+def install_failure(result: CommandResult) -> str:
+    """Why a venv or pip step failed, in one line (a time-out says which limit it hit)."""
+    if result.timed_out:
+        if current_deadline() is not None:
+            return "stopped unfinished at the end of the time budget (--budget-minutes)"
+        return f"did not finish in {INSTALL_TIMEOUT / 60:g} min"
+    text = result.stderr.strip() or result.stdout.strip()
+    return text.splitlines()[-1] if text else f"exit code {result.returncode}"
 
 
 def _python_version(python: str) -> str:

@@ -10,13 +10,11 @@ of times. An environment the user named is never changed: there the gate reports
 from __future__ import annotations
 
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 from codeflash_bot.sandbox import run_command
-from codeflash_bot.session.child_env import PIP_TIMEOUT, child_env
-from codeflash_bot.session.setup import BOT_ENV, SetupInfo
+from codeflash_bot.session.setup import BOT_ENV, SetupInfo, pip_run
 
 MAX_ROUNDS = 6
 MISSING_MODULE = re.compile(r"No module named '([A-Za-z_][\w.]*)'")
@@ -136,12 +134,4 @@ def _is_own_module(top: str, root: Path, setup: SetupInfo) -> bool:
 
 
 def _pip_install(python: str, dist: str) -> bool:
-    proc = subprocess.run(
-        [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", dist],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=child_env(),
-        timeout=PIP_TIMEOUT,
-    )
-    return proc.returncode == 0
+    return pip_run(python, [dist]).ok
