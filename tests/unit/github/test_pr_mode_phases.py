@@ -109,7 +109,7 @@ def test_pr_mode_runs_read_only_and_publish_answers_on_the_pr(
     assert "https://github.com/Codertocat/Hello-World/pull/101" in comment["body"]
     sticky = fake.comments[2][-1]["body"]
     assert "Stacked pull request: https://github.com/Codertocat/Hello-World/pull/101" in sticky
-    assert "One-click suggestions: https://github.com/Codertocat/Hello-World/pull/2#pullreq" in sticky
+    assert "One-click suggestions: https://github.com/Codertocat/Hello-World/pull/2#" in sticky
     sent = json.dumps([c.body for c in fake.calls])
     assert PLACEHOLDER_URL not in sent and "9000000" not in sent
     assert WRITE_TOKEN not in sent and TOKEN not in sent
