@@ -22,7 +22,7 @@ from codeflash_bot.github.phases import publish_phase, run_phase
 from codeflash_bot.github.trust import BOT_PR_REPLY
 from tests.unit.github.conftest import SMALL_FILES, TOKEN, EnvFactory
 from tests.unit.github.fake_github import FakeGitHub, webhook
-from tests.unit.github.gitrepos import Repos, make_repos
+from tests.unit.github.gitrepos import Repos, git, make_repos
 from tests.unit.github.test_action import StubLoop
 from tests.unit.github.test_pr_mode import PR_HOT, stub_loop  # noqa: F401
 
@@ -263,3 +263,53 @@ def test_a_head_that_moved_since_the_event_is_not_run(
     assert "head moved since it was read" in capsys.readouterr().err
     assert "head moved since it was read" in fake.comments[2][-1]["body"]
     assert repos.remote_branches() == ["changes", "master"]
+
+
+def test_a_new_push_restarts_the_bot_branch_through_publish(
+    fake: FakeGitHub,
+    repos: Repos,
+    action_env: EnvFactory,
+    stub_loop: StubLoop,  # noqa: F811
+    server: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """synchronize: run bundles the branch restarted at the new head; publish replaces the old
+    bot commits with a lease on what origin had, updates the same stacked PR and status
+    comment, and reviews the new head. The contributor's branch is never pushed."""
+    env, artifact, _ = run_pr(action_env, server, tmp_path, pr_event(repos))
+    assert publish(env, artifact, tmp_path, monkeypatch) == 0
+    first = repos.remote_refs()["refs/heads/codeflash/ds-pr2"]
+
+    clone = tmp_path / "contributor"
+    git(tmp_path, "clone", "-q", "--branch", "changes", str(repos.origin), str(clone))
+    (clone / "NOTES.md").write_text("more work\n")
+    git(clone, "add", "NOTES.md")
+    git(clone, "commit", "-q", "-m", "more work")
+    git(clone, "push", "-q", "origin", "changes")
+    new_head = repos.remote_refs()["refs/heads/changes"]
+    payload = webhook("pull_request.synchronize.json")
+    payload["pull_request"]["head"]["sha"] = new_head
+    second = tmp_path / "artifact2"
+    env = action_env(EVENT, payload, pr_mode="true")
+    env["GITHUB_SERVER_URL"] = server
+    monkeypatch.chdir(repos.workspace)
+    assert run_phase(env, second) == 0
+    assert load_artifact(second).writes[0].model_dump() == {
+        "branch": "codeflash/ds-pr2",
+        "lease": first,
+    }
+    reads = len(fake.calls)
+    assert publish(env, second, tmp_path, monkeypatch) == 0
+    sent = [s for s in fake.summary()[reads:] if not s.startswith("GET")]
+    status_id = fake.comments[2][0]["id"]
+    assert sent == [
+        "PATCH R/pulls/101",
+        "POST R/pulls/2/reviews",
+        f"PATCH R/issues/comments/{status_id}",
+    ]
+    tip = repos.remote_refs()["refs/heads/codeflash/ds-pr2"]
+    assert tip != first and git(repos.origin, "merge-base", "--is-ancestor", new_head, tip) == ""
+    assert repos.remote_refs()["refs/heads/changes"] == new_head
+    assert [r["commit_id"] for r in fake.reviews[2]][-1] == new_head
+    assert len(fake.comments[2]) == 1
