@@ -112,7 +112,7 @@ class Replayer:
     bot_login: str
     review_files: frozenset[str] = frozenset()  # what a review may comment on (see below)
     ids: dict[int, int] = field(default_factory=dict)
-    urls: dict[str, str] = field(default_factory=dict)
+    urls: dict[int, str] = field(default_factory=dict)
     pr_url: str = ""
 
     def run(self) -> None:
@@ -249,7 +249,7 @@ class Replayer:
     def resolve(self, text: str) -> str:
         """`text` with placeholders replaced by what GitHub answered, mentions defused."""
         for placeholder, real in self.ids.items():
-            text = text.replace(f"{PLACEHOLDER_URL}{placeholder}", self.urls.get(str(real), ""))
+            text = text.replace(f"{PLACEHOLDER_URL}{placeholder}", self.urls.get(placeholder, ""))
             text = text.replace(str(placeholder), str(real))
         text = re.sub(re.escape(PLACEHOLDER_URL) + r"\d+", "", text)
         keep = {self.allowed.actor} if self.allowed.actor else set()
@@ -271,6 +271,7 @@ class Replayer:
         if entry.placeholder is not None and isinstance(data.get("id"), int):
             real = int(data["number"]) if path == "pulls" and "number" in data else data["id"]
             self.ids[entry.placeholder] = int(real)
-            self.urls[str(real)] = str(data.get("html_url") or "")
+            # by placeholder: a review, a comment and a PR may share a number on GitHub
+            self.urls[entry.placeholder] = str(data.get("html_url") or "")
         if parts[0] == "pulls" and len(parts) <= 2:
             self.pr_url = str(data.get("html_url") or "")
