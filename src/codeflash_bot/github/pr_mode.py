@@ -59,10 +59,10 @@ def handle_pr_event(ctx: Context, event: PullRequestEvent) -> None:
         return ignore("the bot's own pull request")
     if pr.is_fork:
         return fork_notice(ctx, pr)
-    if refusal := bot_authored(ctx, pr):
-        return skipped_notice(ctx, pr, refusal)
     if not may_run(ctx, event.sender):
         return ignore(f"{event.sender.login} has no write access")
+    if refusal := bot_authored(ctx, pr):  # after the permission check: answers writers only
+        return skipped_notice(ctx, pr, refusal)
     run_pr_mode(ctx, pr, event.sender.login, pr_command(ctx, Command(kind=Kind.PR)))
     return None
 
