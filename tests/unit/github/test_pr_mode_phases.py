@@ -20,7 +20,7 @@ from codeflash_bot.github.artifact import MANIFEST, load_artifact
 from codeflash_bot.github.outbox import PLACEHOLDER_URL
 from codeflash_bot.github.phases import publish_phase, run_phase
 from codeflash_bot.github.trust import BOT_PR_REPLY
-from tests.unit.github.conftest import SMALL_FILES, TOKEN, EnvFactory
+from tests.unit.github.conftest import SMALL_FILES, TOKEN, EnvFactory, comment_event
 from tests.unit.github.fake_github import FakeGitHub, webhook
 from tests.unit.github.gitrepos import Repos, git, make_repos
 from tests.unit.github.test_action import StubLoop
@@ -313,3 +313,28 @@ def test_a_new_push_restarts_the_bot_branch_through_publish(
     assert repos.remote_refs()["refs/heads/changes"] == new_head
     assert [r["commit_id"] for r in fake.reviews[2]][-1] == new_head
     assert len(fake.comments[2]) == 1
+
+
+def test_comment_pr_through_run_and_publish(
+    fake: FakeGitHub,
+    repos: Repos,
+    action_env: EnvFactory,
+    stub_loop: StubLoop,  # noqa: F811
+    server: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`/codeflash pr`: the event names no head, so the review is pinned to the head the run
+    read from the API and checked out (recorded in the manifest)."""
+    head = repos.remote_refs()["refs/heads/changes"]
+    fake.add_pull(2, "changes", "master", sha=head)
+    env = action_env("issue_comment", comment_event("/codeflash pr", on_pr=True, number=2))
+    env["GITHUB_SERVER_URL"] = server
+    artifact = tmp_path / "artifact"
+    assert run_phase(env, artifact) == 0
+    assert fake.writes() == [] and load_artifact(artifact).pr_head_sha == head
+    assert publish(env, artifact, tmp_path, monkeypatch) == 0
+    [review] = fake.reviews[2]
+    assert review["commit_id"] == head
+    assert repos.remote_refs()["refs/heads/changes"] == head
+    assert "refs/heads/codeflash/ds-pr2" in repos.remote_refs()
