@@ -10,10 +10,13 @@ calls. The base branch also holds a slow function the PR does not touch: PR mode
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from subprocess import CompletedProcess
 from typing import Any
 
 import pytest
@@ -156,6 +159,12 @@ def env_for(tmp_path: Path, fake: FakeGitHub, repos: Repos, payload: dict[str, A
     }
 
 
+def at_head(payload: dict[str, Any], sha: str) -> dict[str, Any]:
+    """The payload naming the branch's real head (the run refuses a head that moved)."""
+    payload["pull_request"]["head"]["sha"] = sha
+    return payload
+
+
 SUGGESTION = re.compile(r"(`{3,})suggestion\n(.*?)\n\1", re.S)
 
 
@@ -174,7 +183,7 @@ def test_pr_mode_targets_the_change_and_answers_on_the_pr(
     tmp_path: Path, fake: FakeGitHub, repos: Repos
 ) -> None:
     contributor = repos.remote_refs()["refs/heads/changes"]
-    env = env_for(tmp_path, fake, repos, webhook("pull_request.opened.json"))
+    env = env_for(tmp_path, fake, repos, at_head(webhook("pull_request.opened.json"), contributor))
     assert run_action(env) == 0
 
     # only the slow function the PR adds was targeted; the untouched slow one was left alone
@@ -233,10 +242,92 @@ def test_pr_mode_targets_the_change_and_answers_on_the_pr(
     git(clone, "push", "-q", "origin", "changes")
     new_head = repos.remote_refs()["refs/heads/changes"]
     fake.calls.clear()
-    env = env_for(tmp_path, fake, repos, webhook("pull_request.synchronize.json"))
+    env = env_for(
+        tmp_path, fake, repos, at_head(webhook("pull_request.synchronize.json"), new_head)
+    )
     assert run_action(env) == 0
     assert "POST R/pulls" not in fake.summary() and "PATCH R/pulls/101" in fake.summary()
     assert repos.remote_refs()["refs/heads/changes"] == new_head
     assert git(repos.origin, "merge-base", "--is-ancestor", new_head, bots[0]) == ""
     assert repos.show(bots[0], "NOTES.md") == "more work"
     assert [r["commit_id"] for r in fake.reviews[2]] == [contributor, new_head]
+
+
+READ_TOKEN = "ghs_READonlyPRMODE0000aaaa1111"
+WRITE_TOKEN = "ghs_WRITEprmode9999zzzz8888yyyy"
+
+
+def phase(name: str, env: dict[str, str], artifact: Path, cwd: Path) -> CompletedProcess[str]:
+    """`codeflash-bot action <name>` as its own process, as the image's ENTRYPOINT runs it."""
+    return subprocess.run(
+        [
+            str(Path(sys.executable).parent / "codeflash-bot"),
+            "action",
+            name,
+            "--artifact",
+            str(artifact),
+        ],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+
+
+def test_pr_mode_in_the_two_phase_action(tmp_path: Path, fake: FakeGitHub, repos: Repos) -> None:
+    """pull_request_target: the run job (read-only token) writes nothing and pushes nothing;
+    the publish job (write token, empty cwd) pushes only `codeflash/ds-pr2` and the PR still
+    gets its stacked PR, its suggestions review and its status comment."""
+    contributor = repos.remote_refs()["refs/heads/changes"]
+    server = tmp_path / "server"
+    (server / fake.full_name).parent.mkdir(parents=True)
+    (server / f"{fake.full_name}.git").symlink_to(repos.origin)
+    (tmp_path / "home").mkdir()
+    env = env_for(tmp_path, fake, repos, at_head(webhook("pull_request.opened.json"), contributor))
+    env.update(
+        GITHUB_EVENT_NAME="pull_request_target",
+        GITHUB_SERVER_URL=f"file://{server}",
+        PATH=os.environ["PATH"],
+        HOME=str(tmp_path / "home"),
+        LANG="C.UTF-8",
+    )
+    artifact = tmp_path / "artifact"
+    ran = phase("run", {**env, "INPUT_GITHUB-TOKEN": READ_TOKEN}, artifact, repos.workspace)
+    assert ran.returncode == 0, ran.stderr[-3000:]
+    assert fake.writes() == []
+    assert repos.remote_branches() == ["changes", "master"]
+    manifest = json.loads((artifact / "manifest.json").read_text())
+    assert manifest["branch"] == "codeflash/ds-pr2" and manifest["pr_head_sha"] == contributor
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    done = phase("publish", {**env, "INPUT_GITHUB-TOKEN": WRITE_TOKEN}, artifact, empty)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert list(empty.iterdir()) == []
+    refs = repos.remote_refs()
+    assert refs["refs/heads/changes"] == contributor  # never the contributor's branch
+    assert refs["refs/heads/codeflash/ds-pr2"] == manifest["head_sha"]
+    assert repos.remote_branches() == ["changes", "codeflash/ds-pr2", "master"]
+    results = parse_results(repos.show("codeflash/ds-pr2", ".codeflash/results.tsv"))
+    assert {r.target for r in results} == {"demo.hot:shared_ids"}
+
+    created = [c.body for c in fake.calls if c.method == "POST" and c.path == f"{R}/pulls"]
+    assert [(c["head"], c["base"]) for c in created] == [("codeflash/ds-pr2", "changes")]
+    [review] = fake.reviews[2]
+    assert review["commit_id"] == contributor and review["event"] == "COMMENT"
+    head_text = repos.show("changes", "src/demo/hot.py") + "\n"
+    optimized = repos.show("codeflash/ds-pr2", "src/demo/hot.py") + "\n"
+    assert apply(head_text, review["comments"]) == optimized
+    assert all("pull/101" in c["body"] for c in review["comments"])  # placeholder resolved
+
+    [sticky] = [c["body"] for c in fake.comments[2]]
+    assert '"state": "done"' in sticky
+    assert "Stacked pull request: https://github.com/Codertocat/Hello-World/pull/101" in sticky
+    assert "One-click suggestions: https://github.com/Codertocat/Hello-World/pull/2#" in sticky
+    assert re.search(r"regression:\*\* `demo\.hot:total` is \d+(\.\d)?x slower", sticky), sticky
+    assert "untested: `demo.hot:never_called`" in sticky
+    sent = json.dumps([c.body for c in fake.calls])
+    assert "codeflash.invalid" not in sent
+    assert READ_TOKEN not in sent and WRITE_TOKEN not in sent

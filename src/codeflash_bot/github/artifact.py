@@ -52,6 +52,7 @@ class Manifest(BaseModel):
     base_sha: str | None = Field(None, pattern=_SHA)
     branch: str | None = Field(None, max_length=255)
     head_sha: str | None = Field(None, pattern=_SHA)
+    pr_head_sha: str | None = Field(None, pattern=_SHA)  # PR mode: what the review is on
     files: list[str] = Field(default_factory=list, max_length=MAX_FILES)
     writes: list[Write | Push] = Field(default_factory=list, max_length=80)
     outcome: Outcome = Field(default_factory=Outcome)

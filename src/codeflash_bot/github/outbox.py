@@ -57,6 +57,7 @@ class Outbox:
         self.entries: list[Entry] = []
         self.staged: Any = None  # bundle.Staged once the branch is bundled
         self.base: str | None = None  # the branch a pull request would go into
+        self.pr_head: str | None = None  # PR mode: the PR head sha the run checked out
         self._next = PLACEHOLDER_BASE
 
     def relative(self, url: str) -> str | None:

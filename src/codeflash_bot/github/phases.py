@@ -41,7 +41,7 @@ from codeflash_bot.github.context import Context
 from codeflash_bot.github.context import Outcome as JobOutcome
 from codeflash_bot.github.events import Payload, load_event
 from codeflash_bot.github.outbox import Outbox, Push, defer_writes
-from codeflash_bot.github.replay import Replayer, allowed_by
+from codeflash_bot.github.replay import Replayer, allowed_by, review_files
 
 DEFAULT_BOT_LOGIN = "github-actions[bot]"
 
@@ -119,6 +119,7 @@ def _manifest(
         base_sha=staged.base_sha if staged else None,
         branch=staged.branch if staged else None,
         head_sha=staged.head_sha if staged else None,
+        pr_head_sha=outbox.pr_head if outbox is not None else None,
         files=staged.files if staged else [],
         writes=list(outbox.entries) if outbox is not None else [],
         outcome=Outcome(
@@ -197,7 +198,8 @@ def _publish(
         job.branch = entry.branch
 
     bot_login = get_input(env, "bot-login") or DEFAULT_BOT_LOGIN
-    replayer = Replayer(ctx, manifest, allowed_by(payload), push, bot_login)
+    reviewable = review_files(imported, manifest) if imported is not None else frozenset()
+    replayer = Replayer(ctx, manifest, allowed_by(payload), push, bot_login, reviewable)
     try:
         with api_errors():
             replayer.run()

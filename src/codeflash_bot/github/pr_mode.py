@@ -23,11 +23,13 @@ from codeflash_bot.github.client import API_ERRORS, explain
 from codeflash_bot.github.commands import Command, Kind
 from codeflash_bot.github.context import Context
 from codeflash_bot.github.events import PullRequest, PullRequestEvent
+from codeflash_bot.github.model_policy import action_config
 from codeflash_bot.github.run import ALREADY_RUNNING, Trigger, publish, reply
 from codeflash_bot.github.sticky import RunState, Sticky, StickyReporter, cell, run_in_progress
 from codeflash_bot.github.suggestions import plan, post_review, review_payload
-from codeflash_bot.github.trust import fork_reply, may_run
+from codeflash_bot.github.trust import bot_authored, fork_reply, may_run, require_seen_head
 from codeflash_bot.models import ChangedReport, Domain, Request, RunSummary
+from codeflash_bot.neutralise import code_span
 from codeflash_bot.session.changed import changed_functions
 from codeflash_bot.session.recovery import bot_dir, mirror_of, safe
 
@@ -37,7 +39,7 @@ FORK_INTRO = (
     "codeflash PR mode runs automatically only on pull requests from branches of this repository."
 )
 NO_FUNCTIONS = "🤷 this pull request changes no Python function or method; nothing to optimize"
-REGRESSION = "🐢 **regression:** `{target}` is {slowdown:.1f}x slower than at the base ({base} → {head} per call-set, same captured inputs, A/A noise {noise:.1f} %)"  # noqa: E501
+REGRESSION = "🐢 **regression:** {target} is {slowdown:.1f}x slower than at the base ({base} → {head} per call-set, same captured inputs, A/A noise {noise:.1f} %)"  # noqa: E501
 
 
 def ignore(why: str) -> None:
@@ -59,6 +61,8 @@ def handle_pr_event(ctx: Context, event: PullRequestEvent) -> None:
         return fork_notice(ctx, pr)
     if not may_run(ctx, event.sender):
         return ignore(f"{event.sender.login} has no write access")
+    if refusal := bot_authored(ctx, pr):  # after the permission check: answers writers only
+        return skipped_notice(ctx, pr, refusal)
     run_pr_mode(ctx, pr, event.sender.login, pr_command(ctx, Command(kind=Kind.PR)))
     return None
 
@@ -79,26 +83,28 @@ def fork_notice(ctx: Context, pr: PullRequest) -> None:
 
     With a `pull_request` trigger the token of a fork PR is read-only: the comment then fails
     and the job log says to use `pull_request_target` (the bot never checks a fork out)."""
-    sticky = Sticky(ctx, pr.number)
-    body = "\n".join(
-        [
-            "<!-- codeflash-bot:status -->",
-            RunState("skipped", ctx.run_id).marker(),
-            "### ⚡ codeflash — PR mode",
-            "",
-            FORK_INTRO,
-            "",
-            fork_reply(pr),
-        ]
-    )
     try:
-        sticky.write(body)
+        skipped_notice(ctx, pr, f"{FORK_INTRO}\n\n{fork_reply(pr)}")
     except API_ERRORS as exc:
         gha.warning(
             f"could not comment on fork pull request #{pr.number} ({explain(exc)}); a "
             "`pull_request` event from a fork has a read-only token: trigger PR mode with "
             "`pull_request_target` (the bot never checks out a fork's code)"
         )
+
+
+def skipped_notice(ctx: Context, pr: PullRequest, text: str) -> None:
+    """The status comment saying why PR mode does not run here (edited on later pushes)."""
+    body = "\n".join(
+        [
+            "<!-- codeflash-bot:status -->",
+            RunState("skipped", ctx.run_id).marker(),
+            "### ⚡ codeflash — PR mode",
+            "",
+            text,
+        ]
+    )
+    Sticky(ctx, pr.number).write(body)
 
 
 def header(ctx: Context, actor: str | None) -> str:
@@ -121,6 +127,9 @@ def _checkout_head(
     origin's bot branches)."""
     bot_branches = remote.fetch_bot_branches(git, ctx.token)
     head = remote.fetch_ref(git, pr.head.ref, ctx.token)
+    require_seen_head(pr, head)  # the sha the event (or the API, for a comment) named
+    if ctx.outbox is not None:  # run phase: publish pins the review to this commit
+        ctx.outbox.pr_head = head
     base_tip = remote.fetch_ref(git, pr.base.ref, ctx.token)
     remote.checkout_detached(git, head)  # refuses a dirty workspace
     branch = bot_branch_for(pr, domain)
@@ -169,7 +178,9 @@ def run_pr_mode(
         from codeflash_bot.loop import optimize
 
         with gha.group("codeflash: optimize the pull request's changed functions"):
-            summary = optimize(request, load_config(ctx.workspace), reporter)
+            # model settings from the workflow's inputs, never redirected by the PR's head
+            config = action_config(load_config(ctx.workspace), ctx.inputs)
+            summary = optimize(request, config, reporter)
         publish(ctx, git, summary, pr.head.ref, bot_branches, trigger, reporter)
         answer(ctx, git, reporter, summary, pr, head, merge_base)
     except BotError as exc:
@@ -206,7 +217,8 @@ def answer(
                 if error:
                     lines.append(f"Suggestions could not be posted: {cell(error)}")
             for path, why in made.skipped.items():
-                lines.append(f"No suggestion for `{cell(path)}` ({cell(why)}): see the stacked PR.")
+                why = cell(why)
+                lines.append(f"No suggestion for {code_span(path)} ({why}): see the stacked PR.")
     if summary.kept and ctx.outcome.pr_url:
         best = summary.best_improvement_pct
         best_text = f", best -{best:.1f} %" if best is not None else ""
@@ -228,7 +240,7 @@ def change_lines(report: ChangedReport) -> list[str]:
     """Regressions first (the PR's own cost), then what was targeted and what is untested."""
     out = [
         REGRESSION.format(
-            target=cell(r.target),
+            target=code_span(r.target),
             slowdown=r.slowdown,
             base=_secs(r.base_seconds),
             head=_secs(r.head_seconds),
@@ -237,13 +249,13 @@ def change_lines(report: ChangedReport) -> list[str]:
         for r in report.regressions
     ]
     if report.compared:
-        names = ", ".join(f"`{cell(t)}`" for t in report.compared)
+        names = ", ".join(code_span(t) for t in report.compared)
         out.append(f"Not slower than at the base: {names}.")
-    targeted = ", ".join(f"`{cell(t)}`" for t in report.targeted) or "none"
+    targeted = ", ".join(code_span(t) for t in report.targeted) or "none"
     out.append(f"Changed functions: {len(report.changed)}; targeted: {targeted}.")
     for ref in report.untested:
         out.append(
-            f"⚠️ untested: `{cell(ref)}` — no test calls it, so no rewrite of it can be "
+            f"⚠️ untested: {code_span(ref)} — no test calls it, so no rewrite of it can be "
             "verified; add a test that calls it."
         )
     return out

@@ -3,8 +3,11 @@
 A write is allowed only if its shape is one the bot makes and its numbers are the event's own:
 comments and reactions on the event's issue/PR and comment, a reply to the event's review
 comment, edits of comments the bot itself wrote (checked by author), a pull request whose
-head is the manifest's `codeflash/*` branch into the manifest's base, and a workflow-run
-cancel only for a `/codeflash stop` comment. Anything else stops the phase before it is sent.
+head is the manifest's `codeflash/*` branch into the manifest's base, PR mode's review (a
+COMMENT review, never an approval, on the event's own pull request, pinned to the PR head
+sha the manifest recorded, commenting only on files the imported branch changes relative to
+that sha), and a workflow-run cancel only for a `/codeflash stop` comment. Anything else
+stops the phase before it is sent.
 Mentions other than the person who triggered the run are defused in every body.
 """
 
@@ -16,7 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from codeflash_bot.errors import BotError
-from codeflash_bot.github.artifact import Manifest
+from codeflash_bot.git import Git
+from codeflash_bot.github.artifact import MAX_TEXT, Manifest
 from codeflash_bot.github.commands import Kind, parse_comment
 from codeflash_bot.github.context import Context
 from codeflash_bot.github.events import (
@@ -31,6 +35,9 @@ from codeflash_bot.neutralise import defuse_mentions
 
 REACTIONS = frozenset({"eyes", "+1", "rocket", "confused"})
 PR_FIELDS = frozenset({"head", "base", "title", "body", "draft", "maintainer_can_modify"})
+REVIEW_FIELDS = frozenset({"commit_id", "body", "event", "comments"})
+REVIEW_COMMENT_FIELDS = frozenset({"path", "body", "line", "side", "start_line", "start_side"})
+MAX_REVIEW_COMMENTS = 50
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,8 @@ class Allowed:
     review_comment: bool = False
     stop: bool = False
     actor: str | None = None
+    pull: bool = False  # `number` is a pull request (a review may go on it)
+    head_sha: str | None = None  # the PR head the event names (pull_request events)
 
 
 def allowed_by(payload: Payload | None) -> Allowed:
@@ -52,17 +61,44 @@ def allowed_by(payload: Payload | None) -> Allowed:
         except Exception:
             command = None
         stop = command is not None and command.kind is Kind.STOP
-        return Allowed(payload.issue.number, payload.comment.id, False, stop, payload.sender.login)
+        return Allowed(
+            payload.issue.number,
+            payload.comment.id,
+            False,
+            stop,
+            payload.sender.login,
+            pull=payload.issue.is_pull_request,
+        )
     if isinstance(payload, IssuesEvent):
         return Allowed(payload.issue.number, actor=payload.sender.login)
     if isinstance(payload, PullRequestEvent):
-        return Allowed(payload.pull_request.number, actor=payload.sender.login)
+        pr = payload.pull_request
+        return Allowed(pr.number, actor=payload.sender.login, pull=True, head_sha=pr.head.sha)
     if isinstance(payload, ReviewCommentEvent):
         return Allowed(
             payload.pull_request.number, payload.comment.id, True, actor=payload.sender.login
         )
     sender = getattr(payload, "sender", None)
     return Allowed(actor=sender.login if sender else None)
+
+
+def review_files(git: Git, manifest: Manifest) -> frozenset[str]:
+    """Files the imported branch changes relative to the PR head the run checked out (empty
+    when that head is not in origin's history): the only files a review may comment on."""
+    if not manifest.pr_head_sha or not manifest.branch:
+        return frozenset()
+    proc = git.run(
+        "diff",
+        "--no-renames",
+        "--name-only",
+        manifest.pr_head_sha,
+        f"refs/heads/{manifest.branch}",
+        "--",
+        check=False,
+    )
+    if proc.returncode != 0:
+        return frozenset()
+    return frozenset(line for line in proc.stdout.splitlines() if line.strip())
 
 
 @dataclass
@@ -74,8 +110,9 @@ class Replayer:
     allowed: Allowed
     push: Callable[[Push], None]
     bot_login: str
+    review_files: frozenset[str] = frozenset()  # what a review may comment on (see below)
     ids: dict[int, int] = field(default_factory=dict)
-    urls: dict[str, str] = field(default_factory=dict)
+    urls: dict[int, str] = field(default_factory=dict)
     pr_url: str = ""
 
     def run(self) -> None:
@@ -134,6 +171,8 @@ class Replayer:
                 self._only(entry, body, {"title", "body"})
                 if int(num) not in created:
                     self._own_pull(entry, int(num))
+            case "POST", ["pulls", num, "reviews"] if num == n and a.pull:
+                self._review(entry, body)
             case "POST", ["actions", "runs", run_id, "cancel"] if a.stop and run_id.isdigit():
                 pass
             case _:
@@ -144,6 +183,39 @@ class Replayer:
         extra = sorted(set(body) - set(keys))
         if extra:
             raise self._refuse(entry, f"unexpected field {extra[0]!r}")
+
+    def _review(self, entry: Write, body: dict[str, Any]) -> None:
+        """PR mode's suggestions: comments only, on the head the run checked out, on files
+        the bot's own commits changed."""
+        self._only(entry, body, REVIEW_FIELDS)
+        head = self.manifest.pr_head_sha
+        if head is None or body.get("commit_id") != head:
+            raise self._refuse(entry, "commit_id is not the pull request head the run checked out")
+        if self.allowed.head_sha is not None and head != self.allowed.head_sha:
+            raise self._refuse(entry, "the run checked out another head than the event's")
+        if body.get("event") != "COMMENT":
+            raise self._refuse(entry, "a review other than COMMENT (never an approval)")
+        if not isinstance(body.get("body", ""), str):
+            raise self._refuse(entry, "review body is not text")
+        comments = body.get("comments", [])
+        if not isinstance(comments, list) or len(comments) > MAX_REVIEW_COMMENTS:
+            raise self._refuse(entry, f"comments: not a list of at most {MAX_REVIEW_COMMENTS}")
+        files = self.review_files & set(self.manifest.files)
+        for item in comments:
+            if not isinstance(item, dict):
+                raise self._refuse(entry, "a review comment is not an object")
+            self._only(entry, item, REVIEW_COMMENT_FIELDS)
+            if item.get("path") not in files:
+                raise self._refuse(entry, "a review comment on a file the bot did not change")
+            text = item.get("body")
+            if not isinstance(text, str) or len(text) > MAX_TEXT:
+                raise self._refuse(entry, "a review comment body that is not text or too long")
+            for key in ("line", "start_line"):
+                value = item.get(key, 1)
+                if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                    raise self._refuse(entry, f"review comment {key} is not a line number")
+            if {item.get("side", "RIGHT"), item.get("start_side", "RIGHT")} != {"RIGHT"}:
+                raise self._refuse(entry, "a review comment not on the pull request's head side")
 
     def _reaction(self, entry: Write, body: dict[str, Any]) -> None:
         self._only(entry, body, {"content"})
@@ -177,7 +249,7 @@ class Replayer:
     def resolve(self, text: str) -> str:
         """`text` with placeholders replaced by what GitHub answered, mentions defused."""
         for placeholder, real in self.ids.items():
-            text = text.replace(f"{PLACEHOLDER_URL}{placeholder}", self.urls.get(str(real), ""))
+            text = text.replace(f"{PLACEHOLDER_URL}{placeholder}", self.urls.get(placeholder, ""))
             text = text.replace(str(placeholder), str(real))
         text = re.sub(re.escape(PLACEHOLDER_URL) + r"\d+", "", text)
         keep = {self.allowed.actor} if self.allowed.actor else set()
@@ -188,12 +260,18 @@ class Replayer:
         body = {k: self.resolve(v) if isinstance(v, str) else v for k, v in body.items()}
         if path == "pulls":
             body["head"], body["base"] = entry.body["head"], entry.body["base"]
+        if path.endswith("/reviews"):  # comment bodies too; the sha exactly as checked
+            body["commit_id"] = entry.body["commit_id"]
+            body["comments"] = [
+                {**c, "body": self.resolve(c["body"])} for c in entry.body.get("comments", [])
+            ]
         url = self.ctx.api_path(*parts)
         _, data = self.ctx.gh.requester.requestJsonAndCheck(entry.method, url, input=body)
         data = data if isinstance(data, dict) else {}
         if entry.placeholder is not None and isinstance(data.get("id"), int):
             real = int(data["number"]) if path == "pulls" and "number" in data else data["id"]
             self.ids[entry.placeholder] = int(real)
-            self.urls[str(real)] = str(data.get("html_url") or "")
+            # by placeholder: a review, a comment and a PR may share a number on GitHub
+            self.urls[entry.placeholder] = str(data.get("html_url") or "")
         if parts[0] == "pulls" and len(parts) <= 2:
             self.pr_url = str(data.get("html_url") or "")

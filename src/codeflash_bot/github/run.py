@@ -27,6 +27,7 @@ from codeflash_bot.github.publish import (
 )
 from codeflash_bot.github.push import push_branch
 from codeflash_bot.github.sticky import Sticky, StickyReporter, run_in_progress
+from codeflash_bot.github.trust import require_seen_head
 from codeflash_bot.models import Domain, ExperimentRecord, Request, RunSummary, Target
 from codeflash_bot.router import route
 
@@ -80,11 +81,7 @@ def _prepare_checkout(ctx: Context, git: Git, trigger: Trigger) -> tuple[str, di
     bot_branches = remote.fetch_bot_branches(git, ctx.token)
     if trigger.pr is not None:
         sha = remote.fetch_ref(git, trigger.pr.head.ref, ctx.token)
-        if sha != trigger.pr.head.sha:  # run only the code the person who asked has seen
-            raise BotError(
-                f"the pull request's head moved since it was read ({trigger.pr.head.sha[:12]} "
-                f"-> {sha[:12]}); not running code nobody asked for — trigger it again"
-            )
+        require_seen_head(trigger.pr, sha)
         remote.checkout_detached(git, sha)
         base = trigger.pr.head.ref
     else:

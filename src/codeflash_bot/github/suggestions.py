@@ -17,6 +17,7 @@ from typing import Any
 from codeflash_bot.git import Git
 from codeflash_bot.github.client import API_ERRORS, explain
 from codeflash_bot.github.context import Context
+from codeflash_bot.neutralise import model_text
 from codeflash_bot.session.changed import Hunk, diff_hunks
 from codeflash_bot.session.state import STATE_DIR
 
@@ -155,7 +156,7 @@ def review_payload(
     comments = []
     for s in suggestions:
         lines = headlines(git, head, tip, s.path) or ["⚡ codeflash optimization"]
-        intro = "\n".join(f"**{line}**" for line in lines)
+        intro = "\n".join(f"**{model_text(line)}**" for line in lines)  # names from the repo
         intro += f"\n\nVerified on captured inputs and measured; details in {pr_link}."
         comments.append(s.comment(intro))
     body = (

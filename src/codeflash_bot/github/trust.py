@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from github import GithubException
 
+from codeflash_bot.errors import BotError
 from codeflash_bot.github.context import Context
 from codeflash_bot.github.events import PullRequest, User
 
@@ -78,3 +79,13 @@ def bot_authored(ctx: Context, pr: PullRequest) -> str | None:
 def fork_reply(pr: PullRequest) -> str:
     head = pr.head.repo.full_name if pr.head.repo else "a deleted repository"
     return FORK_REPLY.format(head=head, number=pr.number)
+
+
+def require_seen_head(pr: PullRequest, fetched: str) -> None:
+    """Run only the code the person (or event) that asked has seen: the fetched head must be
+    the sha the event or the API named; a push in between is someone else's code."""
+    if fetched != pr.head.sha:
+        raise BotError(
+            f"the pull request's head moved since it was read ({pr.head.sha[:12]} "
+            f"-> {fetched[:12]}); not running code nobody asked for — trigger it again"
+        )

@@ -183,8 +183,12 @@ class FakeGitHub:
         *,
         fork: str | None = None,
         body: str = "",
+        sha: str | None = None,
     ) -> dict[str, Any]:
+        """`sha`: the head's real commit (a run refuses a head that moved from the one named)."""
         pr = self._pull(number, head, base, title=f"PR {number}", body=body, fork=fork)
+        if sha is not None:
+            pr["head"]["sha"] = sha
         self.pulls[number] = pr
         return pr
 

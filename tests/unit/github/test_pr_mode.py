@@ -49,7 +49,8 @@ def test_fork_gets_one_status_comment_and_nothing_is_checked_out(
     assert run_action(action_env(event, payload, pr_mode="true")) == 0
     assert fake.summary() == ["GET R/issues/2/comments", "POST R/issues/2/comments"]
     body = fake.comments[2][0]["body"]
-    assert FORK_INTRO in body and "git push origin HEAD:refs/heads/codeflash-input/pr-2" in body
+    assert FORK_INTRO in body and "never runs a fork's code" in body
+    assert "git push" not in body  # never tells a maintainer to run unreviewed fork code
     assert repos.workspace_state() == before and repos.remote_branches() == ["master"]
     fake.calls.clear()
     assert run_action(action_env(event, payload, pr_mode="true")) == 0  # next push: edited
@@ -98,9 +99,11 @@ def test_a_pr_that_changes_no_function_says_so(
         SMALL_FILES,
         extra_branches={"changes": {"README.md": "docs only\n", "src/demo/hot.py": "# c\n"}},
     )
-    env = action_env("pull_request", opened(), pr_mode="true")
-    env["GITHUB_WORKSPACE"] = str(repos.workspace)
     contributor = repos.remote_refs()["refs/heads/changes"]
+    payload = opened()
+    payload["pull_request"]["head"]["sha"] = contributor
+    env = action_env("pull_request", payload, pr_mode="true")
+    env["GITHUB_WORKSPACE"] = str(repos.workspace)
     assert run_action(env) == 0
     body = fake.comments[2][0]["body"]
     assert NO_FUNCTIONS in body and '"state": "done"' in body
@@ -129,10 +132,10 @@ def test_comment_pr_runs_pr_mode_on_that_pull_request(
     repos = make_repos(
         tmp_path / "pr", SMALL_FILES, extra_branches={"changes": {"src/demo/hot.py": PR_HOT}}
     )
-    fake.add_pull(2, "changes", "master")
+    head = repos.remote_refs()["refs/heads/changes"]
+    fake.add_pull(2, "changes", "master", sha=head)
     env = action_env("issue_comment", comment_event("/codeflash pr", on_pr=True, number=2))
     env["GITHUB_WORKSPACE"] = str(repos.workspace)
-    head = repos.remote_refs()["refs/heads/changes"]
     assert run_action(env) == 0
     [request] = stub_loop.requests
     assert stub_loop.started_at == [head]
