@@ -212,3 +212,16 @@ def test_captured_calls_past_the_cap_are_the_ladder_themselves(tmp_path) -> None
 def test_distinct_numbers_keep_their_sign(tmp_path) -> None:
     grown = grow_mod.grow([-2.5, 1.0, 3.0], 1, grow_mod.DISTINCT, str(tmp_path))
     assert sum(x < 0 for x in grown) == 4 and len(set(grown)) == 12
+
+
+def test_a_cheap_call_on_a_big_argument_is_not_copied_past_the_memory_limit(tmp_path) -> None:
+    """Timing a ~100 ns call takes a thousand fresh copies of its arguments; of a 200,000-item
+    list that was gigabytes (a real package's ladder reached the 4 GB limit). The copies are
+    bounded by their pickled size, so the ladder is built within a 1 GB address-space limit."""
+    root = project(tmp_path)
+    (root / "mod.py").write_text("def head(xs, n):\n    return xs[:n]\n", encoding="utf-8")
+    target = Target(file=Path("mod.py"), module="mod", qualname="head", lineno=1)
+    path = seed(root, "h", [list(range(200_000)), 10])
+    out = ladder_dir(root.parent / "corpus", target)
+    ladder = build_ladder(setup_for(), root, target, [path], out, timeout=120, memory_mb=1024)
+    assert not ladder.stopped.startswith("ladder not built"), ladder.stopped

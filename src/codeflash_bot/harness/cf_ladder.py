@@ -8,9 +8,12 @@ Spec: {"file", "module", "qualname", "seeds": [paths], "out_dir", "cap": s, "bud
 slower (SIZE_BEARING x, measured). Rung k grows every size-bearing argument to rung k
 (cf_grow.py; distinct elements first, repeated when an element cannot be made distinct); the
 ladder stops at the first rung whose call takes more than `cap` seconds, raises, cannot be
-pickled, or when `budget` is spent. A repeated-element variant of the top rung is added when it
-differs (duplicates change dedupe/set behaviour). Rungs are written as new pickles in out_dir;
-the seed is never modified.
+pickled, or whose arguments pickle to more than MAX_RUNG_BYTES, or when `budget` is spent.
+A repeated-element variant of the top rung is added when it differs (duplicates change
+dedupe/set behaviour). Rungs are written as new pickles in out_dir; the seed is never modified.
+Memory is bounded as well as time: the fresh argument copies one timing makes are limited to
+COPY_BYTES pickled in all (a cheap call on a big argument was copied a thousand times: 4 GB
+on a real package).
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ SIZE_BEARING = 1.5  # growing an argument must make the original at least this m
 MIN_TIMED = 0.005  # loops per timing so one measurement lasts at least this long
 PROBE_RUNG = 2
 OVER = float("inf")  # a call that ran past the cap
+MAX_RUNG_BYTES = 16 * 2**20  # a rung's arguments, pickled: larger is not "a realistic size"
+COPY_BYTES = 16 * 2**20  # pickled bytes of all the argument copies one timing makes
 
 
 class _Overrun(Exception):
@@ -63,6 +68,7 @@ def per_call(func, args: tuple, kwargs: dict, cap: float) -> float | None:
     signal.signal(signal.SIGALRM, _on_alarm)
     best = OVER
     loops = 1
+    most = max(1, COPY_BYTES // max(1, pickled_size(args, kwargs)))
     for _ in range(3):
         copies = [copy.deepcopy((args, kwargs)) for _ in range(loops)]
         gc.collect()
@@ -83,8 +89,16 @@ def per_call(func, args: tuple, kwargs: dict, cap: float) -> float | None:
         best = min(best, elapsed)
         if best > cap:
             return OVER
-        loops = max(1, min(1000, int(MIN_TIMED / max(best, 1e-7))))
+        loops = max(1, min(1000, most, int(MIN_TIMED / max(best, 1e-7))))
     return best
+
+
+def pickled_size(args, kwargs) -> int:
+    """Bytes of the arguments pickled (a stand-in for their size in memory); 0 if they don't."""
+    try:
+        return len(pickle.dumps((args, kwargs), protocol=pickle.HIGHEST_PROTOCOL))
+    except Exception:
+        return 0
 
 
 def _grown(args, kwargs, keys, k, mode, workdir):
@@ -111,7 +125,7 @@ def size_bearing(func, args, kwargs, base: float, cap: float, workdir: str) -> l
     found = []
     for key in _keys(args, kwargs):
         grown = _grown(args, kwargs, [key], PROBE_RUNG, DISTINCT, workdir)
-        if grown is None:
+        if grown is None or pickled_size(*grown) > MAX_RUNG_BYTES:
             continue
         t = per_call(func, grown[0], grown[1], cap)
         if t is not None and t > SIZE_BEARING * base and t != OVER:
@@ -181,6 +195,9 @@ def _grow_ladder(func, seed, spec: dict, out_dir: str, result: dict) -> None:
         grown = _grown(args, kwargs, keys, k, DISTINCT, out_dir)
         if grown is None:
             result["stopped"] = "arguments cannot grow further"
+            break
+        if pickled_size(*grown) > MAX_RUNG_BYTES:
+            result["stopped"] = f"rung {k}'s arguments exceed {MAX_RUNG_BYTES // 2**20} MB"
             break
         t = per_call(func, grown[0], grown[1], cap)
         if t is None or t == OVER:
