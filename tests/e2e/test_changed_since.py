@@ -112,8 +112,13 @@ def test_only_changed_functions_are_targeted(tmp_path: Path) -> None:
     before = snapshot(repo)
     proc = run_bot("optimize", str(repo), "--domain", "cpu", "--changed-since", "main")
     assert proc.returncode == 0, proc.stderr
-    targets = {line.split("\t")[1] for line in branch_file(repo, "results.tsv").splitlines()[1:]}
-    assert targets == {"small.core:shared"}
+    rows = [line.split("\t") for line in branch_file(repo, "results.tsv").splitlines()[1:]]
+    tried = {row[1] for row in rows if row[7] != "skip"}
+    assert tried == {"small.core:shared"}
+    # the changed function no test calls has no type hints, so no inputs can be generated
+    skipped = {row[1]: row[8] for row in rows if row[7] == "skip"}
+    assert set(skipped) == {"small.core:never_called"}
+    assert "no type hint" in skipped["small.core:never_called"]
     assert "untested (no test calls it): small.core:never_called" in proc.stdout
     assert "regression: small.core:total is" in proc.stdout
     handoff = branch_file(repo, "HANDOFF.md")

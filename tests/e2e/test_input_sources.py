@@ -118,7 +118,7 @@ def test_repo_benchmarks_are_discovered_and_tag_their_inputs(
     message = git(repo, "log", "-1", "--format=%B", kept[0].commit)
     assert "Inputs: " in message and "from the repository's benchmarks" in message
     # timed on the benchmark's large input, not the test's three elements
-    assert "list[5000]" in message or "list[6000]" in message
+    assert "list[5,000]" in message or "list[6,000]" in message
     draft = draft_pull_request(repo, "main", bot_branch(repo), run_compare=False, commit=False)
     assert "from the repository's benchmarks" in draft.body
 
