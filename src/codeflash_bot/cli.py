@@ -169,8 +169,9 @@ def cleanup(
     ] = False,
 ) -> None:
     """Keep learnings.md and results.tsv (and the benchmark tests); remove HANDOFF.md,
-    setup.md, conventions.md, bench_*.py and pr-body*.md from the bot's branch, and every
-    worktree, lock, corpus and marker runs left under .git/codeflash (venvs/ stays unless --all)."""
+    setup.md, conventions.md, scale.json, bench_*.py and pr-body*.md from the bot's branch, and
+    every worktree, lock, corpus and marker runs left under .git/codeflash (venvs/ stays unless
+    --all)."""
     branch, removed, leftovers = cleanup_branch(path)
     if all_:
         leftovers += cleanup_venvs(path)

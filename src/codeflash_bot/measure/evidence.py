@@ -13,9 +13,9 @@ import json
 from pydantic import ValidationError
 
 from codeflash_bot.models import Scale
-from codeflash_bot.session.state import State
+from codeflash_bot.session.state import SCALE, State
 
-SCALE_FILE = "scale.json"
+SCALE_FILE = SCALE
 
 
 def scale_key(target: str, idea: str) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import libcst as cst
 
 from codeflash_bot.capture import corpus_dir
+from codeflash_bot.capture.sources import SourceKind, source_counts
 from codeflash_bot.domains.base import Engine, EngineContext
 from codeflash_bot.domains.cpu import replay_gate, timing_once
 from codeflash_bot.measure.decide import judge
@@ -49,7 +50,7 @@ def review_change(
         changed=[t.ref for t in everything],
         new=[t.ref for t in everything if (f := changed.get(t.file, t.qualname)) and f.new],
         targeted=[t.ref for t in wanted if t.ref in ready],
-        untested=[t.ref for t in everything if t.ref not in ready],
+        untested=[t.ref for t in everything if not _called(ctx, t)],
     )
     compared = [t for t in everything if t.ref in ready]
     regressions, measured = check_regressions(ctx, changed, compared)
@@ -60,6 +61,13 @@ def review_change(
             f" ({r.base_seconds * 1e6:.1f} us -> {r.head_seconds * 1e6:.1f} us per call-set)"
         )
     return [t for t in wanted if t.ref in ready], report
+
+
+def _called(ctx: EngineContext, target: Target) -> bool:
+    """Whether something real (a workload, a benchmark, a test) called `target`: inputs
+    generated from its type hints let the bot judge a rewrite, yet nothing runs it."""
+    counts = source_counts(corpus_dir(ctx.corpus_root, target))
+    return any(n for kind, n in counts.items() if kind != SourceKind.GENERATED.value)
 
 
 def check_regressions(
@@ -203,8 +211,10 @@ def render_md(report: ChangedReport) -> str:
         lines.append(f"- added by the change: {', '.join(report.new)}")
     lines.append(f"- targeted: {', '.join(report.targeted) or 'none'}")
     for ref in report.untested:
-        lines.append(f"- untested: {ref} — no test (or workload) calls it, so no rewrite of it can")
-        lines[-1] += " be verified; add a test that calls it"
+        lines.append(
+            f"- untested: {ref} — no test (or workload) calls it: a rewrite of it is judged on"
+            " inputs generated from its type hints at best; add a test that calls it"
+        )
     for r in report.regressions:
         lines.append(
             f"- regression: {r.target} is {r.slowdown:.1f}x slower than at the base"

@@ -20,6 +20,7 @@ HANDOFF = "HANDOFF.md"
 LEARNINGS = "learnings.md"
 CONVENTIONS = "conventions.md"
 SETUP = "setup.md"
+SCALE = "scale.json"  # size-ladder evidence of each keep, for the PR body (measure/evidence.py)
 COLUMNS = (
     "commit",
     "target",
@@ -32,7 +33,7 @@ COLUMNS = (
     "description",
 )
 HEADER = "\t".join(COLUMNS)
-CLEANUP_REMOVES = (HANDOFF, SETUP, CONVENTIONS)
+CLEANUP_REMOVES = (HANDOFF, SETUP, CONVENTIONS, SCALE)
 CLEANUP_GLOBS = ("bench_*.py", "pr-body*.md")  # pr-body*.md: prepare-pr's drafts
 CLEANUP_KEEPS = (LEARNINGS, RESULTS)
 GUARD_HEADING = "## Guard"
