@@ -296,3 +296,23 @@ def rewrite_coroutine_body(
         return None
     ctx.add_import("asyncio")
     return func.with_changes(body=body)
+
+
+class FunctionRewriter(cst.CSTTransformer):
+    """Base of a rule's expression rewriter inside one function: the function and context its
+    checks read, and whether it changed anything."""
+
+    def __init__(self, func: cst.FunctionDef, ctx: RuleContext) -> None:
+        super().__init__()
+        self.func = func
+        self.ctx = ctx
+        self.changed = False
+
+
+def rewrite_function(
+    func: cst.FunctionDef, ctx: RuleContext, rewriter: type[FunctionRewriter]
+) -> cst.FunctionDef | None:
+    """`func` rewritten by `rewriter`, or None when it changed nothing (a rule's transform)."""
+    visitor = rewriter(func, ctx)
+    new = func.visit(visitor)
+    return new if visitor.changed and isinstance(new, cst.FunctionDef) else None

@@ -7,7 +7,7 @@ import libcst.matchers as m
 
 from codeflash_bot.models import Domain
 from codeflash_bot.propose.rule import Rule, RuleContext
-from codeflash_bot.propose.rules._helpers import has_async_for
+from codeflash_bot.propose.rules._helpers import FunctionRewriter, has_async_for, rewrite_function
 from codeflash_bot.propose.rules._meaning import builtin_name
 
 
@@ -44,18 +44,10 @@ class ComprehensionInsideConstructor(Rule):
     )
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
-        rewriter = _Rewriter(func, ctx)
-        new = func.visit(rewriter)
-        return new if rewriter.changed and isinstance(new, cst.FunctionDef) else None
+        return rewrite_function(func, ctx, _Rewriter)
 
 
-class _Rewriter(cst.CSTTransformer):
-    def __init__(self, func: cst.FunctionDef, ctx: RuleContext) -> None:
-        super().__init__()
-        self.func = func
-        self.ctx = ctx
-        self.changed = False
-
+class _Rewriter(FunctionRewriter):
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         builtin = builtin_name(original_node.func, self.ctx, self.func)
         if builtin not in {"set", "dict"} or len(updated_node.args) != 1:

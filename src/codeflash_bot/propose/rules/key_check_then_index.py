@@ -7,7 +7,7 @@ import libcst.matchers as m
 
 from codeflash_bot.models import Domain
 from codeflash_bot.propose.rule import Rule, RuleContext
-from codeflash_bot.propose.rules._helpers import code_for
+from codeflash_bot.propose.rules._helpers import FunctionRewriter, code_for, rewrite_function
 
 # What `k`, `d` and the default may be: evaluating them twice or once is the same.
 _SIMPLE = (
@@ -53,9 +53,7 @@ class KeyCheckThenIndex(Rule):
     )
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
-        rewriter = _Rewriter()
-        new = func.visit(rewriter)
-        return new if rewriter.changed and isinstance(new, cst.FunctionDef) else None
+        return rewrite_function(func, ctx, _Rewriter)
 
 
 def _test(node: cst.BaseExpression) -> tuple[cst.BaseExpression, cst.BaseExpression, bool] | None:
@@ -113,11 +111,7 @@ def _assigned(stmt: cst.BaseSmallStatement | None) -> tuple[str, cst.BaseExpress
     return (target.value, stmt.value) if isinstance(target, cst.Name) else None
 
 
-class _Rewriter(cst.CSTTransformer):
-    def __init__(self) -> None:
-        super().__init__()
-        self.changed = False
-
+class _Rewriter(FunctionRewriter):
     def leave_IfExp(self, original_node: cst.IfExp, updated_node: cst.IfExp) -> cst.BaseExpression:
         found = _test(updated_node.test)
         if found is None:

@@ -7,6 +7,7 @@ import libcst.matchers as m
 
 from codeflash_bot.models import Domain
 from codeflash_bot.propose.rule import Rule, RuleContext
+from codeflash_bot.propose.rules._helpers import FunctionRewriter, rewrite_function
 from codeflash_bot.propose.rules._meaning import builtin_name
 
 # constructor around map(...) -> the comprehension that replaces both
@@ -47,21 +48,13 @@ class MapWithLambda(Rule):
     )
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
-        rewriter = _Rewriter(func, ctx)
-        new = func.visit(rewriter)
-        return new if rewriter.changed and isinstance(new, cst.FunctionDef) else None
+        return rewrite_function(func, ctx, _Rewriter)
 
 
 _REDUCERS = frozenset({"sum", "any", "all", "min", "max", "sorted", "tuple", "frozenset"})
 
 
-class _Rewriter(cst.CSTTransformer):
-    def __init__(self, func: cst.FunctionDef, ctx: RuleContext) -> None:
-        super().__init__()
-        self.func = func
-        self.ctx = ctx
-        self.changed = False
-
+class _Rewriter(FunctionRewriter):
     def _parts(self, call: cst.BaseExpression) -> tuple[cst.Lambda, cst.BaseExpression] | None:
         """(lambda, iterable) of the builtin `map(lambda x: E, xs)`, or None."""
         if not isinstance(call, cst.Call) or builtin_name(call.func, self.ctx, self.func) != "map":

@@ -6,7 +6,7 @@ import libcst as cst
 
 from codeflash_bot.models import Domain
 from codeflash_bot.propose.rule import Rule, RuleContext
-from codeflash_bot.propose.rules._helpers import code_for
+from codeflash_bot.propose.rules._helpers import FunctionRewriter, code_for, rewrite_function
 from codeflash_bot.propose.rules._meaning import builtin_name
 
 
@@ -42,9 +42,7 @@ class RepeatedIsinstance(Rule):
     )
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
-        rewriter = _Rewriter(func, ctx)
-        new = func.visit(rewriter)
-        return new if rewriter.changed and isinstance(new, cst.FunctionDef) else None
+        return rewrite_function(func, ctx, _Rewriter)
 
 
 def _types_of(node: cst.BaseExpression) -> list[cst.BaseExpression] | None:
@@ -64,13 +62,7 @@ def _types_of(node: cst.BaseExpression) -> list[cst.BaseExpression] | None:
     return None
 
 
-class _Rewriter(cst.CSTTransformer):
-    def __init__(self, func: cst.FunctionDef, ctx: RuleContext) -> None:
-        super().__init__()
-        self.func = func
-        self.ctx = ctx
-        self.changed = False
-
+class _Rewriter(FunctionRewriter):
     def _check(self, node: cst.BaseExpression, negated: bool) -> tuple[str, list] | None:
         """(subject, types) of `isinstance(name, types)` (under `not` when `negated`)."""
         if negated:

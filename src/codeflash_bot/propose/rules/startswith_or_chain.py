@@ -7,7 +7,7 @@ import libcst.matchers as m
 
 from codeflash_bot.models import Domain
 from codeflash_bot.propose.rule import Rule, RuleContext
-from codeflash_bot.propose.rules._helpers import code_for
+from codeflash_bot.propose.rules._helpers import FunctionRewriter, code_for, rewrite_function
 
 _METHODS = ("startswith", "endswith")
 _STRING = m.SimpleString() | m.ConcatenatedString()
@@ -45,9 +45,7 @@ class StartswithOrChain(Rule):
     )
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
-        rewriter = _Rewriter()
-        new = func.visit(rewriter)
-        return new if rewriter.changed and isinstance(new, cst.FunctionDef) else None
+        return rewrite_function(func, ctx, _Rewriter)
 
 
 def _prefixes(node: cst.BaseExpression) -> list[cst.BaseExpression] | None:
@@ -62,11 +60,7 @@ def _prefixes(node: cst.BaseExpression) -> list[cst.BaseExpression] | None:
     return None
 
 
-class _Rewriter(cst.CSTTransformer):
-    def __init__(self) -> None:
-        super().__init__()
-        self.changed = False
-
+class _Rewriter(FunctionRewriter):
     @staticmethod
     def _check(node: cst.BaseExpression, negated: bool) -> tuple[str, str, list] | None:
         if negated:

@@ -6,6 +6,7 @@ import libcst as cst
 
 from codeflash_bot.models import Domain
 from codeflash_bot.propose.rule import Rule, RuleContext
+from codeflash_bot.propose.rules._helpers import FunctionRewriter, rewrite_function
 from codeflash_bot.propose.rules._meaning import builtin_visible
 
 
@@ -43,9 +44,7 @@ class UnnecessaryComprehension(Rule):
     )
 
     def transform(self, func: cst.FunctionDef, ctx: RuleContext) -> cst.FunctionDef | None:
-        rewriter = _Rewriter(func, ctx)
-        new = func.visit(rewriter)
-        return new if rewriter.changed and isinstance(new, cst.FunctionDef) else None
+        return rewrite_function(func, ctx, _Rewriter)
 
 
 def _single_for(comp: cst.ListComp | cst.SetComp | cst.DictComp) -> cst.CompFor | None:
@@ -55,13 +54,7 @@ def _single_for(comp: cst.ListComp | cst.SetComp | cst.DictComp) -> cst.CompFor 
     return for_in
 
 
-class _Rewriter(cst.CSTTransformer):
-    def __init__(self, func: cst.FunctionDef, ctx: RuleContext) -> None:
-        super().__init__()
-        self.func = func
-        self.ctx = ctx
-        self.changed = False
-
+class _Rewriter(FunctionRewriter):
     def _call(self, builtin: str, for_in: cst.CompFor, node: cst.BaseExpression) -> cst.Call:
         self.changed = True
         return cst.Call(
