@@ -139,7 +139,7 @@ def ensure_tools(setup: SetupInfo, tools: list[str]) -> SetupInfo:
     (`install-tools = true`); never silently into the project's own environment. Otherwise one
     line names what to install and how.
     """
-    missing = [t for t in tools if not _has_module(setup.python, MODULE_OF_TOOL.get(t, t))]
+    missing = [t for t in tools if not has_module(setup.python, MODULE_OF_TOOL.get(t, t))]
     if not missing:
         return setup
     if not setup.may_install_tools:
@@ -403,7 +403,8 @@ def _python_version(python: str) -> str:
     return proc.stdout.strip()
 
 
-def _has_module(python: str, module: str) -> bool:
+def has_module(python: str, module: str) -> bool:
+    """Whether `python` can import `module` (found, not imported: no import side effects)."""
     code = f"import importlib.util, sys; sys.exit(0 if importlib.util.find_spec({module!r}) else 1)"
     proc = subprocess.run(
         [python, "-c", code],

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shlex
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -19,8 +18,7 @@ from pydantic import Field
 from codeflash_bot.models import Frozen
 from codeflash_bot.profile.cpu import pytest_args
 from codeflash_bot.sandbox import HARNESS_DIR, CommandResult, run_command
-from codeflash_bot.session.child_env import PROBE_TIMEOUT, child_env
-from codeflash_bot.session.setup import SetupInfo
+from codeflash_bot.session.setup import SetupInfo, has_module
 from codeflash_bot.verify.discover import load_tests_doctests, search_roots, unittest_start_dir
 from codeflash_bot.verify.outcome import (
     PYTEST_FAILED,
@@ -85,7 +83,7 @@ def plan_tests(setup: SetupInfo, root: Path) -> TestPlan:
             for i, a in enumerate(command)
         ]
         return TestPlan(runner="command", argv=tuple(argv), junit=False)
-    if not _has_module(setup.python, "pytest"):
+    if not has_module(setup.python, "pytest"):
         start = unittest_start_dir(root, ini)
         argv = [setup.python, "-m", "unittest", "discover", "-s", start]
         if start != "." and (root / start / "__init__.py").is_file():
@@ -187,20 +185,8 @@ def _addopts_neutralizers(ini: PytestIni, python: str) -> list[str]:
     clean: coverage off (it writes .coverage files and slows every run), no stop at the first
     failure (counts must be comparable across runs)."""
     extra: list[str] = []
-    if ini.has_option("--cov") and _has_module(python, "pytest_cov"):
+    if ini.has_option("--cov") and has_module(python, "pytest_cov"):
         extra.append("--no-cov")
     if ini.has_option("-x", "--exitfirst", "--maxfail"):
         extra.append("--maxfail=0")
     return extra
-
-
-def _has_module(python: str, module: str) -> bool:
-    code = f"import importlib.util, sys; sys.exit(0 if importlib.util.find_spec({module!r}) else 1)"
-    proc = subprocess.run(
-        [python, "-c", code],
-        capture_output=True,
-        check=False,
-        env=child_env(),
-        timeout=PROBE_TIMEOUT,
-    )
-    return proc.returncode == 0
