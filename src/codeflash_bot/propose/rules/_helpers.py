@@ -316,3 +316,10 @@ def rewrite_function(
     visitor = rewriter(func, ctx)
     new = func.visit(visitor)
     return new if visitor.changed and isinstance(new, cst.FunctionDef) else None
+
+
+def bool_operands(node: cst.BaseExpression, op: type) -> list[cst.BaseExpression]:
+    """The operands of an unparenthesized chain of one boolean operator (`a or b or c`)."""
+    if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, op) and not node.lpar:
+        return bool_operands(node.left, op) + bool_operands(node.right, op)
+    return [node]

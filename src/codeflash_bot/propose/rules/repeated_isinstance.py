@@ -6,7 +6,12 @@ import libcst as cst
 
 from codeflash_bot.models import Domain
 from codeflash_bot.propose.rule import Rule, RuleContext
-from codeflash_bot.propose.rules._helpers import FunctionRewriter, code_for, rewrite_function
+from codeflash_bot.propose.rules._helpers import (
+    FunctionRewriter,
+    bool_operands,
+    code_for,
+    rewrite_function,
+)
 from codeflash_bot.propose.rules._meaning import builtin_name
 
 
@@ -79,21 +84,12 @@ class _Rewriter(FunctionRewriter):
         found = _types_of(types)
         return (subject.value, found) if found else None
 
-    def _operands(self, node: cst.BaseExpression, op: type) -> list[cst.BaseExpression]:
-        if (
-            isinstance(node, cst.BooleanOperation)
-            and isinstance(node.operator, op)
-            and not node.lpar
-        ):
-            return self._operands(node.left, op) + self._operands(node.right, op)
-        return [node]
-
     def leave_BooleanOperation(
         self, original_node: cst.BooleanOperation, updated_node: cst.BooleanOperation
     ) -> cst.BaseExpression:
         negated = isinstance(original_node.operator, cst.And)
         op = cst.And if negated else cst.Or
-        operands = self._operands(original_node, op)
+        operands = bool_operands(original_node, op)
         checks = [self._check(o, negated) for o in operands]
         if len(operands) < 2 or any(c is None for c in checks):
             return updated_node

@@ -7,7 +7,12 @@ import libcst.matchers as m
 
 from codeflash_bot.models import Domain
 from codeflash_bot.propose.rule import Rule, RuleContext
-from codeflash_bot.propose.rules._helpers import FunctionRewriter, code_for, rewrite_function
+from codeflash_bot.propose.rules._helpers import (
+    FunctionRewriter,
+    bool_operands,
+    code_for,
+    rewrite_function,
+)
 
 _METHODS = ("startswith", "endswith")
 _STRING = m.SimpleString() | m.ConcatenatedString()
@@ -79,20 +84,11 @@ class _Rewriter(FunctionRewriter):
         subject = node.func.value.value  # type: ignore[attr-defined]
         return (subject, method, found) if found else None
 
-    def _operands(self, node: cst.BaseExpression, op: type) -> list[cst.BaseExpression]:
-        if (
-            isinstance(node, cst.BooleanOperation)
-            and isinstance(node.operator, op)
-            and not node.lpar
-        ):
-            return self._operands(node.left, op) + self._operands(node.right, op)
-        return [node]
-
     def leave_BooleanOperation(
         self, original_node: cst.BooleanOperation, updated_node: cst.BooleanOperation
     ) -> cst.BaseExpression:
         negated = isinstance(original_node.operator, cst.And)
-        operands = self._operands(original_node, cst.And if negated else cst.Or)
+        operands = bool_operands(original_node, cst.And if negated else cst.Or)
         checks = [self._check(o, negated) for o in operands]
         if len(operands) < 2 or any(c is None for c in checks):
             return updated_node
