@@ -26,13 +26,13 @@ import re
 import shutil
 import subprocess
 import sys
-import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import Field
 
 from codeflash_bot.models import Frozen
+from codeflash_bot.session.layout import read_toml
 
 TOOLS = ("ruff-isort", "isort", "ruff-format", "black")  # the order they run in
 ALIASES = {"ruff": ("ruff-isort", "ruff-format")}
@@ -86,11 +86,11 @@ def parse_setting(value: str | Sequence[str]) -> list[str] | None:
 def detect(root: Path) -> tuple[list[str], str]:
     """(tools the project configures, in run order; where they were found)."""
     found: dict[str, str] = {}
-    pyproject = _toml(root / "pyproject.toml").get("tool", {})
+    pyproject = read_toml(root / "pyproject.toml").get("tool", {})
     ruff_tables = [
         ("pyproject.toml", pyproject.get("ruff")),
-        ("ruff.toml", _toml(root / "ruff.toml") or None),
-        (".ruff.toml", _toml(root / ".ruff.toml") or None),
+        ("ruff.toml", read_toml(root / "ruff.toml") or None),
+        (".ruff.toml", read_toml(root / ".ruff.toml") or None),
     ]
     for name, table in ruff_tables:
         if isinstance(table, dict):
@@ -210,15 +210,6 @@ def _run(
     if proc.returncode != 0 or not proc.stdout.strip():
         return None
     return proc.stdout
-
-
-def _toml(path: Path) -> dict:
-    if not path.is_file():
-        return {}
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-        return {}
 
 
 def _cfg_has(path: Path, sections: tuple[str, ...]) -> bool:

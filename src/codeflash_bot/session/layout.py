@@ -169,7 +169,7 @@ def pytest_pythonpath(root: Path) -> list[str]:
         if not path.is_file():
             continue
         if section is None:
-            options = _toml(path).get("tool", {}).get("pytest", {}).get("ini_options")
+            options = read_toml(path).get("tool", {}).get("pytest", {}).get("ini_options")
             if options is None:
                 continue
             value = options.get("pythonpath", [])
@@ -183,7 +183,7 @@ def pytest_pythonpath(root: Path) -> list[str]:
 
 def metadata_roots(root: Path) -> list[str]:
     """Package directories declared by setuptools, hatch, poetry, pdm or flit."""
-    data = _toml(root / "pyproject.toml")
+    data = read_toml(root / "pyproject.toml")
     tool = data.get("tool", {})
     out: list[str] = []
     setuptools = tool.get("setuptools", {})
@@ -218,7 +218,7 @@ def metadata_roots(root: Path) -> list[str]:
 
 def project_name(root: Path) -> str:
     """The distribution name the project declares (pyproject, setup.cfg, setup.py), or ""."""
-    name = _toml(root / "pyproject.toml").get("project", {}).get("name")
+    name = read_toml(root / "pyproject.toml").get("project", {}).get("name")
     if isinstance(name, str):
         return name
     parser = _ini(root / "setup.cfg")
@@ -301,7 +301,8 @@ def _canon(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def _toml(path: Path) -> dict:
+def read_toml(path: Path) -> dict:
+    """A TOML file's data; {} when it is missing or not valid TOML (a project's file, not ours)."""
     if not path.is_file():
         return {}
     try:
