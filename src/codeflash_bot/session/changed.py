@@ -11,9 +11,12 @@ one (every function new).
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from types import MappingProxyType
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -126,13 +129,18 @@ def diff_hunks(
     return hunks
 
 
-def function_spans(source: str) -> dict[str, tuple[int, int]]:
+@functools.lru_cache(maxsize=256)
+def function_spans(source: str) -> Mapping[str, tuple[int, int]]:
     """Qualname -> (first line incl. decorators, last line) of top-level functions and methods
-    (classes nested in classes too); functions nested in functions belong to the outer one."""
+    (classes nested in classes too); functions nested in functions belong to the outer one.
+
+    Cached by source text: PR mode checks that the diff changes a function before it starts the
+    run, and the run maps the same diff again; the libcst position pass is the costly part
+    (seconds per large file). The result is shared, hence read-only."""
     try:
         wrapper = MetadataWrapper(cst.parse_module(source), unsafe_skip_copy=True)  # read-only
     except cst.ParserSyntaxError:
-        return {}
+        return MappingProxyType({})
     positions = wrapper.resolve(PositionProvider)
     spans: dict[str, tuple[int, int]] = {}
 
@@ -146,7 +154,7 @@ def function_spans(source: str) -> dict[str, tuple[int, int]]:
                 visit(node.body, prefix + node.name.value + ".")
 
     visit(wrapper.module, "")
-    return spans
+    return MappingProxyType(spans)
 
 
 def is_test_file(rel: Path) -> bool:
