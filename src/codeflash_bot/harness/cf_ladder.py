@@ -18,10 +18,8 @@ on a real package).
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import gc
-import inspect
 import os
 import pickle
 import shutil
@@ -32,7 +30,7 @@ import time
 from cf_grow import DISTINCT, REPEATED, describe, grow, size_of
 from cf_harness_common import (
     SYS_PATH_FILE,
-    is_generator_function,
+    consumer,
     load_input,
     load_original,
     read_spec,
@@ -53,14 +51,6 @@ class _Overrun(Exception):
 
 def _on_alarm(signum, frame):
     raise _Overrun
-
-
-def _consumer(func):
-    if inspect.iscoroutinefunction(func):
-        return lambda *a, **k: asyncio.run(func(*a, **k))
-    if is_generator_function(func):
-        return lambda *a, **k: list(func(*a, **k))
-    return func
 
 
 def per_call(func, args: tuple, kwargs: dict, cap: float) -> float | None:
@@ -160,7 +150,7 @@ def main() -> int:
     if os.path.isfile(os.path.join(seed_dir, SYS_PATH_FILE)):
         shutil.copy(os.path.join(seed_dir, SYS_PATH_FILE), os.path.join(out_dir, SYS_PATH_FILE))
     _, original = load_original(spec["module"], spec["qualname"], spec.get("file"))
-    func = _consumer(original)
+    func = consumer(original)
     cap = float(spec["cap"])
     result = {"keys": [], "rungs": [], "stopped": ""}
     timed = _timed_seeds(func, spec["seeds"], cap)

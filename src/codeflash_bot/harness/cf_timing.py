@@ -9,16 +9,14 @@ inside each timed block; one warmup round per side is dropped. Statistic: min ov
 
 from __future__ import annotations
 
-import asyncio
 import gc
-import inspect
 import os
 import pickle
 import sys
 import time
 
 from cf_harness_common import (
-    is_generator_function,
+    consumer,
     load_sides,
     read_inputs,
     read_spec,
@@ -28,14 +26,6 @@ from cf_harness_common import (
 
 MAX_LOOPS = 1_000_000
 MAX_FRESH_COPIES = 4_000
-
-
-def _consumer(func):
-    if inspect.iscoroutinefunction(func):
-        return lambda *a, **k: asyncio.run(func(*a, **k))
-    if is_generator_function(func):
-        return lambda *a, **k: list(func(*a, **k))
-    return func
 
 
 def _timed(func, calls: list[tuple]) -> float:
@@ -58,7 +48,7 @@ def main() -> int:
     _, original, candidate = load_sides(spec)
     blobs, base_calls = read_inputs(spec["inputs"])
     fresh = bool(spec.get("fresh_args"))
-    sides = {"A": _consumer(original), "B": _consumer(candidate), "C": _consumer(original)}
+    sides = {"A": consumer(original), "B": consumer(candidate), "C": consumer(original)}
 
     def calls_for(loops: int) -> list[tuple]:
         if not fresh:
