@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from codeflash_bot.measure.growth import growth_words, judge_growth, slope
+from pathlib import Path
+
+from codeflash_bot.measure.growth import Step, growth_words, judge_growth, judge_ladder, slope
 from codeflash_bot.models import Measurement, Reason, RungResult, Status
 
 FLOOR = 10.0
@@ -109,3 +111,45 @@ def test_a_huge_win_whose_speedup_wobbles_down_is_kept() -> None:
     rungs = [rung(10, 1.5e-3, 1e-6), rung(40, 6e-3, 4e-6), rung(160, 2.1e-2, 3e-5)]
     verdict = judge_growth(rungs, [], FLOOR)
     assert verdict.status is Status.KEEP, verdict.detail
+
+
+def _steps(sizes: list[int]) -> list[Step]:
+    return [Step(size=f"list[{n:,}]", n=n, inputs=[Path(f"rung-{n}")]) for n in sizes]
+
+
+def _scripted(before, after, spike: dict[int, float]):
+    """A measure_at for judge_ladder: the candidate costs `after(n)`, times `spike[n]` the first
+    time rung n is measured (a load spike on one timing), and every call is logged."""
+    seen: list[int] = []
+
+    def measure_at(inputs: list[Path]) -> Measurement:
+        n = int(inputs[0].name.split("-")[1])
+        factor = spike.get(n, 1.0) if n not in seen else 1.0
+        seen.append(n)
+        return rung(n, before(n), after(n) * factor).measurement
+
+    return measure_at, seen
+
+
+def test_a_loss_at_one_rung_that_does_not_reproduce_is_noise_and_the_win_is_kept() -> None:
+    measure_at, seen = _scripted(lambda n: 1e-4 * n, lambda n: 3e-5 * n, spike={640: 4.0})
+    verdict = judge_ladder(measure_at, _steps([10, 40, 160, 640, 2560]), FLOOR, 5.0)
+    assert verdict.status is Status.KEEP, verdict.detail
+    assert seen.count(640) == 2  # the loss was retaken before anything was decided
+
+
+def test_a_systematic_loss_reproduces_on_the_retake_and_is_discarded() -> None:
+    speed = {10: 0.3, 40: 0.3, 160: 0.3, 640: 2.0, 2560: 0.3}  # twice as slow at 640 every time
+    measure_at, seen = _scripted(lambda n: 1e-4 * n, lambda n: 1e-4 * n * speed[n], spike={})
+    verdict = judge_ladder(measure_at, _steps([10, 40, 160, 640, 2560]), FLOOR, 5.0)
+    assert verdict.status is Status.DISCARD
+    assert verdict.reason is Reason.SCALE
+    assert "loses at list[640]" in verdict.detail and "reproduced on a retake" in verdict.detail
+    assert seen.count(640) == 2
+
+
+def test_a_clean_keep_costs_no_retake() -> None:
+    measure_at, seen = _scripted(lambda n: 1e-4 * n, lambda n: 3e-5 * n, spike={})
+    verdict = judge_ladder(measure_at, _steps([10, 40, 160]), FLOOR, 5.0)
+    assert verdict.status is Status.KEEP
+    assert sorted(seen) == [10, 40, 160, 160]  # the top twice: the floor, then the confirmation

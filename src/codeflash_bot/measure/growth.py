@@ -191,6 +191,12 @@ def judge_ladder(
     floor there is discarded without measuring the rest (no-ops and losers cost one
     measurement). Otherwise every other rung is measured once and the top once more,
     independently (the second run of `decide.judge`), both decisive ones retaken while noisy.
+
+    A discard for scale rests on rungs measured once, so it must reproduce: the ladder is
+    measured again (top rung included) and the candidate is discarded for scale only when the
+    retake finds a scale problem too. A systematic loss or fading gain reproduces; a load spike
+    that hit one rung's candidate timings does not. When the retake keeps, the verdict rests on
+    the retake plus the two top-rung measurements already taken.
     """
 
     def at(step: Step, retries: int = 0) -> RungResult:
@@ -203,4 +209,10 @@ def judge_ladder(
         return judge_growth([top], [], floor_pct)
     rungs = [top if s is top_step else at(s) for s in steps]
     again = quietest(lambda: measure_at(top_step.inputs), max_aa_noise_pct, 1 + noisy_retries)
-    return judge_growth(rungs, [again], floor_pct)
+    first = judge_growth(rungs, [again], floor_pct)
+    if first.reason is not Reason.SCALE:
+        return first
+    second = judge_growth([at(s) for s in steps], [top.measurement, again], floor_pct)
+    if second.reason is not Reason.SCALE:
+        return second
+    return first.model_copy(update={"detail": f"{first.detail} (reproduced on a retake)"})
