@@ -15,6 +15,7 @@ from pathlib import Path
 import libcst as cst
 
 from codeflash_bot.capture import corpus_dir
+from codeflash_bot.capture.benchmarks import only_benchmarks
 from codeflash_bot.capture.generate import with_hypothesis
 from codeflash_bot.capture.sources import (
     INPUTS_HEADING,
@@ -319,7 +320,8 @@ def _run(
     cut = _baseline_cut(clock, baseline.timed_out, "the baseline tests")
     if baseline.timed_out and not cut:
         raise BotError(f"the tests time out at baseline (test-timeout {config.test_timeout:g} s)")
-    gate = baseline_gate(baseline, guard=guard, workload=config.workload)
+    benches = only_benchmarks(ws.project, config.benchmarks_root, setup.tests_found)
+    gate = baseline_gate(baseline, guard=guard, workload=config.workload, benchmarks_only=benches)
     ws.mirror.write(SETUP, render_setup_md(setup, ws.project) + gate.setup_md(plan))
     if gate.stop and not cut:
         raise BotError(gate.stop)

@@ -101,6 +101,14 @@ def pytest_benchmark_files(root: Path, benchmarks_root: str, tests_found: list[s
     return out
 
 
+def only_benchmarks(root: Path, benchmarks_root: str, tests_found: list[str]) -> bool:
+    """Whether every test file found is a pytest-benchmark file: the repository has no other
+    tests, so its benchmarks (run once each, untimed) are what gates a change."""
+    if not tests_found:
+        return False
+    return set(tests_found) <= set(pytest_benchmark_files(root, benchmarks_root, tests_found))
+
+
 def _is_test_file(name: str) -> bool:
     return name.endswith(".py") and (name.startswith("test_") or name.endswith("_test.py"))
 
