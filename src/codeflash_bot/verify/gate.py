@@ -101,12 +101,18 @@ class BaselineGate(Frozen):
 
 
 def baseline_gate(
-    baseline: TestRun, *, guard: str | None, workload: str | None, benchmarks_only: bool = False
+    baseline: TestRun,
+    *,
+    guard: str | None,
+    workload: str | None,
+    benchmarks_only: bool = False,
+    guard_words: str = "",
 ) -> BaselineGate:
-    """Judge the baseline run; a guard or workload lets a run without working tests go on."""
+    """Judge the baseline run; a guard or workload lets a run without working tests go on
+    (`guard_words` names a guard the bot chose itself, such as the repository's asv suite)."""
     problem = baseline_problem(baseline)
     relied = [
-        f"the guard `{guard}`" if guard else "",
+        (guard_words or f"the guard `{guard}`") if guard else "",
         f"the workload `{workload}`" if workload else "",
     ]
     relied_on = " and ".join(r for r in relied if r)
