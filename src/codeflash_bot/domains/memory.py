@@ -13,8 +13,9 @@
   `memory-time-tolerance` % (a slowdown over it is re-measured once; the smaller one counts).
   When a size ladder can be built (domains/scale.py), the peak is measured at every rung and
   judged by the growth-aware rule (measure/growth.py) instead: a whole-file read tested on a
-  tiny file is judged on copies of that file grown to megabytes; the time check then runs at
-  the ladder's top rung, where a slowdown that grows with size is largest.
+  tiny file is judged on copies of that file grown to megabytes; the time check then runs on
+  the captured inputs and at the ladder's top rung (where a slowdown that grows with size is
+  largest), and the larger slowdown decides.
 - `__slots__` (MEM206, target `Class.__init__`): replaying `__init__` proves nothing, so
   `cf_memslots.py` builds the candidate CLASS and compares construction + no-argument methods
   on the captured constructor calls, then measures the peak of SLOTS_INSTANCES live instances
@@ -242,17 +243,18 @@ class MemoryEngine(Engine):
                         detail=problem,
                         measurements=[peak],
                     )
-            timed, where = inputs, ""
+            checks = [("", inputs)]
             if scale is not None and ladder is not None:
                 top = ladder.fitted[-1]  # a slowdown that grows with size shows here first
-                timed, where = [top.path], f" at {top.size}"
-            timing = self._time(ctx, candidate, timed, mutates)
-            peak = peak.model_copy(update={"per_call": timing.per_call})
+                checks.append((f" at {top.size}", [top.path]))
+            timings = [(where, self._time(ctx, candidate, ins, mutates)) for where, ins in checks]
+            timing = max((t for _, t in timings), key=slowdown)
+            peak = peak.model_copy(update={"per_call": timings[0][1].per_call})
             slower = slowdown(timing)
+            times = ", ".join(f"time{w} {slowdown(t) * 100:+.1f}%" for w, t in timings)
             summary = (
                 f"peak {human_bytes(peak.baseline)} -> {human_bytes(peak.candidate)}"
-                f" ({-peak_reduction(peak) * 100:+.1f}%, A/A {peak.aa_ratio:.3f});"
-                f" time{where} {slower * 100:+.1f}%"
+                f" ({-peak_reduction(peak) * 100:+.1f}%, A/A {peak.aa_ratio:.3f}); {times}"
                 f" (tolerance +{ctx.config.memory_time_tolerance:g}%,"
                 f" A/A noise {timing.aa_noise * 100:.1f}%)"
             )
