@@ -48,6 +48,7 @@ from codeflash_bot.propose import Proposer, RulesProposer
 from codeflash_bot.propose.rules.blocking_call_in_coroutine import BLOCKING_CALLS
 from codeflash_bot.sandbox import HarnessError
 
+NO_LADDER_BUDGET = "no captured call to grow, or the run's ladder-seconds are spent"
 SLOW_CALLBACK = 0.001  # seconds: asyncio's slow_callback_duration during the profile
 CONCURRENCY = 8
 ROUNDS = 10
@@ -261,7 +262,7 @@ class AsyncEngine(Engine):
                 verdict = judge(
                     lambda: at(inputs), ctx.config.min_improvement, ctx.config.max_aa_noise
                 )
-                why = ladder.stopped if ladder is not None else "ladder budget spent"
+                why = ladder.stopped if ladder is not None else NO_LADDER_BUDGET
                 note = f"no size ladder: {why or 'one captured size only'}"
                 detail = f"{verdict.detail}; {note}" if verdict.detail else note
                 verdict = verdict.model_copy(update={"detail": detail})
