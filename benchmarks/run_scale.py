@@ -24,6 +24,7 @@ from codeflash_bot.models import Candidate, Verdict
 from codeflash_bot.profile.cpu import resolve_target
 from codeflash_bot.progress import NullReporter
 from codeflash_bot.propose.rule import Rule, apply_rule
+from codeflash_bot.propose.rules.constant_container_per_call import ConstantContainerPerCall
 from codeflash_bot.propose.rules.pure_recursion_without_memo import PureRecursionWithoutMemo
 from codeflash_bot.propose.rules.readlines_to_iterate import ReadlinesToIterate
 from codeflash_bot.propose.rules.sorted_slice_for_top_k import SortedSliceForTopK
@@ -38,6 +39,7 @@ from tests.helpers import SLOWDEMO, make_repo  # noqa: E402
 CASES: list[tuple[str, Rule | None]] = [
     ("slowdemo.scale:stair_ways", PureRecursionWithoutMemo()),
     ("slowdemo.scale:count_matching", ReadlinesToIterate()),
+    ("slowdemo.scale:stopword_share", ConstantContainerPerCall()),  # wins small only
     ("slowdemo.hot:grid_paths", PureRecursionWithoutMemo()),
     ("slowdemo.hot:top_scores", SortedSliceForTopK()),
     ("slowdemo.scale:stair_ways", None),  # the A/A no-op: the original as its own candidate

@@ -15,6 +15,7 @@ from pathlib import Path
 import libcst as cst
 
 from codeflash_bot.capture import corpus_dir
+from codeflash_bot.capture.benchmarks import asv_gate, only_benchmarks
 from codeflash_bot.capture.generate import with_hypothesis
 from codeflash_bot.capture.sources import (
     INPUTS_HEADING,
@@ -304,7 +305,12 @@ def _run(
         reporter.note(f"conventions.md keeps the bot away from: {', '.join(excluded)}")
     if request.target:
         resolve_target(request.target, ws.project, setup)  # fail before touching anything
-    if not setup.tests_found and not config.workload and not config.test_command:
+    guard_words = ""
+    asv = None if setup.tests_found or config.workload else asv_gate(ws.project)
+    if asv is not None and not config.test_command:
+        guard, guard_words = guard or asv[0], "" if guard else asv[1]
+        reporter.note(f"no tests: {asv[1]} checks every change")
+    elif not setup.tests_found and not config.workload and not config.test_command:
         raise BotError(
             f"no tests found in {ws.project_rel.as_posix() or '.'} (looked in the pytest"
             " testpaths, tests/, test/ and for test_*.py, *_test.py); add tests, set"
@@ -319,7 +325,14 @@ def _run(
     cut = _baseline_cut(clock, baseline.timed_out, "the baseline tests")
     if baseline.timed_out and not cut:
         raise BotError(f"the tests time out at baseline (test-timeout {config.test_timeout:g} s)")
-    gate = baseline_gate(baseline, guard=guard, workload=config.workload)
+    benches = only_benchmarks(ws.project, config.benchmarks_root, setup.tests_found)
+    gate = baseline_gate(
+        baseline,
+        guard=guard,
+        workload=config.workload,
+        benchmarks_only=benches,
+        guard_words=guard_words,
+    )
     ws.mirror.write(SETUP, render_setup_md(setup, ws.project) + gate.setup_md(plan))
     if gate.stop and not cut:
         raise BotError(gate.stop)

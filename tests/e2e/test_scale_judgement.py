@@ -110,3 +110,18 @@ def test_a_no_op_is_discarded_on_the_ladder(tmp_path: Path) -> None:
     verdict = CpuEngine().evaluate(ctx, cand)
     assert verdict.status is Status.DISCARD and verdict.reason is Reason.NOT_FASTER
     assert verdict.scale is not None
+
+
+def test_slowdemo_win_at_the_tests_size_only_is_discarded_with_its_rungs(tmp_path: Path) -> None:
+    from codeflash_bot.session.state import parse_results
+    from tests.helpers import PYTHON, SLOWDEMO, branch_file, make_repo, run_bot
+
+    repo = make_repo(tmp_path / "repo", copy_from=SLOWDEMO)
+    target = "slowdemo.scale:stopword_share"
+    proc = run_bot("optimize", str(repo), "--domain", "cpu", "--python", PYTHON, "--target", target)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    rows = [r for r in parse_results(branch_file(repo, "results.tsv")) if r.target == target]
+    [row] = [r for r in rows if r.description.startswith("CPU130")]
+    assert row.status is Status.DISCARD and row.commit == "-"
+    assert f"{Reason.SCALE.value}: wins " in row.description
+    assert "at list[16] (captured) but not at scale: at list[1,024]:" in row.description

@@ -153,3 +153,33 @@ def test_a_clean_keep_costs_no_retake() -> None:
     verdict = judge_ladder(measure_at, _steps([10, 40, 160]), FLOOR, 5.0)
     assert verdict.status is Status.KEEP
     assert sorted(seen) == [10, 40, 160, 160]  # the top twice: the floor, then the confirmation
+
+
+def test_a_win_at_the_tests_size_that_is_gone_at_the_top_says_so() -> None:
+    # a fixed 20 µs saved per call: 3x on the captured call, nothing at the top rung
+    rungs = [rung(16, 3e-5, 1e-5, size="list[16] (captured)"), rung(1024, 6.4e-4, 6.3e-4)]
+    verdict = judge_growth(rungs, [], FLOOR)
+    assert verdict.status is Status.DISCARD and verdict.reason is Reason.SCALE
+    assert verdict.detail.startswith("wins 3.00x at list[16] (captured) but not at scale")
+    assert "at list[1,024]: +1.6%" in verdict.detail
+
+
+def test_judge_ladder_measures_the_captured_rung_when_the_top_fails() -> None:
+    from pathlib import Path
+
+    from codeflash_bot.measure.growth import Step, judge_ladder
+
+    costs = {"small": (3e-5, 1e-5), "mid": (1.6e-4, 1.5e-4), "top": (6.4e-4, 6.3e-4)}
+    measured: list[str] = []
+
+    def measure_at(inputs: list[Path]) -> Measurement:
+        measured.append(inputs[0].name)
+        before, after = costs[inputs[0].name]
+        return rung(1, before, after).measurement
+
+    steps = [Step(size=k, n=n, inputs=[Path(k)]) for k, n in (("small", 16), ("mid", 64))]
+    steps.append(Step(size="top", n=1024, inputs=[Path("top")]))
+    verdict = judge_ladder(measure_at, steps, FLOOR, 5.0)
+    assert measured == ["top", "small"]  # the middle rung is not worth a measurement
+    assert verdict.reason is Reason.SCALE and verdict.scale is not None
+    assert [r.size for r in verdict.scale.rungs] == ["small", "top"]

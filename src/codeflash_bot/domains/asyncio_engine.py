@@ -9,6 +9,10 @@ same order, same exceptions). The metric is latency under concurrent callers
 (harness/cf_async_timing.py): one call-set starts CONCURRENCY calls of the coroutine with the
 same input on one loop and waits for all of them, so both a blocked loop and needless
 sequential awaiting show up; single-call latency and event-loop blocking are reported too.
+Where the captured inputs carry size (a list of ids gathered) and a size ladder can be built
+within the cap, that latency is judged at every rung by the growth-aware rule
+(domains/scale.py), as in the CPU domain; where not (a coroutine that sleeps past the cap on
+its captured input already), the verdict says why.
 """
 
 from __future__ import annotations
@@ -23,8 +27,10 @@ from typing import Any
 import libcst as cst
 
 from codeflash_bot.capture import corpus_dir
+from codeflash_bot.capture.sources import timing_inputs
 from codeflash_bot.domains.base import Engine, EngineContext
-from codeflash_bot.domains.cpu import capture_for, replay_gate, workable
+from codeflash_bot.domains.cpu import LADDER_SEEDS, capture_for, replay_gate, workable
+from codeflash_bot.domains.scale import Ladders, judge_at_scale
 from codeflash_bot.measure.decide import Metric, crash_verdict, judge
 from codeflash_bot.measure.timing import select_inputs
 from codeflash_bot.models import (
@@ -42,6 +48,7 @@ from codeflash_bot.propose import Proposer, RulesProposer
 from codeflash_bot.propose.rules.blocking_call_in_coroutine import BLOCKING_CALLS
 from codeflash_bot.sandbox import HarnessError
 
+NO_LADDER_BUDGET = "no captured call to grow, or the run's ladder-seconds are spent"
 SLOW_CALLBACK = 0.001  # seconds: asyncio's slow_callback_duration during the profile
 CONCURRENCY = 8
 ROUNDS = 10
@@ -203,6 +210,7 @@ class AsyncEngine(Engine):
 
     def __init__(self) -> None:
         self._facts: dict[Path, list[CoroutineFacts]] = {}
+        self.ladders = Ladders()
 
     def profile(self, ctx: EngineContext) -> list[CoroutineFacts]:
         """The ranked coroutines of the repo (profiled once per project)."""
@@ -238,17 +246,30 @@ class AsyncEngine(Engine):
             failed, mutates = replay_gate(ctx, candidate)
             if failed is not None:
                 return failed
-            inputs = select_inputs(corpus_dir(ctx.corpus_root, candidate.target))
+            corpus = corpus_dir(ctx.corpus_root, candidate.target)
+            inputs = select_inputs(corpus)
             runs: list[dict[str, Any]] = []
 
-            def once() -> Measurement:
-                out = measure_latency(ctx, candidate, inputs, fresh_args=mutates)
+            def at(paths: list[Path]) -> Measurement:
+                out = measure_latency(ctx, candidate, paths, fresh_args=mutates)
                 runs.append(out)
                 return _measurement(out)
 
-            verdict = judge(once, ctx.config.min_improvement, ctx.config.max_aa_noise)
+            ladder = self.ladders.get(ctx, candidate.target, timing_inputs(corpus, LADDER_SEEDS))
+            if ladder is not None and ladder.usable:
+                verdict = judge_at_scale(ctx, candidate, ladder, at)
+            else:
+                verdict = judge(
+                    lambda: at(inputs), ctx.config.min_improvement, ctx.config.max_aa_noise
+                )
+                why = ladder.stopped if ladder is not None else NO_LADDER_BUDGET
+                note = f"no size ladder: {why or 'one captured size only'}"
+                detail = f"{verdict.detail}; {note}" if verdict.detail else note
+                verdict = verdict.model_copy(update={"detail": detail})
         except HarnessError as exc:
             return crash_verdict(exc)
+        if not runs:  # behaviour differed on a grown input: nothing was timed
+            return verdict
         side = figures(runs[-1])
         ctx.reporter.note(f"{candidate.target.ref} ({candidate.rule}): {side}")
         detail = f"{verdict.detail}; {side}" if verdict.detail else side

@@ -13,13 +13,17 @@
   `memory-time-tolerance` % (a slowdown over it is re-measured once; the smaller one counts).
   When a size ladder can be built (domains/scale.py), the peak is measured at every rung and
   judged by the growth-aware rule (measure/growth.py) instead: a whole-file read tested on a
-  tiny file is judged on copies of that file grown to megabytes.
+  tiny file is judged on copies of that file grown to megabytes; the time check then runs on
+  the captured inputs and at the ladder's top rung (where a slowdown that grows with size is
+  largest), and the larger slowdown decides.
 - `__slots__` (MEM206, target `Class.__init__`): replaying `__init__` proves nothing, so
   `cf_memslots.py` builds the candidate CLASS and compares construction + no-argument methods
   on the captured constructor calls, then measures the peak of SLOTS_INSTANCES live instances
   and the time to build them (same A/B/A' scheme). Only classes the tests/workload build at
   least SLOTS_MIN_CONSTRUCTIONS times are measured; outside uses (`obj.extra = ...`) are left
-  to the repository's tests, which the loop runs on every kept candidate.
+  to the repository's tests, which the loop runs on every kept candidate. No size ladder: the
+  size that matters for `__slots__` is the number of live instances, and SLOTS_INSTANCES is
+  already far past what a test builds (NO_LADDER_SLOTS, said in every verdict).
 """
 
 from __future__ import annotations
@@ -80,6 +84,9 @@ SLOTS_INSTANCES = 20_000  # instances kept alive when measuring a `__slots__` ca
 # measured at all; the synthetic SLOTS_INSTANCES figure would flatter a one-off object.
 SLOTS_MIN_CONSTRUCTIONS = 100
 SLOTS_RULE = "MEM206"
+NO_LADDER_SLOTS = (
+    "no size ladder: __slots__ is judged at {n} live instances, the count that carries its size"
+)
 
 
 def profile_memory(ctx: EngineContext, method: str) -> tuple[list[Target], dict[str, int], int]:
@@ -236,13 +243,19 @@ class MemoryEngine(Engine):
                         detail=problem,
                         measurements=[peak],
                     )
-            timing = self._time(ctx, candidate, inputs, mutates)
-            peak = peak.model_copy(update={"per_call": timing.per_call})
+            checks = [("", inputs)]
+            if scale is not None and ladder is not None:
+                top = ladder.fitted[-1]  # a slowdown that grows with size shows here first
+                checks.append((f" at {top.size}", [top.path]))
+            timings = [(where, self._time(ctx, candidate, ins, mutates)) for where, ins in checks]
+            timing = max((t for _, t in timings), key=slowdown)
+            peak = peak.model_copy(update={"per_call": timings[0][1].per_call})
             slower = slowdown(timing)
+            times = ", ".join(f"time{w} {slowdown(t) * 100:+.1f}%" for w, t in timings)
             summary = (
                 f"peak {human_bytes(peak.baseline)} -> {human_bytes(peak.candidate)}"
-                f" ({-peak_reduction(peak) * 100:+.1f}%, A/A {peak.aa_ratio:.3f});"
-                f" time {slower * 100:+.1f}% (tolerance +{ctx.config.memory_time_tolerance:g}%,"
+                f" ({-peak_reduction(peak) * 100:+.1f}%, A/A {peak.aa_ratio:.3f}); {times}"
+                f" (tolerance +{ctx.config.memory_time_tolerance:g}%,"
                 f" A/A noise {timing.aa_noise * 100:.1f}%)"
             )
             if scale is not None:
@@ -311,17 +324,21 @@ class MemoryEngine(Engine):
         )
         slower = _slots_slowdown(out)
         time_noise = abs(float(out["seconds_aa_ratio"]) - 1.0)
+        no_ladder = NO_LADDER_SLOTS.format(n=out["instances"])
         summary = (
             f"{out['instances']} live instances: peak {human_bytes(peak.baseline)} ->"
             f" {human_bytes(peak.candidate)} ({-peak_reduction(peak) * 100:+.1f}%,"
             f" A/A {peak.aa_ratio:.3f}); construction time {slower * 100:+.1f}%"
             f" (tolerance +{ctx.config.memory_time_tolerance:g}%,"
-            f" A/A noise {time_noise * 100:.1f}%)"
+            f" A/A noise {time_noise * 100:.1f}%); {no_ladder}"
         )
         problem = decide_peak(peak, ctx.config.min_improvement)
         if problem is not None:
             return Verdict(
-                status=Status.DISCARD, reason=Reason.NOT_FASTER, detail=problem, measurements=[peak]
+                status=Status.DISCARD,
+                reason=Reason.NOT_FASTER,
+                detail=f"{problem}; {no_ladder}",
+                measurements=[peak],
             )
         if slower * 100 > ctx.config.memory_time_tolerance:
             return Verdict(

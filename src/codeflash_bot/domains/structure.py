@@ -52,6 +52,8 @@ IMPORTTIME_RUNS = 3
 ROUNDS = 10
 HEAVY_SECONDS = 0.005  # an import is heavy from 5 ms ...
 HEAVY_SHARE = 0.10  # ... and 10 % of the importing module's cumulative time
+# Import time takes no argument a size ladder could grow: the one size is the import itself.
+NO_LADDER = "no size ladder: importing a module takes no input to grow"
 _IMPORTTIME = re.compile(r"^import time:\s+(\d+)\s*\|\s*(\d+)\s*\|(\s*)(\S+)\s*$")
 _TIMER = (
     "import sys, time\nt = time.perf_counter()\nimport {module}\n"
@@ -389,7 +391,8 @@ class StructureEngine(Engine):
         m = min(verdict.measurements, key=lambda x: x.gain)
         side = (
             f"import {target.module} in a fresh interpreter: {m.baseline * 1e3:.1f} ms ->"
-            f" {m.candidate * 1e3:.1f} ms (min of {m.rounds} rounds, A/A {m.aa_noise * 100:.1f}%)"
+            f" {m.candidate * 1e3:.1f} ms (min of {m.rounds} rounds, A/A {m.aa_noise * 100:.1f}%);"
+            f" {NO_LADDER}"
         )
         detail = f"{verdict.detail}; {side}" if verdict.detail else side
         return verdict.model_copy(update={"detail": detail})

@@ -7,7 +7,9 @@ interpreter and are skipped) is called once per parameter combination, between i
 `teardown`, with `setup_cache`'s result first when the class defines one. A setup raising
 NotImplementedError skips that combination (asv's convention). The suite stops starting new
 benchmarks after SECONDS (default 60). Modules are imported as asv does: the benchmark
-directory's parent on sys.path, modules named `<dir>.<module>`.
+directory's parent on sys.path, modules named `<dir>.<module>`. With `--strict` (the behaviour
+gate of a repository whose only evidence is its asv suite) the exit code is 1 when a module
+fails to import, a benchmark raises, or nothing ran.
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ import traceback
 
 PREFIXES = ("time_", "peakmem_", "mem_", "track_")
 DEFAULT_SECONDS = 60.0
+STRICT = "--strict"  # as a gate: exit 1 when a module fails to import or a benchmark raises
 
 
-def _modules(bench_dir: str) -> list:
+def _modules(bench_dir: str) -> tuple:
+    """(imported benchmark modules, how many failed to import)."""
     parent, package = os.path.split(os.path.abspath(bench_dir))
     if parent not in sys.path:
         sys.path.insert(0, parent)
@@ -43,7 +47,7 @@ def _modules(bench_dir: str) -> list:
             modules.append(importlib.import_module(name))
         except Exception:
             sys.stderr.write(f"codeflash asv: cannot import {name}:\n{traceback.format_exc()}")
-    return modules
+    return modules, len(names) - len(modules)
 
 
 def _param_sets(owner) -> list:
@@ -92,11 +96,14 @@ def _run_one(module, owner, bench, params: tuple, cache: list) -> None:
 
 
 def main(argv: list) -> int:
+    strict = STRICT in argv
+    argv = [a for a in argv if a != STRICT]
     bench_dir = argv[0]
     seconds = float(argv[1]) if len(argv) > 1 else DEFAULT_SECONDS
     deadline = time.monotonic() + seconds
-    ran = failed = 0
-    for module in _modules(bench_dir):
+    ran = 0
+    modules, failed = _modules(bench_dir)
+    for module in modules:
         caches: dict = {}
         for owner, bench in _benchmarks(module):
             source = owner if owner is not None else bench
@@ -118,7 +125,7 @@ def main(argv: list) -> int:
                     sys.stderr.write(f"codeflash asv: {name}{params} failed:\n")
                     sys.stderr.write(traceback.format_exc())
     sys.stderr.write(f"codeflash asv: {ran} benchmark calls ran, {failed} failed\n")
-    return 0
+    return 1 if strict and (failed or not ran) else 0
 
 
 if __name__ == "__main__":

@@ -217,7 +217,8 @@ def _timed_seeds(func, seeds: list, cap: float) -> list:
 
 def _captured_rungs(timed: list, max_rungs: int) -> list:
     """Captured calls of distinct sizes as rungs, smallest first: inputs that already reach the
-    cap need no growth, but the smaller ones the program also makes still count."""
+    cap need no growth, but the smaller ones the program also makes still count (not empty
+    ones: size 0 has no place on a growth fit, and a loss there is only fixed overhead)."""
     first = timed[0]
     keys = [k for k in _keys(first[1], first[2]) if _varies(timed, k)]
     sized = [k for k in keys if not isinstance(_value(first, k), int)]
@@ -227,6 +228,8 @@ def _captured_rungs(timed: list, max_rungs: int) -> list:
     by_size: dict = {}
     for path, args, kwargs, t in timed:
         words, n = _words(args, kwargs, keys)
+        if n <= 0:
+            continue  # an empty input is no size: its cost is the call's fixed overhead
         if n not in by_size or t > by_size[n]["t"]:
             by_size[n] = {"path": path, "size": f"{words} (captured)", "n": n, "t": t}
     rungs = sorted(by_size.values(), key=lambda r: (r["n"], r["t"]))

@@ -7,6 +7,8 @@ compared to the value type-strictly, elements included: `[1, True]` never stands
 1. a literal (`repr` that `ast.literal_eval` turns back into the same value) when it is short
    and no builder is under half its length;
 2. a small builder: `list(range(0, 4000, 2))`, `[3, 1, 2] * 500`, `"ab " * 100`,
+   `[x + 9 * c for c in range(64) for x in [5, 3, 9, 1]]` (shifted copies of a unit: what a
+   size ladder's distinct growth makes, cf_grow.py),
    `" ".join(["lorem", "ipsum"] * 500)`, `"w3 w1 w7 ...".split()` (text built from the
    captured words, cut into short lines), `"log 1\\nlog 2 ...".splitlines()`,
    `[int(w) for w in "...".split()]`, `dict(zip(K, V))`,
@@ -115,7 +117,12 @@ def _builders(value: object) -> list[str | None]:
     if type(value) in (list, tuple):
         seq = list(value)  # type: ignore[call-overload]
         wrap = "list" if type(value) is list else "tuple"
-        return [_range(seq, wrap), _repeated_items(seq, wrap), _split_words(seq, wrap)]
+        return [
+            _range(seq, wrap),
+            _repeated_items(seq, wrap),
+            _shifted_items(seq, wrap),
+            _split_words(seq, wrap),
+        ]
     if type(value) is dict:
         keys = _sequence_source(list(value))  # type: ignore[arg-type]
         values = _sequence_source(list(value.values()))  # type: ignore[attr-defined]
@@ -196,6 +203,47 @@ def _repeated_items(seq: list, wrap: str) -> str | None:
     if rest:
         return f"({unit} * {times + 1})[:{len(seq)}]"
     return f"{unit} * {times}"
+
+
+def _shifted_items(seq: list, wrap: str) -> str | None:
+    """Copies of a unit, copy `c` shifted by `c` x span (numbers, away from zero) or suffixed
+    `~c` (strings): the shape cf_grow.py's distinct growth gives a list grown x4 per rung."""
+    n = len(seq)
+    kinds = {type(x) for x in seq}
+    if n < 8 or kinds not in ({int}, {float}, {str}):
+        return None
+    for period in range(1, n // 2 + 1):
+        if n % period:
+            continue
+        unit = seq[:period]
+        span = _span(unit)
+        if all(seq[i] == _shift(unit[i % period], i // period, span) for i in range(period, n)):
+            return _shifted_source(unit, n // period, span, wrap)
+    return None
+
+
+def _span(unit: list) -> object:
+    return max(unit) - min(unit) + 1 if type(unit[0]) is not str else 0
+
+
+def _shift(x: object, c: int, span: object) -> object:
+    if type(x) is str:
+        return f"{x}~{c}"
+    return x - c * span if x < 0 else x + c * span  # type: ignore[operator]
+
+
+def _shifted_source(unit: list, times: int, span: object, wrap: str) -> str | None:
+    unit_source = source_of(unit)
+    if unit_source is None:
+        return None
+    loops = f"for c in range({times}) for x in {unit_source}"
+    if type(unit[0]) is str:
+        item = 'x if c == 0 else f"{x}~{c}"'
+    elif all(x >= 0 for x in unit):
+        item = f"x + c * {span!r}"
+    else:
+        item = f"x - c * {span!r} if x < 0 else x + c * {span!r}"
+    return f"[{item} {loops}]" if wrap == "list" else f"tuple({item} {loops})"
 
 
 def _immutable(x: object) -> bool:

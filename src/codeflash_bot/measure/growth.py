@@ -131,6 +131,11 @@ def judge_growth(rungs: list[RungResult], confirm: list[Measurement], floor_pct:
 
     for m in tops:
         if why := short_of_floor(m, floor_pct):
+            won = [r for r in fitted[:-1] if not short_of_floor(r.measurement, floor_pct)]
+            if won:  # a win at the tests' size that does not hold where it matters
+                best = max(won, key=lambda r: speedup(r.measurement))
+                small = f"wins {speedup(best.measurement):.2f}x at {best.size} but not at scale"
+                return verdict(Status.DISCARD, Reason.SCALE, f"{small}: at {top.size}: {why}")
             return verdict(Status.DISCARD, Reason.NOT_FASTER, f"at {top.size}: {why}")
     for r in rungs:
         if _matters(r.measurement) and _loses(r.measurement):
@@ -188,9 +193,11 @@ def judge_ladder(
     """Measure A/B/A' at every step (smallest first) and apply `judge_growth`.
 
     The top rung is measured first (retaken while noisy): a candidate that does not clear the
-    floor there is discarded without measuring the rest (no-ops and losers cost one
-    measurement). Otherwise every other rung is measured once and the top once more,
-    independently (the second run of `decide.judge`), both decisive ones retaken while noisy.
+    floor there is discarded after one more measurement, at the smallest rung (the captured
+    call), so the verdict says whether it won at the tests' size and lost at scale (no-ops and
+    losers cost two measurements). Otherwise every other rung is measured once and the top
+    once more, independently (the second run of `decide.judge`), both decisive ones retaken
+    while noisy.
 
     A discard for scale rests on rungs measured once, so it must reproduce: the ladder is
     measured again (top rung included) and the candidate is discarded for scale only when the
@@ -206,7 +213,9 @@ def judge_ladder(
     top_step = [s for s in steps if not s.variant][-1]
     top = at(top_step, noisy_retries)
     if short_of_floor(top.measurement, floor_pct):
-        return judge_growth([top], [], floor_pct)
+        smallest = next(s for s in steps if not s.variant)
+        measured = [at(smallest), top] if smallest is not top_step else [top]
+        return judge_growth(measured, [], floor_pct)
     rungs = [top if s is top_step else at(s) for s in steps]
     again = quietest(lambda: measure_at(top_step.inputs), max_aa_noise_pct, 1 + noisy_retries)
     first = judge_growth(rungs, [again], floor_pct)

@@ -1,13 +1,18 @@
 """Generate one pytest-benchmark test per kept function, fed by an input captured from real use.
 
-Choice of input (`choose_input`): the largest usable captured call (≤ `MAX_INPUT_BYTES`
-pickled, one call ≤ `MAX_CALL_SECONDS`) whose arguments can be written as Python source a
-reviewer reads in the diff: a literal, or a small builder such as `list(range(4000))`
-(harness/cf_source_of.py verifies each one rebuilds the captured value type-strictly). Only
-when no usable call has such source is the call copied byte for byte next to the test as
+Choice of input (`choose_input`): when the change was kept on a size ladder (its top rung is
+recorded in `.codeflash/scale.json`) and the ladder's grown calls are still on disk, the
+largest rung with Python source, top first: the benchmark then runs at the size the change was
+judged at, not the tests' toy size. Otherwise the largest usable captured call (≤
+`MAX_INPUT_BYTES` pickled, one call ≤ `MAX_CALL_SECONDS`) whose arguments can be written as
+Python source a reviewer reads in the diff: a literal, or a small builder such as
+`list(range(4000))` or `[x + 9 * c for c in range(64) for x in [5, 3, 9, 1]]` for a grown rung
+(harness/cf_source_of.py verifies each one rebuilds the value type-strictly). Only when no
+usable call has such source is the call copied byte for byte next to the test as
 `<test stem>.inputs.pkl`, the last resort, and the PR body says so. Why captured calls rather
 than a seeded generator: the capture holds the real types (tuples vs lists, odd dict keys,
-user classes) and the real size; a generator would have to guess both.
+user classes) and the real size; a generator would have to guess both (a rung is a captured
+call grown type-preservingly, measure/ladder.py).
 
 The bot never unpickles: probing the calls (does it unpickle, does the call succeed, does the
 function mutate its arguments, how long one call takes, what source rebuilds it) happens in a
@@ -27,7 +32,8 @@ from typing import Literal
 
 from codeflash_bot.errors import BotError
 from codeflash_bot.git import Git
-from codeflash_bot.models import Frozen
+from codeflash_bot.measure.ladder import LADDERS
+from codeflash_bot.models import Frozen, Scale
 from codeflash_bot.prep.inventory import KeptOptimization
 from codeflash_bot.prep.target_env import TargetEnv, Timeout, run_python
 from codeflash_bot.sandbox import HARNESS_DIR
@@ -124,6 +130,7 @@ class GeneratedBenchmark(Frozen):
     input_bytes: int = 0
     mutates_arguments: bool = False
     input_form: Literal["source", "pickle", ""] = ""  # "pickle" only as the last resort
+    rung: str = ""  # the size-ladder rung the input is ("" for a captured call)
     skipped: str | None = None
 
 
@@ -136,15 +143,47 @@ class ProbedInput(Frozen):
     mutates: bool
     shape: str
     source: dict | None = None  # {"args": [src, ...], "kwargs": {name: src}}; None: no source
+    rung: str = ""  # set by the bot for a ladder rung: its size in words
 
 
 def choose_input(usable: list[ProbedInput]) -> ProbedInput | None:
-    """The input to benchmark, from usable captured calls listed largest first.
+    """The input to benchmark, from usable calls: ladder rungs top first, then captured calls
+    largest first.
 
-    The largest one whose arguments have Python source; else the largest one (as a pickle).
-    The one place that decides, so a size ladder's top rung can take over here.
+    The first one whose arguments have Python source (the top rung when it has one); else the
+    largest captured call, as a pickle (a grown rung is never copied: it is not a real call).
     """
-    return next((u for u in usable if u.source is not None), usable[0] if usable else None)
+    chosen = next((u for u in usable if u.source is not None), None)
+    if chosen is not None:
+        return chosen
+    return next((u for u in usable if not u.rung), None)
+
+
+def ladder_rungs(corpus: Path, scale: Scale | None) -> dict[Path, str]:
+    """Grown rungs of the ladder a change was kept on, top first, with their size in words.
+
+    measure/ladder.py keeps them at `<corpus root>/_ladders/<target>/rung_NN.pkl` (rung NN is
+    the ladder's NN-th size after the captured seed, scale.json's fitted rung NN); the
+    repeated-element variant is left out. Empty when the change was not judged on a grown
+    ladder or its rungs are gone (a fresh clone).
+    """
+    if scale is None:
+        return {}
+    fitted = [r for r in scale.rungs if not r.variant]
+    grown = corpus.parent / LADDERS / corpus.name
+    if not grown.is_dir() or any(_grown_file(p) for p in grown.iterdir()):
+        return {}  # a rung naming a grown temporary file cannot be written into a benchmark
+    out: dict[Path, str] = {}
+    for k in range(len(fitted) - 1, 0, -1):
+        path = grown / f"rung_{k:02d}.pkl"
+        if path.is_file():
+            out[path] = fitted[k].size
+    return out
+
+
+def _grown_file(path: Path) -> bool:
+    """A file cf_grow.py made for a path argument (`rung<k>-<name>`), not a rung's pickle."""
+    return path.name.startswith("rung") and path.suffix != ".pkl"
 
 
 def corpus_dirs(git: Git, branch: str | None, target: str) -> list[Path]:
@@ -163,7 +202,7 @@ def corpus_dirs(git: Git, branch: str | None, target: str) -> list[Path]:
     if root.is_dir():
         others = sorted(root.glob(f"*/{name}"), key=lambda p: p.stat().st_mtime, reverse=True)
         found += [p for p in others if p not in found]
-    return [p for p in found if p.is_dir() and any(p.glob("*.pkl"))]
+    return [p for p in found if p.is_dir() and p.parent.name != LADDERS and any(p.glob("*.pkl"))]
 
 
 def benchmark_names(items: list[KeptOptimization]) -> dict[str, str]:
@@ -218,8 +257,12 @@ def _generate_one(
             skipped="no captured inputs (run `codeflash-bot optimize` again to capture them)",
         )
     files = sorted(dirs[0].glob("*.pkl"), key=lambda p: (-p.stat().st_size, p.name))
-    probe = _probe(env, root, it, files)
-    usable = [ProbedInput.model_validate(u) for u in probe.get("usable", [])]
+    rungs = ladder_rungs(dirs[0], it.scale)
+    probe = _probe(env, root, it, [*rungs, *files])
+    usable = [
+        ProbedInput.model_validate(u | {"rung": rungs.get(Path(u["path"]), "")})
+        for u in probe.get("usable", [])
+    ]
     chosen = choose_input(usable)
     if chosen is None:
         why = probe.get("error") or (
@@ -258,6 +301,7 @@ def _generate_one(
         input_bytes=chosen.bytes,
         mutates_arguments=chosen.mutates,
         input_form="pickle" if chosen.source is None else "source",
+        rung=chosen.rung,
     )
 
 
@@ -312,6 +356,11 @@ def render_test(
         body = f"    args, kwargs = load_inputs()\n    benchmark({callee}, *args, **kwargs)"
     largest = "the largest usable" if chosen.source is None else "the largest readable"
     where = f"{largest} of {count} calls captured from real use ({chosen.shape})"
+    if chosen.rung:
+        where = (
+            f"the rung {chosen.rung} of the size ladder the change was kept on, grown\n"
+            f"type-preservingly from one of {count} calls captured from real use ({chosen.shape})"
+        )
     if chosen.source is None:
         input_doc = (
             f"{where}, stored byte for byte next to this file as\n`{data_name}` "

@@ -256,9 +256,9 @@ def optimization_view(
             if bench.input_form == "pickle"
             else "written in the test as Python source"
         )
+        where = f"the size ladder's rung {bench.rung}" if bench.rung else "a captured input"
         benchmark = (
-            f"`{bench.test_file}::{bench.test_name}` on a captured input ({bench.input_shape}; "
-            f"{form})"
+            f"`{bench.test_file}::{bench.test_name}` on {where} ({bench.input_shape}; {form})"
         )
     elif bench and bench.skipped:
         benchmark = f"none generated: {bench.skipped}"

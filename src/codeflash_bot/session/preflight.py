@@ -12,6 +12,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from codeflash_bot.capture.benchmarks import asv_gate
 from codeflash_bot.config import Config
 from codeflash_bot.errors import EXIT_GUARD, BotError
 from codeflash_bot.git import open_repo
@@ -39,8 +40,8 @@ def preflight(request: Request, config: Config) -> None:
     workload = request.workload or config.workload
     if workload:
         workload_argv(project, workload)
-    elif not config.test_command and not find_tests(project):
-        raise BotError(NO_TESTS.format(where=where))
+    elif not config.test_command and not find_tests(project) and asv_gate(project) is None:
+        raise BotError(NO_TESTS.format(where=where))  # an asv suite alone can check changes
     if request.target:
         resolve_target(request.target, project, _static_setup(project))
     guard = request.guard or config.guard

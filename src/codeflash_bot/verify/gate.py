@@ -18,6 +18,10 @@ if TYPE_CHECKING:
     from codeflash_bot.verify.tests import TestPlan
 
 STOP_PREFIX = "the tests do not run: "
+BENCHMARKS_GATE = (
+    "the repository's benchmarks gate every change: it has no other tests, so its"
+    " pytest-benchmark tests run as tests, once each and untimed"
+)
 
 
 class BaselineGate(Frozen):
@@ -28,6 +32,7 @@ class BaselineGate(Frozen):
     stop: str | None = Field(None, description="set: the run must stop with this line")
     partial: str | None = Field(None, description="modules that fail to import; others run")
     relied_on: str = Field("", description="what checks changes instead when tests do not run")
+    benchmarks_only: bool = Field(False, description="the only tests are the repo's benchmarks")
 
     @property
     def gating(self) -> bool:
@@ -36,7 +41,7 @@ class BaselineGate(Frozen):
     @property
     def notes(self) -> list[str]:
         """Console notices (the user must not find these only in HANDOFF.md)."""
-        out = []
+        out = [BENCHMARKS_GATE] if self.benchmarks_only and self.gating else []
         if self.problem and not self.stop:
             out.append(
                 f"{STOP_PREFIX}{self.problem}; they gate nothing, continuing with"
@@ -87,17 +92,27 @@ class BaselineGate(Frozen):
                 f" {self.relied_on} checked each change"
             )
         text = "the tests gate every change (no new failures, no fewer tests than baseline)"
+        if self.benchmarks_only:
+            text = f"{BENCHMARKS_GATE} (no new failures, no fewer tests than baseline)"
         if self.partial:
             count = len(self.baseline.collection_errors)
             return f"{text}; the {count} test module(s) that fail to import gate nothing"
         return text
 
 
-def baseline_gate(baseline: TestRun, *, guard: str | None, workload: str | None) -> BaselineGate:
-    """Judge the baseline run; a guard or workload lets a run without working tests go on."""
+def baseline_gate(
+    baseline: TestRun,
+    *,
+    guard: str | None,
+    workload: str | None,
+    benchmarks_only: bool = False,
+    guard_words: str = "",
+) -> BaselineGate:
+    """Judge the baseline run; a guard or workload lets a run without working tests go on
+    (`guard_words` names a guard the bot chose itself, such as the repository's asv suite)."""
     problem = baseline_problem(baseline)
     relied = [
-        f"the guard `{guard}`" if guard else "",
+        (guard_words or f"the guard `{guard}`") if guard else "",
         f"the workload `{workload}`" if workload else "",
     ]
     relied_on = " and ".join(r for r in relied if r)
@@ -109,4 +124,5 @@ def baseline_gate(baseline: TestRun, *, guard: str | None, workload: str | None)
         stop=stop,
         partial=partial_note(baseline),
         relied_on=relied_on,
+        benchmarks_only=benchmarks_only,
     )

@@ -2,8 +2,9 @@
 
 How the tests run, in order: a `test-command` the user configured wins (counts come from its
 junit report when it is pytest, else from its output, else only its exit code); else pytest,
-which honours the project's own ini/addopts/testpaths and runs unittest TestCases too; else,
-when pytest is not in the target's environment, `python -m unittest discover`.
+which honours the project's own ini/addopts/testpaths and runs unittest TestCases too (its
+pytest-benchmark tests once each, untimed: a gate wants their assertions, not their timing
+loops); else, when pytest is not in the target's environment, `python -m unittest discover`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from pydantic import Field
 
+from codeflash_bot.capture.benchmarks import pytest_benchmark_files
 from codeflash_bot.models import Frozen
 from codeflash_bot.profile.cpu import pytest_args
 from codeflash_bot.sandbox import HARNESS_DIR, CommandResult, run_command
@@ -39,6 +41,7 @@ __all__ = ["CollectionError", "TestPlan", "TestRun", "plan_tests", "run_guard", 
 JUNIT = "{junit}"  # placeholder in a plan's argv, replaced by a fresh path per run
 DOCTEST_PLUGIN = "cf_doctest_only"
 DOCTEST_ENV = "CODEFLASH_DOCTEST_ONLY"
+BENCHMARKS_UNTIMED = "pytest-benchmark tests run once each, untimed (--benchmark-disable)"
 
 
 class TestPlan(Frozen):
@@ -93,6 +96,11 @@ def plan_tests(setup: SetupInfo, root: Path) -> TestPlan:
     extra = [f"--junitxml={JUNIT}"]
     extra += _addopts_neutralizers(ini, setup.python)
     note, env = "", {}
+    if pytest_benchmark_files(root, "", setup.tests_found) and has_module(
+        setup.python, "pytest_benchmark"
+    ):
+        extra.append("--benchmark-disable")  # a gate needs each benchmark once, not timed
+        note = BENCHMARKS_UNTIMED
     doctests = load_tests_doctests(root, setup.tests_found, setup.pythonpath)
     if doctests and not ini.doctest_modules:
         # paths on the command line replace testpaths, so name the test locations too
@@ -101,7 +109,8 @@ def plan_tests(setup: SetupInfo, root: Path) -> TestPlan:
         )
         extra += ["-p", DOCTEST_PLUGIN, "--doctest-modules", *_rel(places, root), *doctests]
         env = {DOCTEST_ENV: os.pathsep.join(doctests)}
-        note = f"doctests the tests add via load_tests also run: {', '.join(doctests)}"
+        also = f"doctests the tests add via load_tests also run: {', '.join(doctests)}"
+        note = f"{note}; {also}" if note else also
     argv = (*command, *pytest_args(), *extra)
     return TestPlan(
         runner="pytest", argv=argv, junit=True, config=ini.describe(), note=note, env=env

@@ -165,3 +165,22 @@ def test_test_names_add_the_module_only_on_a_clash() -> None:
         "b.y:run": "test_benchmark_b_y_run",
         "c:Box.size": "test_benchmark_Box_size",
     }
+
+
+def test_choose_input_prefers_a_rung_with_source_and_never_pickles_a_rung() -> None:
+    from codeflash_bot.prep.benchgen import ProbedInput, choose_input
+
+    def probed(path: str, *, source: bool, rung: str = "") -> ProbedInput:
+        src = {"args": ["[1, 2]"], "kwargs": {}} if source else None
+        return ProbedInput(
+            path=path, bytes=10, seconds=0.0, mutates=False, shape="s", source=src, rung=rung
+        )
+
+    top = probed("rung_03.pkl", source=True, rung="list[2,560]")
+    captured = probed("0001.pkl", source=True)
+    assert choose_input([top, captured]) == top
+    opaque_rung = probed("rung_03.pkl", source=False, rung="list[2,560]")
+    opaque = probed("0001.pkl", source=False)
+    assert choose_input([opaque_rung, captured]) == captured
+    assert choose_input([opaque_rung, opaque]) == opaque  # the pickle of a real call
+    assert choose_input([opaque_rung]) is None

@@ -92,3 +92,31 @@ def test_texts_with_odd_line_breaks_are_never_split_into_lines(text: str) -> Non
     value = [*["plain line"] * 10, text, *[f"x {i}" for i in range(200)]]
     source = source_of(value)
     assert source is not None and same(_rebuilt(source), value)
+
+
+@pytest.mark.parametrize(
+    "seed",
+    [
+        [5, 3, 9, 1],
+        [5, -3, 9, 1, 0, 7],
+        [1.5, 2.5, -0.5, 3.0],
+        ["the", "cat", "sat", "on"],
+        (4, 1, 3, 2),
+    ],
+)
+def test_a_rung_grown_x64_is_a_one_line_builder(seed: object) -> None:
+    from cf_grow import DISTINCT, grow
+
+    grown = grow(seed, 3, DISTINCT, "/nonexistent")
+    source = source_of(grown)
+    assert source is not None and "for c in range(64)" in source
+    assert len(source) < 120 and "\n" not in source
+    assert same(_rebuilt(source), grown)
+
+
+def test_shifted_copies_that_break_the_pattern_are_not_a_builder() -> None:
+    near = [x + 9 * c for c in range(64) for x in [5, 3, 9, 1]]
+    near[-1] += 1
+    source = source_of(near)
+    assert source is not None and "for c in range" not in source
+    assert same(_rebuilt(source), near)
