@@ -12,7 +12,10 @@ sys.path.insert(0, str(ROOT))
 
 from codeflash_bot.models import ExperimentRecord  # noqa: E402
 from codeflash_bot.session.state import parse_results  # noqa: E402
-from tests.helpers import SLOWDEMO, git, make_repo, run_bot  # noqa: E402
+from tests.support.cli import run_bot  # noqa: E402
+from tests.support.git import git  # noqa: E402
+from tests.support.paths import SLOWDEMO  # noqa: E402
+from tests.support.repos import make_repo  # noqa: E402
 
 
 def optimize_slowdemo(*flags: str) -> tuple[list[ExperimentRecord], float]:

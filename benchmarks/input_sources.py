@@ -21,7 +21,9 @@ sys.path.insert(0, str(ROOT))
 
 from codeflash_bot.capture.sources import inputs_in  # noqa: E402
 from codeflash_bot.session.state import parse_results  # noqa: E402
-from tests.helpers import git, make_repo, run_bot  # noqa: E402
+from tests.support.cli import run_bot  # noqa: E402
+from tests.support.git import git  # noqa: E402
+from tests.support.repos import make_repo  # noqa: E402
 
 FILES = {
     "pyproject.toml": """

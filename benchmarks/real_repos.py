@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.helpers import git  # noqa: E402
+from tests.support.git import git  # noqa: E402
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,10 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.real_repos import MATRIX  # noqa: E402
 from benchmarks.real_repos import make_repo as package_repo  # noqa: E402
-from tests.helpers import SLOWDEMO, git, make_repo, run_bot  # noqa: E402
+from tests.support.cli import run_bot  # noqa: E402
+from tests.support.git import git  # noqa: E402
+from tests.support.paths import SLOWDEMO  # noqa: E402
+from tests.support.repos import make_repo  # noqa: E402
 
 
 def main() -> int:

@@ -34,7 +34,8 @@ from codeflash_bot.session.setup import detect_setup
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.helpers import SLOWDEMO, make_repo  # noqa: E402
+from tests.support.paths import SLOWDEMO  # noqa: E402
+from tests.support.repos import make_repo  # noqa: E402
 
 CASES: list[tuple[str, Rule | None]] = [
     ("slowdemo.scale:stair_ways", PureRecursionWithoutMemo()),

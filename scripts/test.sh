@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up, then lint and run every test (slow end-to-end ones included). CI runs exactly this.
-#   scripts/test.sh --fast [pytest args]   the quick loop: ruff + the tests not marked `slow`
+#   scripts/test.sh --fast [pytest args]   the quick loop: ruff + mypy + the tests not marked `slow`
 #                                          (unit tests and the bad-input e2e; no action linters)
 #   scripts/test.sh [pytest args]          everything, as CI
 set -euo pipefail
@@ -14,6 +14,7 @@ fi
 bash scripts/setup.sh
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+.venv/bin/mypy  # src/codeflash_bot, configured in pyproject.toml [tool.mypy]
 if [ "$FAST" = 1 ]; then
   exec .venv/bin/python -m pytest -q -p no:cacheprovider -m "not slow" "$@"
 fi

@@ -202,8 +202,9 @@ def main() -> None:
         sys.exit(1)
     except Exception as exc:
         # Usage errors (typer vendors click, so match by shape, not by class): one line.
-        if hasattr(exc, "format_message") and isinstance(getattr(exc, "exit_code", None), int):
-            _fail(str(exc.format_message()), exc.exit_code)
+        exit_code = getattr(exc, "exit_code", None)
+        if hasattr(exc, "format_message") and isinstance(exit_code, int):
+            _fail(str(exc.format_message()), exit_code)
         if os.environ.get("CODEFLASH_DEBUG"):
             raise
         _fail(

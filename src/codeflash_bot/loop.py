@@ -79,7 +79,7 @@ from codeflash_bot.session.workspace import (
     sync_mirror_from_branch,
 )
 from codeflash_bot.verify.gate import BaselineGate, baseline_gate
-from codeflash_bot.verify.tests import TestRun, plan_tests, run_guard, run_tests
+from codeflash_bot.verify.tests import RunLimits, TestRun, plan_tests, run_guard, run_tests
 
 STATE_FILES = (RESULTS, HANDOFF, LEARNINGS, SETUP, CONVENTIONS, EXPLANATIONS, SCALE_FILE)
 
@@ -318,7 +318,10 @@ def _run(
         )
     reporter.stage("baseline", "running the tests once")
     clock.begin(Phase.BASELINE)
-    limits = {"timeout": clock.timeout(config.test_timeout), "memory_mb": config.memory_limit_mb}
+    limits: RunLimits = {
+        "timeout": clock.timeout(config.test_timeout),
+        "memory_mb": config.memory_limit_mb,
+    }
     plan = plan_tests(setup, ws.project)
     baseline = run_tests(setup, ws.project, **limits)
     checkpoint("baseline")
@@ -601,7 +604,7 @@ def _evaluate(run: Run, candidate: Candidate, original: str) -> Verdict:
     measurements = verdict.measurements
     ws.write_candidate(target.file, candidate.source)
     checkpoint("candidate-written")
-    limits = {
+    limits: RunLimits = {
         "timeout": run.clock.timeout(config.test_timeout),
         "memory_mb": config.memory_limit_mb,
     }
@@ -745,14 +748,14 @@ def _pending(run: Run, records: list[ExperimentRecord]) -> list[str]:
             continue
         tried = {rule_of(r) for r in records if r.target == target.ref}
         source = path.read_text(encoding="utf-8")
-        left = [
+        codes = [
             code
             for p in run.proposers
             if hasattr(p, "remaining")
             for code in p.remaining(target, source, tried)
         ]
-        if left:
-            out.append(f"`{target.ref}`: try {', '.join(left)}")
+        if codes:
+            out.append(f"`{target.ref}`: try {', '.join(codes)}")
     return out
 
 

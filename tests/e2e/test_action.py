@@ -21,14 +21,13 @@ from typing import Any
 import pytest
 from pytest_httpserver import HTTPServer
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # tests/e2e is not a package; reuse the unit-test fakes
-    sys.path.insert(0, str(ROOT))
-
-from codeflash_bot.github.action import run_action  # noqa: E402
-from codeflash_bot.session.state import parse_guard, parse_results  # noqa: E402
-from tests.unit.github.fake_github import FakeGitHub, webhook  # noqa: E402
-from tests.unit.github.gitrepos import Repos, git, make_repos  # noqa: E402
+from codeflash_bot.github.action import run_action
+from codeflash_bot.session.state import parse_guard, parse_results
+from tests.support.action import action_env
+from tests.support.fake_github import FakeGitHub, webhook
+from tests.support.git import git
+from tests.support.paths import ROOT
+from tests.support.remotes import Repos, make_repos
 
 pytestmark = pytest.mark.slow
 TOKEN = "ghs_e2eTOKENabcdef0123456789"
@@ -91,22 +90,9 @@ Env = Callable[..., dict[str, str]]
 @pytest.fixture
 def env_for(tmp_path: Path, fake: FakeGitHub, repos: Repos) -> Env:
     def build(event: str, payload: dict[str, Any] | str, **inputs: str) -> dict[str, str]:
-        path = tmp_path / "event.json"
-        path.write_text(payload if isinstance(payload, str) else json.dumps(payload))
-        env = {
-            "GITHUB_ACTIONS": "true",
-            "GITHUB_EVENT_NAME": event,
-            "GITHUB_EVENT_PATH": str(path),
-            "GITHUB_REPOSITORY": fake.full_name,
-            "GITHUB_WORKSPACE": str(repos.workspace),
-            "GITHUB_API_URL": fake.base,
-            "GITHUB_RUN_ID": "5151",
-            "GITHUB_OUTPUT": str(tmp_path / "output.txt"),
-            "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
-            "INPUT_GITHUB-TOKEN": TOKEN,
-        }
-        env.update({f"INPUT_{k.upper().replace('_', '-')}": v for k, v in inputs.items()})
-        return env
+        return action_env(
+            tmp_path, fake, repos.workspace, event, payload, token=TOKEN, run_id="5151", **inputs
+        )
 
     return build
 

@@ -6,36 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from ..helpers import PYTHON, git, make_repo, run_bot, snapshot
-
-SMALL = {
-    "pyproject.toml": """
-        [project]
-        name = "small"
-        version = "0"
-        [tool.pytest.ini_options]
-        pythonpath = ["src"]
-    """,
-    "src/small/__init__.py": "",
-    "src/small/core.py": """
-        def lowest(xs):
-            return sorted(xs)[0]
-    """,
-    "tests/test_core.py": """
-        from small.core import lowest
-
-        def test_lowest():
-            assert lowest([(i * 7919) % 3001 + 1 for i in range(3000)]) == 1
-    """,
-}
-
-
-def one_line_error(proc) -> str:
-    lines = [line for line in proc.stderr.splitlines() if line.strip()]
-    assert proc.returncode != 0
-    assert len(lines) == 1, proc.stderr
-    assert lines[0].startswith("codeflash-bot: error: ")
-    return lines[0]
+from tests.support.cli import one_line_error, run_bot
+from tests.support.git import git
+from tests.support.paths import PYTHON
+from tests.support.repos import SMALL, make_repo, snapshot
 
 
 def test_not_a_git_repo(tmp_path: Path) -> None:

@@ -16,7 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from ..helpers import PYTHON, SLOWDEMO, bot_branch, git, make_repo, run_bot, snapshot
+from tests.support.cli import run_bot
+from tests.support.git import git
+from tests.support.paths import PYTHON, SLOWDEMO
+from tests.support.repos import bot_branch, make_repo, snapshot
 
 pytestmark = pytest.mark.slow
 

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from ..helpers import PYTHON, bot_branch, branch_file, git, make_repo, run_bot, snapshot
-from .test_bad_input import one_line_error
+from tests.support.cli import one_line_error, run_bot
+from tests.support.git import git
+from tests.support.paths import PYTHON
+from tests.support.repos import bot_branch, branch_file, make_repo, snapshot
 
 BASE = {
     "pyproject.toml": f"""

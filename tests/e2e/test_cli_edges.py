@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from codeflash_bot.errors import EXIT_GUARD
-
-from ..helpers import PYTHON, git, make_repo, run_bot, snapshot
-from .test_bad_input import SMALL, one_line_error
+from tests.support.cli import one_line_error, run_bot
+from tests.support.git import git
+from tests.support.paths import PYTHON
+from tests.support.repos import SMALL, make_repo, snapshot
 
 
 def _no_venv_built(repo: Path) -> bool:

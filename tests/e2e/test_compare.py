@@ -13,7 +13,9 @@ from typer.testing import CliRunner
 from codeflash_bot.errors import BotError
 from codeflash_bot.prep import compare, draft_pull_request
 from codeflash_bot.prep.commands import register
-from tests.unit.prep.repo_factory import git, make_repo, worktrees, write
+from tests.support.git import git
+from tests.support.prep_demo import make_repo, worktrees
+from tests.support.repos import write
 
 pytestmark = pytest.mark.slow
 

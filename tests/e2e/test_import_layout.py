@@ -11,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from ..helpers import PYTHON, bot_branch, git, make_repo, run_bot, snapshot
+from tests.support.cli import run_bot
+from tests.support.git import git
+from tests.support.paths import PYTHON
+from tests.support.repos import bot_branch, make_repo, snapshot
 
 pytestmark = pytest.mark.slow
 

@@ -15,8 +15,9 @@ from codeflash_bot.loop import optimize
 from codeflash_bot.models import Candidate, Domain, Request, Target
 from codeflash_bot.prep.draft import draft_pull_request
 from codeflash_bot.session.state import parse_results
-
-from ..helpers import PYTHON, bot_branch, branch_file, git, make_repo, snapshot
+from tests.support.git import git
+from tests.support.paths import PYTHON
+from tests.support.repos import bot_branch, branch_file, make_repo, snapshot
 
 pytestmark = pytest.mark.slow
 

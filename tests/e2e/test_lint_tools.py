@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ..helpers import ROOT
+from tests.support.paths import ROOT
 
 pytestmark = pytest.mark.slow
 

@@ -18,12 +18,13 @@ from codeflash_bot.loop import optimize
 from codeflash_bot.models import Domain, Request
 from codeflash_bot.propose.llm import LlmBudget, LlmProposer, OpenAIChat
 from codeflash_bot.session.state import parse_results
-
-from ..helpers import PYTHON, bot_branch, git, make_repo, snapshot
+from tests.support.git import git
+from tests.support.llm_replies import recorded
+from tests.support.paths import PYTHON
+from tests.support.repos import bot_branch, make_repo, snapshot
 
 pytestmark = pytest.mark.slow
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "llm"
 FILES = {
     "pyproject.toml": """
         [project]
@@ -57,10 +58,6 @@ FILES = {
         OPENAI_API_KEY=sk-proj-Fh3kL9pQ2wX7vB4nM8tR1yC6zJ5dG0sE
     """,
 }
-
-
-def recorded(name: str) -> dict:
-    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
 
 
 def test_only_the_correct_faster_candidate_is_kept(tmp_path: Path, httpserver: HTTPServer) -> None:

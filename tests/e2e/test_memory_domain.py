@@ -14,8 +14,9 @@ from codeflash_bot.profile.cpu import resolve_target
 from codeflash_bot.progress import NullReporter
 from codeflash_bot.session.setup import detect_setup
 from codeflash_bot.session.state import parse_results
-
-from ..helpers import PYTHON, SLOWDEMO, git, make_repo, snapshot
+from tests.support.git import git
+from tests.support.paths import PYTHON, SLOWDEMO
+from tests.support.repos import make_repo, snapshot
 
 pytestmark = pytest.mark.slow
 

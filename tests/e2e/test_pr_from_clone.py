@@ -17,7 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from ..helpers import PYTHON, SLOWDEMO, bot_branch, git, make_repo, run_bot
+from tests.support.cli import run_bot
+from tests.support.git import git
+from tests.support.paths import PYTHON, SLOWDEMO
+from tests.support.repos import bot_branch, make_repo
 
 pytestmark = pytest.mark.slow
 

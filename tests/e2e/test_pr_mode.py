@@ -22,14 +22,12 @@ from typing import Any
 import pytest
 from pytest_httpserver import HTTPServer
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # tests/e2e is not a package; reuse the unit-test fakes
-    sys.path.insert(0, str(ROOT))
-
-from codeflash_bot.github.action import run_action  # noqa: E402
-from codeflash_bot.session.state import parse_results  # noqa: E402
-from tests.unit.github.fake_github import FakeGitHub, webhook  # noqa: E402
-from tests.unit.github.gitrepos import Repos, git, make_repos  # noqa: E402
+from codeflash_bot.github.action import run_action
+from codeflash_bot.session.state import parse_results
+from tests.support.action import action_env
+from tests.support.fake_github import FakeGitHub, webhook
+from tests.support.git import git
+from tests.support.remotes import Repos, make_repos
 
 pytestmark = pytest.mark.slow
 TOKEN = "ghs_prmodeTOKENabcdef0123456789"
@@ -141,22 +139,17 @@ def repos(tmp_path: Path) -> Repos:
 
 
 def env_for(tmp_path: Path, fake: FakeGitHub, repos: Repos, payload: dict[str, Any]) -> dict:
-    path = tmp_path / "event.json"
-    path.write_text(json.dumps(payload))
-    return {
-        "GITHUB_ACTIONS": "true",
-        "GITHUB_EVENT_NAME": "pull_request",
-        "GITHUB_EVENT_PATH": str(path),
-        "GITHUB_REPOSITORY": fake.full_name,
-        "GITHUB_WORKSPACE": str(repos.workspace),
-        "GITHUB_API_URL": fake.base,
-        "GITHUB_RUN_ID": "6161",
-        "GITHUB_OUTPUT": str(tmp_path / "output.txt"),
-        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
-        "INPUT_GITHUB-TOKEN": TOKEN,
-        "INPUT_PR-MODE": "true",
-        "INPUT_PR-BUDGET-MINUTES": "4",
-    }
+    return action_env(
+        tmp_path,
+        fake,
+        repos.workspace,
+        "pull_request",
+        payload,
+        token=TOKEN,
+        run_id="6161",
+        pr_mode="true",
+        pr_budget_minutes="4",
+    )
 
 
 def at_head(payload: dict[str, Any], sha: str) -> dict[str, Any]:

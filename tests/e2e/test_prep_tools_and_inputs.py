@@ -12,7 +12,9 @@ from codeflash_bot.errors import BotError
 from codeflash_bot.git import Git
 from codeflash_bot.prep import compare, draft_pull_request
 from codeflash_bot.prep.benchgen import corpus_dirs
-from tests.unit.prep.repo_factory import git, make_repo, write
+from tests.support.git import git
+from tests.support.prep_demo import make_repo
+from tests.support.repos import write
 
 pytestmark = pytest.mark.slow
 

@@ -21,8 +21,10 @@ import pytest
 from codeflash_bot.faults import ENV as FAULT_ENV
 from codeflash_bot.session.recovery import KEPT_BY_CLEANUP
 from codeflash_bot.session.state import TMP_SUFFIX, parse_results
-
-from ..helpers import PYTHON, SLOWDEMO, git, make_repo, run_bot, snapshot
+from tests.support.cli import run_bot
+from tests.support.git import git
+from tests.support.paths import PYTHON, SLOWDEMO
+from tests.support.repos import make_repo, snapshot
 
 pytestmark = pytest.mark.slow
 

@@ -12,8 +12,9 @@ from codeflash_bot.config import Config
 from codeflash_bot.loop import optimize
 from codeflash_bot.models import Domain, Request, Status
 from codeflash_bot.session.state import parse_results
-
-from ..helpers import PYTHON, SLOWDEMO, git, make_repo, snapshot
+from tests.support.git import git
+from tests.support.paths import PYTHON, SLOWDEMO
+from tests.support.repos import make_repo, snapshot
 
 pytestmark = pytest.mark.slow
 

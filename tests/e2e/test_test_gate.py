@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from ..helpers import PYTHON, branch_file, git, make_repo, run_bot, snapshot
-from .test_bad_input import SMALL, one_line_error
+from tests.support.cli import one_line_error, run_bot
+from tests.support.git import git
+from tests.support.paths import PYTHON
+from tests.support.repos import SMALL, branch_file, make_repo, snapshot
 
 pytestmark = pytest.mark.slow
 
@@ -248,8 +250,7 @@ def test_candidate_that_breaks_import_is_discarded(tmp_path: Path) -> None:
     from codeflash_bot.loop import optimize
     from codeflash_bot.models import Domain, Request
     from codeflash_bot.session.state import parse_results
-
-    from .test_verification import Ideas
+    from tests.support.fakes import Ideas
 
     repo = make_repo(tmp_path / "r", BREAKS_IMPORT)
     before = snapshot(repo)

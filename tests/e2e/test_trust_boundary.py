@@ -25,12 +25,8 @@ from typing import Any, ClassVar
 import pytest
 from pytest_httpserver import HTTPServer
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # tests/e2e is not a package; reuse the unit-test fakes
-    sys.path.insert(0, str(ROOT))
-
-from tests.unit.github.fake_github import FakeGitHub, webhook  # noqa: E402
-from tests.unit.github.gitrepos import Repos, make_repos  # noqa: E402
+from tests.support.fake_github import FakeGitHub, webhook
+from tests.support.remotes import Repos, make_repos
 
 pytestmark = pytest.mark.slow
 READ_TOKEN = "ghs_READonly0000aaaa1111bbbb2222"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,11 +10,13 @@ from codeflash_bot.config import Config
 from codeflash_bot.loop import optimize
 from codeflash_bot.measure.decide import judge
 from codeflash_bot.measure.timing import measure
-from codeflash_bot.models import Candidate, Domain, Request, Target
+from codeflash_bot.models import Domain, Request, Target
 from codeflash_bot.session.setup import SetupInfo
 from codeflash_bot.session.state import parse_results
-
-from ..helpers import PYTHON, bot_branch, git, make_repo, snapshot
+from tests.support.fakes import Ideas
+from tests.support.git import git
+from tests.support.paths import PYTHON
+from tests.support.repos import bot_branch, make_repo, snapshot
 
 pytestmark = pytest.mark.slow
 
@@ -53,30 +54,6 @@ FILES = {
             assert work(20000) == sum(i * i for i in range(20000))
     """,
 }
-
-
-class Ideas:
-    """A Proposer with fixed rewrites: (code, function of the current source)."""
-
-    name = "test"
-
-    def __init__(self, ideas: list[tuple[str, Callable[[str], str]]]) -> None:
-        self.ideas = ideas
-
-    def wants(self, module, target) -> bool:
-        return True
-
-    def next_candidate(self, target: Target, source: str, tried: set[str]) -> Candidate | None:
-        for code, rewrite in self.ideas:
-            if code not in tried:
-                return Candidate(
-                    target=target,
-                    proposer=self.name,
-                    rule=code,
-                    description=f"{code} test idea",
-                    source=rewrite(source),
-                )
-        return None
 
 
 def run(repo: Path, ideas, **request) -> list:

@@ -15,8 +15,7 @@ from codeflash_bot.domains.base import EngineContext
 from codeflash_bot.models import Candidate, Target
 from codeflash_bot.progress import NullReporter
 from codeflash_bot.session.setup import detect_setup
-
-from ..helpers import PYTHON
+from tests.support.paths import PYTHON
 
 SERVICE = """
 import asyncio

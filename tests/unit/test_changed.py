@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -10,8 +9,7 @@ import pytest
 from codeflash_bot.errors import BotError
 from codeflash_bot.git import Git
 from codeflash_bot.session.changed import changed_functions, diff_hunks, function_spans
-
-ID = ["-c", "user.name=t", "-c", "user.email=t@example.com"]
+from tests.support.git import git as _git  # `git` names a Git in these tests
 
 BASE = """\
 import functools
@@ -51,11 +49,6 @@ def shrinks(xs):
         total += x
     return total
 """
-
-
-def _git(cwd: Path, *args: str) -> str:
-    proc = subprocess.run(["git", *ID, *args], cwd=cwd, capture_output=True, text=True, check=True)
-    return proc.stdout.strip()
 
 
 def _repo(tmp_path: Path, base: dict[str, str], head: dict[str, str]) -> Git:

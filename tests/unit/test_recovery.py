@@ -26,8 +26,8 @@ from codeflash_bot.session.recovery import (
     safe,
 )
 from codeflash_bot.session.state import State
-
-from ..helpers import git, make_repo
+from tests.support.git import git
+from tests.support.repos import make_repo
 
 
 def dead_pid() -> int:

@@ -7,7 +7,8 @@ from pathlib import Path
 from rich.console import Console
 
 from codeflash_bot.status import escape_underscores, status_report
-from tests.helpers import git, make_repo
+from tests.support.git import git
+from tests.support.repos import make_repo
 
 HANDOFF = """\
 # Handoff

@@ -20,8 +20,7 @@ from codeflash_bot.domains.structure import (
 from codeflash_bot.models import Candidate, Status
 from codeflash_bot.progress import NullReporter
 from codeflash_bot.session.setup import detect_setup
-
-from ..helpers import PYTHON
+from tests.support.paths import PYTHON
 
 IMPORTTIME = """\
 import time: self [us] | cumulative | imported package

@@ -14,8 +14,7 @@ from codeflash_bot.session.setup import SetupInfo
 from codeflash_bot.verify.discover import find_tests, unittest_start_dir
 from codeflash_bot.verify.pytest_config import read_pytest_ini
 from codeflash_bot.verify.tests import plan_tests, run_tests
-
-from ..helpers import PYTHON
+from tests.support.paths import PYTHON
 
 
 def write(root: Path, files: dict[str, str]) -> Path:

@@ -66,7 +66,7 @@ def workable(ctx: EngineContext, profiled: list[Target], proposers: list[Propose
     # profile itself may use most of the phase, so the first MIN_MATCHED are always checked
     # until one matches: a profile that found hot code is never thrown away unread.
     run_deadline = current_deadline()
-    ordered = []
+    ordered: list[Target] = []
     for checked, target in enumerate(profiled[: 4 * limit]):
         if len(ordered) >= limit:
             break

@@ -44,6 +44,7 @@ def token_of(env: Mapping[str, str]) -> str | None:
 
 def parse_inputs(env: Mapping[str, str]) -> Inputs:
     """The action inputs; a bad value is a one-line error naming the input."""
+    pr_mode = get_input(env, "pr-mode") or "false"
     raw = {
         "domain": get_input(env, "domain"),
         "target": get_input(env, "target"),
@@ -52,7 +53,7 @@ def parse_inputs(env: Mapping[str, str]) -> Inputs:
         "max_experiments": get_input(env, "max-experiments"),
         "guard": get_input(env, "guard"),
         "python_version": get_input(env, "python-version"),
-        "pr_mode": get_input(env, "pr-mode") or "false",
+        "pr_mode": pr_mode,
         "pr_budget_minutes": get_input(env, "pr-budget-minutes") or "10",
         "proposer": get_input(env, "proposer"),
         "llm_provider": get_input(env, "llm-provider"),
@@ -61,8 +62,8 @@ def parse_inputs(env: Mapping[str, str]) -> Inputs:
         "allow_bot_prs": get_input(env, "allow-bot-prs") or "false",
     }
     try:
-        if raw["pr_mode"].lower() not in ("true", "false"):
-            raise BotError(f"input pr-mode: expected true or false, got {raw['pr_mode'][:20]!r}")
+        if pr_mode.lower() not in ("true", "false"):
+            raise BotError(f"input pr-mode: expected true or false, got {pr_mode[:20]!r}")
         if raw["domain"] is not None:
             raw["domain"] = parse_domain(raw["domain"]).value
         return Inputs.model_validate(raw)

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from codeflash_bot.errors import BotError
 from codeflash_bot.github.outbox import Push, Write
 
-VERSION = 1
+VERSION: Literal[1] = 1
 MANIFEST = "manifest.json"
 BUNDLE = "branch.bundle"
 STATE_COPIES = ("results.tsv", "HANDOFF.md")

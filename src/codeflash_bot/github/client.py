@@ -30,7 +30,7 @@ class BotRetry(GithubRetry):
 
     def increment(
         self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None
-    ):  # type: ignore[no-untyped-def,override]
+    ):
         if response is not None and self.max_rate_limit_wait is not None:
             after = response.headers.get("Retry-After")
             if after and after.strip().isdigit() and float(after) > self.max_rate_limit_wait:

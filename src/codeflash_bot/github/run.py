@@ -79,6 +79,7 @@ def reply(ctx: Context, number: int | None, body: str) -> None:
 def _prepare_checkout(ctx: Context, git: Git, trigger: Trigger) -> tuple[str, dict[str, str]]:
     """Put the workspace where the run must start; returns (PR base, origin's bot branches)."""
     bot_branches = remote.fetch_bot_branches(git, ctx.token)
+    base: str | None
     if trigger.pr is not None:
         sha = remote.fetch_ref(git, trigger.pr.head.ref, ctx.token)
         require_seen_head(trigger.pr, sha)
@@ -168,10 +169,10 @@ def publish(
     out.kept = len(summary.kept)
     out.best_improvement = summary.best_improvement_pct
     if not summary.kept:
-        text = tried_text(git, summary)
-        out.summary += ["**No optimization kept.**", "", text]
+        tried = tried_text(git, summary)
+        out.summary += ["**No optimization kept.**", "", tried]
         if isinstance(reporter, StickyReporter):
-            reporter.finish("done", "🤷 finished — no optimization was kept", footer=text)
+            reporter.finish("done", "🤷 finished — no optimization was kept", footer=tried)
         return
     if not summary.branch.startswith(BOT_BRANCH_PREFIX):
         raise BotError(f"the loop returned {summary.branch!r}, not a {BOT_BRANCH_PREFIX}* branch")

@@ -92,10 +92,11 @@ class Sticky:
         """Create the comment the first time, edit it afterwards."""
         body = self.ctx.redact(body)
         issue = self.ctx.repo.get_issue(self.number)
-        if self.find() is None:
+        comment_id = self.find()
+        if comment_id is None:
             self.comment_id = issue.create_comment(body).id
         else:
-            issue.get_comment(self.comment_id).edit(body)
+            issue.get_comment(comment_id).edit(body)
         self.body = body
 
 

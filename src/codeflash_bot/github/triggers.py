@@ -91,7 +91,8 @@ def handle_comment(ctx: Context, event: IssueCommentEvent) -> None:
     if command.kind is Kind.PR:
         if pr is None:
             return reply(ctx, number, f"`{command.describe()}` works on pull requests only.")
-        return run_pr_mode(ctx, pr, event.sender.login, pr_command(ctx, command))
+        run_pr_mode(ctx, pr, event.sender.login, pr_command(ctx, command))
+        return
     text = command.text or f"{event.issue.title}\n{event.issue.body or ''}"
     run_optimization(ctx, Trigger(command, number, pr, event.sender.login, text[:_TEXT_MAX]))
 

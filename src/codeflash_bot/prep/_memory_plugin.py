@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import tracemalloc
+from collections.abc import Iterator
 
 import pytest
 
@@ -20,7 +21,7 @@ _PEAKS: dict[str, int] = {}
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_call(item: pytest.Item):  # type: ignore[no-untyped-def]
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     tracemalloc.start()
     tracemalloc.reset_peak()
     start, _ = tracemalloc.get_traced_memory()

@@ -44,10 +44,10 @@ def resolve_env(root: Path, config: Config, python: str | None = None) -> Target
     setup = None
     if python is None:
         try:
-            from codeflash_bot.session.setup import detect_setup  # type: ignore[import-not-found]
+            from codeflash_bot.session.setup import detect_setup
         except ImportError:
-            detect_setup = None
-        if detect_setup is not None:
+            pass
+        else:
             setup = detect_setup(root, config)
     if setup is not None:
         return TargetEnv(

@@ -9,7 +9,7 @@ of immutable libcst trees, so they are cached here by the identity of the tree t
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -21,6 +21,7 @@ from libcst.metadata import (
     MetadataWrapper,
     ParentNodeProvider,
     PositionProvider,
+    QualifiedName,
     QualifiedNameProvider,
     QualifiedNameSource,
     Scope,
@@ -80,14 +81,15 @@ _PARSED_SIZE = 8
 
 def _resolve_function(func: cst.FunctionDef) -> FunctionMetadata:
     wrapper = MetadataWrapper(cst.Module(body=[func]), unsafe_skip_copy=True)
-    found = wrapper.resolve_many(
+    # one pass for all four; `resolve` then reads each from the wrapper's cache, typed
+    wrapper.resolve_many(
         [ParentNodeProvider, ExpressionContextProvider, ScopeProvider, PositionProvider]
     )
     return FunctionMetadata(
-        parents=found[ParentNodeProvider],
-        contexts=found[ExpressionContextProvider],
-        scopes=found[ScopeProvider],
-        positions=found[PositionProvider],
+        parents=wrapper.resolve(ParentNodeProvider),
+        contexts=wrapper.resolve(ExpressionContextProvider),
+        scopes=wrapper.resolve(ScopeProvider),
+        positions=wrapper.resolve(PositionProvider),
     )
 
 
@@ -98,8 +100,10 @@ def function_metadata(func: cst.FunctionDef) -> FunctionMetadata:
 
 def _resolve_module(module: cst.Module) -> ModuleMetadata:
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    found = wrapper.resolve_many([ScopeProvider, QualifiedNameProvider])
-    return ModuleMetadata(scopes=found[ScopeProvider], qualified=found[QualifiedNameProvider])
+    wrapper.resolve_many([ScopeProvider, QualifiedNameProvider])
+    return ModuleMetadata(
+        scopes=wrapper.resolve(ScopeProvider), qualified=wrapper.resolve(QualifiedNameProvider)
+    )
 
 
 def module_metadata(module: cst.Module) -> ModuleMetadata:
@@ -134,10 +138,12 @@ def refers_to(module: cst.Module | None, node: cst.CSTNode, *names: str) -> bool
     found = module_metadata(module).qualified.get(node)
     if callable(found):  # QualifiedNameProvider hands out a LazyValue per node
         found = found()
-    if not found:
+    if not found or not isinstance(found, Collection):
         return False
     return all(
-        q.name in names and q.source in (QualifiedNameSource.IMPORT, QualifiedNameSource.BUILTIN)
+        isinstance(q, QualifiedName)
+        and q.name in names
+        and q.source in (QualifiedNameSource.IMPORT, QualifiedNameSource.BUILTIN)
         for q in found
     )
 

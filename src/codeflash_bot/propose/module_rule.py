@@ -229,8 +229,10 @@ def exported_names(module: cst.Module) -> set[str]:
 def insert_first(func: cst.FunctionDef, stmts: list[cst.SimpleStatementLine]) -> cst.FunctionDef:
     """`stmts` at the start of `func`'s body, after its docstring."""
     body = func.body
-    if not isinstance(body, cst.IndentedBlock):
-        body = cst.IndentedBlock(body=list(body.body))
+    if isinstance(body, cst.SimpleStatementSuite):
+        # `def f(): return x`: its small statements become one indented line (as they were,
+        # they would land at module level after the inserted statements)
+        body = cst.IndentedBlock(body=[cst.SimpleStatementLine(body=body.body)])
     items = list(body.body)
     at = 0
     if items and isinstance(items[0], cst.SimpleStatementLine):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import warnings
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -98,13 +99,14 @@ class Rule(ABC):
 def find_function(module: cst.Module, qualname: str) -> cst.FunctionDef | None:
     """The FunctionDef named by `qualname` (`f` or `Class.method`; nested defs unsupported)."""
     parts = qualname.split(".")
-    body: tuple[cst.BaseStatement, ...] | list = module.body
+    body: Sequence[cst.BaseStatement] = module.body
     node: cst.CSTNode | None = None
     for i, part in enumerate(parts):
         last = i == len(parts) - 1
-        found = None
+        found: cst.FunctionDef | cst.ClassDef | None = None
+        kind = cst.FunctionDef if last else cst.ClassDef
         for stmt in body:
-            if _named(stmt, part, cst.FunctionDef if last else cst.ClassDef):
+            if isinstance(stmt, kind) and stmt.name.value == part:
                 found = stmt
         if found is None:
             return None
@@ -130,7 +132,9 @@ def applies(
     ctx = RuleContext(taken_names=taken, module=module)
     if _class_hook(rule, qualname):
         cls = _owning_class(module, qualname)
-        new_cls = _safe_transform_class(rule, cls, qualname, ctx) if cls is not None else None
+        if cls is None:
+            return False
+        new_cls = _safe_transform_class(rule, cls, qualname, ctx)
         return new_cls is not None and not new_cls.deep_equals(cls)
     new_func = _safe_transform(rule, func, ctx)
     return new_func is not None and not new_func.deep_equals(func)
@@ -143,9 +147,9 @@ def _class_hook(rule: Rule, qualname: str) -> bool:
 
 def _owning_class(module: cst.Module, qualname: str) -> cst.ClassDef | None:
     owner = qualname.split(".")[0]
-    found = None
+    found: cst.ClassDef | None = None
     for stmt in module.body:
-        if _named(stmt, owner, cst.ClassDef):
+        if isinstance(stmt, cst.ClassDef) and stmt.name.value == owner:
             found = stmt
     return found
 
@@ -169,10 +173,6 @@ def _safe_transform(rule: Rule, func: cst.FunctionDef, ctx: RuleContext) -> cst.
         return None
 
 
-def _named(stmt: cst.CSTNode, name: str, kind: type) -> bool:
-    return isinstance(stmt, kind) and stmt.name.value == name  # type: ignore[attr-defined]
-
-
 def apply_rule(rule: Rule, source: str, qualname: str) -> str | None:
     """Apply `rule` to the function `qualname` in `source`; the new module source, or None."""
     try:
@@ -190,12 +190,12 @@ def apply_rule(rule: Rule, source: str, qualname: str) -> str | None:
         new_cls = _safe_transform_class(rule, cls, qualname, ctx)
         if new_cls is None or new_cls.deep_equals(cls):
             return None
-        module = module.deep_replace(cls, new_cls)
+        module = cst.ensure_type(module.deep_replace(cls, new_cls), cst.Module)
     else:
         new_func = _safe_transform(rule, func, ctx)
         if new_func is None or new_func.deep_equals(func):
             return None
-        module = module.deep_replace(func, new_func)
+        module = cst.ensure_type(module.deep_replace(func, new_func), cst.Module)
     module = _insert_constants(module, ctx.constants)
     if ctx.imports:
         context = CodemodContext()

@@ -251,15 +251,15 @@ def _setup_cfg_roots(root: Path) -> list[str]:
 
 def _setup_py_roots(root: Path) -> list[str]:
     """Literal `package_dir={"": "src"}` / `find_packages(where="src")` in setup.py."""
-    out = []
+    out: list[str] = []
     for node in setup_py_calls(root):
         for kw in node.keywords:
             if kw.arg == "package_dir" and isinstance(kw.value, ast.Dict):
                 for k, v in zip(kw.value.keys, kw.value.values, strict=True):
-                    if _const(k) == "" and isinstance(_const(v), str):
-                        out.append(_const(v))
-            elif kw.arg == "where" and isinstance(_const(kw.value), str):
-                out.append(_const(kw.value))
+                    if _const(k) == "" and isinstance(value := _const(v), str):
+                        out.append(value)
+            elif kw.arg == "where" and isinstance(where := _const(kw.value), str):
+                out.append(where)
     return out
 
 

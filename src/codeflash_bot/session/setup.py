@@ -372,9 +372,11 @@ def _bot_venv(root: Path, base: Interpreter) -> str:
     )
     if not made.ok:
         raise BotError(f"could not create a venv with {base.path}: {install_failure(made)}")
-    proc = pip_run(str(python), ["pytest", "pyinstrument", *reqs], cwd=root)
-    if not proc.ok:
-        raise BotError(f"could not create an environment for the project: {install_failure(proc)}")
+    installed = pip_run(str(python), ["pytest", "pyinstrument", *reqs], cwd=root)
+    if not installed.ok:
+        raise BotError(
+            f"could not create an environment for the project: {install_failure(installed)}"
+        )
     stamp.write_text(spec, encoding="utf-8")
     return str(python)
 

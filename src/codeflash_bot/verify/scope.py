@@ -74,8 +74,8 @@ def _class_scope(old_tree: ast.Module, new_tree: ast.Module, target: Target) -> 
         return f"class {cls_name} disappeared"
     old_rest = [ast.dump(s) for s in old_cls.body if _name(s) != method]
     new_rest = [ast.dump(s) for s in new_cls.body if _name(s) != method]
-    if old_rest != new_rest or ast.dump(ast.Module(old_cls.decorator_list, [])) != ast.dump(
-        ast.Module(new_cls.decorator_list, [])
-    ):
+    old_decorators = [ast.dump(d) for d in old_cls.decorator_list]
+    new_decorators = [ast.dump(d) for d in new_cls.decorator_list]
+    if old_rest != new_rest or old_decorators != new_decorators:
         return f"changed {cls_name} beyond {method}"
     return None

@@ -13,6 +13,7 @@ import os
 import shlex
 import tempfile
 from pathlib import Path
+from typing import TypedDict
 
 from pydantic import Field
 
@@ -36,12 +37,27 @@ from codeflash_bot.verify.outcome import (
 )
 from codeflash_bot.verify.pytest_config import PytestIni, read_pytest_ini
 
-__all__ = ["CollectionError", "TestPlan", "TestRun", "plan_tests", "run_guard", "run_tests"]
+__all__ = [
+    "CollectionError",
+    "RunLimits",
+    "TestPlan",
+    "TestRun",
+    "plan_tests",
+    "run_guard",
+    "run_tests",
+]
 
 JUNIT = "{junit}"  # placeholder in a plan's argv, replaced by a fresh path per run
 DOCTEST_PLUGIN = "cf_doctest_only"
 DOCTEST_ENV = "CODEFLASH_DOCTEST_ONLY"
 BENCHMARKS_UNTIMED = "pytest-benchmark tests run once each, untimed (--benchmark-disable)"
+
+
+class RunLimits(TypedDict):
+    """The limits `run_tests` and `run_guard` share, so a caller can keep them in one dict."""
+
+    timeout: float
+    memory_mb: int
 
 
 class TestPlan(Frozen):
@@ -78,8 +94,8 @@ def plan_tests(setup: SetupInfo, root: Path) -> TestPlan:
     command = list(setup.test_command)
     ini = read_pytest_ini(root)
     if _is_pytest(command) and not _is_default(command, setup):
-        argv = (*command, f"--junitxml={JUNIT}")
-        return TestPlan(runner="pytest", argv=argv, junit=True, config=ini.describe())
+        argv = [*command, f"--junitxml={JUNIT}"]
+        return TestPlan(runner="pytest", argv=tuple(argv), junit=True, config=ini.describe())
     if not _is_pytest(command):
         argv = [
             setup.python if a in ("python", "python3") and i == 0 else a
@@ -111,9 +127,9 @@ def plan_tests(setup: SetupInfo, root: Path) -> TestPlan:
         env = {DOCTEST_ENV: os.pathsep.join(doctests)}
         also = f"doctests the tests add via load_tests also run: {', '.join(doctests)}"
         note = f"{note}; {also}" if note else also
-    argv = (*command, *pytest_args(), *extra)
+    argv = [*command, *pytest_args(), *extra]
     return TestPlan(
-        runner="pytest", argv=argv, junit=True, config=ini.describe(), note=note, env=env
+        runner="pytest", argv=tuple(argv), junit=True, config=ini.describe(), note=note, env=env
     )
 
 

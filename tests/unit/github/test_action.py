@@ -9,101 +9,26 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
-from codeflash_bot.git import open_repo
-from codeflash_bot.github import publish
 from codeflash_bot.github.action import run_action
 from codeflash_bot.github.sticky import MARKER, RunState
-from codeflash_bot.models import Domain, ExperimentRecord, Request, RunSummary, Status
-from codeflash_bot.session.workspace import open_workspace
-from tests.unit.github.conftest import TOKEN, EnvFactory, comment_event, outputs
-from tests.unit.github.fake_github import FakeGitHub, webhook
-from tests.unit.github.gitrepos import Repos, git
-
-COMMENT_ID = 492700400
-R = "/repos/Codertocat/Hello-World"
-
-
-class StubLoop:
-    """Stands in for codeflash_bot.loop.optimize: one kept (or no) experiment, really committed."""
-
-    def __init__(self, kept: bool = True) -> None:
-        self.kept = kept
-        self.requests: list[Request] = []
-        self.started_at: list[str] = []
-
-    def __call__(self, request: Request, config: Any, reporter: Any) -> RunSummary:
-        self.requests.append(request)
-        user_git = open_repo(request.repo)
-        self.started_at.append(user_git.head_sha())
-        ws = open_workspace(user_git, Path("."), Domain.CPU)
-        try:
-            reporter.stage("profile", "pyinstrument")
-            records = []
-            if self.kept:
-                (ws.project / "src/demo/hot.py").write_text("def f(xs):\n    return list(xs)\n")
-                sha = ws.git.commit_paths("⚡ demo.hot:f: CPU101", ["src/demo/hot.py"])
-                records.append(
-                    ExperimentRecord(
-                        commit=sha,
-                        target="demo.hot:f",
-                        domain=Domain.CPU,
-                        metric="seconds",
-                        baseline=2.0,
-                        candidate=1.0,
-                        delta_pct=-50.0,
-                        status=Status.KEEP,
-                        description="CPU101 list-membership-in-loop",
-                    )
-                )
-            else:
-                records.append(
-                    ExperimentRecord(
-                        target="demo.hot:f",
-                        domain=Domain.CPU,
-                        metric="seconds",
-                        baseline=2.0,
-                        candidate=1.95,
-                        delta_pct=-2.5,
-                        status=Status.DISCARD,
-                        description="CPU101 list-membership-in-loop: improvement below the floor",
-                    )
-                )
-            for rec in records:
-                ws.state.append_result(rec)
-                reporter.experiment(rec, 1, 5, int(self.kept))
-            ws.git.commit_paths("codeflash: state", [".codeflash/results.tsv"])
-            return RunSummary(
-                branch=ws.branch,
-                domain=Domain.CPU,
-                experiments=1,
-                kept=[r for r in records if r.status is Status.KEEP],
-                discarded=0 if self.kept else 1,
-                crashed=0,
-                best_improvement_pct=50.0 if self.kept else None,
-                stopped_because="every applicable rule was tried",
-                worktree_used=True,
-            )
-        finally:
-            ws.close()
-
-
-@pytest.fixture
-def loop(monkeypatch: pytest.MonkeyPatch) -> StubLoop:
-    stub = StubLoop()
-    monkeypatch.setattr("codeflash_bot.loop.optimize", stub)
-    monkeypatch.setattr(
-        publish,
-        "draft_pull_request",
-        lambda checkout, base, head: SimpleNamespace(
-            title="⚡ codeflash: f 2x faster", body="## Summary\nBODY"
-        ),
-    )
-    return stub
+from codeflash_bot.models import Domain, Request, RunSummary
+from tests.support.action import (
+    COMMENT_ID,
+    TOKEN,
+    EnvFactory,
+    R,
+    comment_event,
+    outputs,
+    review_event,
+)
+from tests.support.fake_github import FakeGitHub, webhook
+from tests.support.fakes import StubLoop
+from tests.support.git import git
+from tests.support.remotes import Repos
 
 
 def no_writes(fake: FakeGitHub, repos: Repos, before: tuple[Any, ...]) -> None:
@@ -481,30 +406,6 @@ def test_status_stop_help(
     assert run_action(action_env("issue_comment", comment_event("/codeflash help"))) == 0
     assert "**codeflash-bot commands**" in fake.calls[-1].body["body"]
     assert loop.requests == []
-
-
-def review_event(branch: str, body: str, login: str = "Codertocat") -> dict[str, Any]:
-    payload = webhook("pull_request_review_comment.created.json")
-    payload["pull_request"]["head"]["ref"] = branch
-    payload["comment"]["body"] = body
-    payload["comment"]["line"] = 12
-    payload["sender"]["login"] = login
-    return payload
-
-
-@pytest.fixture
-def bot_branch(repos: Repos) -> str:
-    branch = "codeflash/ds-2020-01-01"
-    ws = repos.workspace
-    git(ws, "checkout", "-q", "-b", branch)
-    (ws / ".codeflash").mkdir()
-    (ws / ".codeflash/conventions.md").write_text("# Conventions\n\n## Guard\n\n<!-- none -->\n")
-    git(ws, "add", ".codeflash")
-    git(ws, "commit", "-q", "-m", "state")
-    git(ws, "push", "-q", "origin", branch)
-    git(ws, "checkout", "-q", "master")
-    git(ws, "branch", "-q", "-D", branch)
-    return branch
 
 
 def test_review_comment_becomes_a_convention(

@@ -10,8 +10,8 @@ import pytest
 from codeflash_bot.errors import BotError
 from codeflash_bot.github.client import api_errors
 from codeflash_bot.github.trust import role_of
-from tests.unit.github.fake_github import FakeGitHub
-from tests.unit.github.test_sticky import make_ctx
+from tests.support.action import make_ctx
+from tests.support.fake_github import FakeGitHub
 
 RATE_LIMITED = {
     "message": "API rate limit exceeded for installation ID 1.",

@@ -9,8 +9,8 @@ import typer
 from typer.testing import CliRunner
 
 from codeflash_bot.github import commands_cli
-from tests.unit.github.conftest import EnvFactory, comment_event
-from tests.unit.github.fake_github import FakeGitHub
+from tests.support.action import EnvFactory, comment_event
+from tests.support.fake_github import FakeGitHub
 
 
 def make_app() -> typer.Typer:

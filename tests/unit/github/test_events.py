@@ -18,7 +18,7 @@ from codeflash_bot.github.events import (
     load_event,
     parse_event,
 )
-from tests.unit.github.fake_github import FIXTURES, webhook
+from tests.support.fake_github import FIXTURES, webhook
 
 
 @pytest.mark.parametrize(

@@ -3,12 +3,7 @@ it contains and catches the mistakes it is there to catch."""
 
 from __future__ import annotations
 
-from tests.unit.github.fake_github import (
-    OPERATIONS,
-    SUPPORTED_KEYWORDS,
-    operation_for,
-    schema_errors,
-)
+from tests.support.fake_github import OPERATIONS, SUPPORTED_KEYWORDS, operation_for, schema_errors
 
 
 def _keywords(schema: object) -> set[str]:

@@ -16,17 +16,19 @@ from codeflash_bot.errors import BotError
 from codeflash_bot.github.artifact import BUNDLE, MANIFEST, load_artifact
 from codeflash_bot.github.phases import publish_phase, run_phase
 from codeflash_bot.github.sticky import MARKER
-from tests.unit.github.conftest import TOKEN, EnvFactory, comment_event, outputs
-from tests.unit.github.fake_github import FakeGitHub
-from tests.unit.github.gitrepos import Repos, git
-from tests.unit.github.test_action import (  # noqa: F401
+from tests.support.action import (
     COMMENT_ID,
+    TOKEN,
+    EnvFactory,
     R,
-    StubLoop,
-    bot_branch,
-    loop,
+    comment_event,
+    outputs,
     review_event,
 )
+from tests.support.fake_github import FakeGitHub
+from tests.support.fakes import StubLoop
+from tests.support.git import git
+from tests.support.remotes import Repos
 
 WRITE_TOKEN = "ghs_WRITEtoken000111222333444"
 
@@ -66,7 +68,7 @@ def test_run_writes_nothing_then_publish_opens_the_pr(
     fake: FakeGitHub,
     repos: Repos,
     action_env: EnvFactory,
-    loop: StubLoop,  # noqa: F811
+    loop: StubLoop,
     server: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -177,7 +179,7 @@ def test_publish_refuses_a_tampered_manifest_before_any_write(
     fake: FakeGitHub,
     repos: Repos,
     action_env: EnvFactory,
-    loop: StubLoop,  # noqa: F811
+    loop: StubLoop,
     server: str,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
@@ -197,7 +199,7 @@ def test_publish_refuses_commits_touching_workflows(
     fake: FakeGitHub,
     repos: Repos,
     action_env: EnvFactory,
-    loop: StubLoop,  # noqa: F811
+    loop: StubLoop,
     server: str,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
@@ -230,7 +232,7 @@ def test_publish_refuses_when_origin_moved_the_branch(
     fake: FakeGitHub,
     repos: Repos,
     action_env: EnvFactory,
-    loop: StubLoop,  # noqa: F811
+    loop: StubLoop,
     server: str,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
@@ -256,7 +258,7 @@ def test_publish_edits_only_the_bots_own_comments(
     fake: FakeGitHub,
     repos: Repos,
     action_env: EnvFactory,
-    loop: StubLoop,  # noqa: F811
+    loop: StubLoop,
     server: str,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
@@ -287,7 +289,7 @@ def test_publish_with_no_artifact_is_one_clear_line(
 def test_a_failed_run_is_reported_by_publish(
     fake: FakeGitHub,
     action_env: EnvFactory,
-    loop: StubLoop,  # noqa: F811
+    loop: StubLoop,
     server: str,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
@@ -311,7 +313,7 @@ def test_run_phase_never_talks_to_the_checkouts_origin(
     fake: FakeGitHub,
     repos: Repos,
     action_env: EnvFactory,
-    loop: StubLoop,  # noqa: F811
+    loop: StubLoop,
     server: str,
     tmp_path: Path,
 ) -> None:
@@ -339,8 +341,8 @@ def test_review_feedback_is_committed_by_run_and_pushed_by_publish(
     fake: FakeGitHub,
     repos: Repos,
     action_env: EnvFactory,
-    loop: StubLoop,  # noqa: F811
-    bot_branch: str,  # noqa: F811
+    loop: StubLoop,
+    bot_branch: str,
     server: str,
     tmp_path: Path,
 ) -> None:

@@ -5,19 +5,17 @@ in these cases (the e2e test in tests/e2e/test_pr_mode.py runs it)."""
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
-from codeflash_bot.github import publish
 from codeflash_bot.github.action import run_action
 from codeflash_bot.github.pr_mode import FORK_INTRO, NO_FUNCTIONS
 from codeflash_bot.models import Domain
-from tests.unit.github.conftest import SMALL_FILES, EnvFactory, comment_event
-from tests.unit.github.fake_github import FakeGitHub, webhook
-from tests.unit.github.gitrepos import Repos, make_repos
-from tests.unit.github.test_action import StubLoop
+from tests.support.action import PR_HOT, SMALL_FILES, EnvFactory, comment_event
+from tests.support.fake_github import FakeGitHub, webhook
+from tests.support.fakes import StubLoop
+from tests.support.remotes import Repos, make_repos
 
 
 def opened(**pr: Any) -> dict[str, Any]:
@@ -109,21 +107,6 @@ def test_a_pr_that_changes_no_function_says_so(
     assert NO_FUNCTIONS in body and '"state": "done"' in body
     assert repos.remote_refs()["refs/heads/changes"] == contributor
     assert [c.method for c in fake.calls if c.method == "POST" and "pulls" in c.path] == []
-
-
-PR_HOT = "def f(xs):\n    return [x for x in xs if x in xs]  # the PR's version\n"
-
-
-@pytest.fixture
-def stub_loop(monkeypatch: pytest.MonkeyPatch) -> StubLoop:
-    stub = StubLoop()
-    monkeypatch.setattr("codeflash_bot.loop.optimize", stub)
-    monkeypatch.setattr(
-        publish,
-        "draft_pull_request",
-        lambda checkout, base, head: SimpleNamespace(title="⚡ codeflash: f", body="BODY"),
-    )
-    return stub
 
 
 def test_comment_pr_runs_pr_mode_on_that_pull_request(

@@ -20,11 +20,11 @@ from codeflash_bot.github.artifact import MANIFEST, load_artifact
 from codeflash_bot.github.outbox import PLACEHOLDER_URL
 from codeflash_bot.github.phases import publish_phase, run_phase
 from codeflash_bot.github.trust import BOT_PR_REPLY
-from tests.unit.github.conftest import SMALL_FILES, TOKEN, EnvFactory, comment_event
-from tests.unit.github.fake_github import FakeGitHub, webhook
-from tests.unit.github.gitrepos import Repos, git, make_repos
-from tests.unit.github.test_action import StubLoop
-from tests.unit.github.test_pr_mode import PR_HOT, stub_loop  # noqa: F401
+from tests.support.action import PR_HOT, SMALL_FILES, TOKEN, EnvFactory, comment_event
+from tests.support.fake_github import FakeGitHub, webhook
+from tests.support.fakes import StubLoop
+from tests.support.git import git
+from tests.support.remotes import Repos, make_repos
 
 WRITE_TOKEN = "ghs_WRITEprmode000111222333444"
 EVENT = "pull_request_target"
@@ -74,7 +74,7 @@ def test_pr_mode_runs_read_only_and_publish_answers_on_the_pr(
     fake: FakeGitHub,
     repos: Repos,
     action_env: EnvFactory,
-    stub_loop: StubLoop,  # noqa: F811
+    stub_loop: StubLoop,
     server: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -168,7 +168,7 @@ def test_publish_refuses_a_review_pr_mode_would_not_make(
     fake: FakeGitHub,
     repos: Repos,
     action_env: EnvFactory,
-    stub_loop: StubLoop,  # noqa: F811
+    stub_loop: StubLoop,
     server: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -192,7 +192,7 @@ def test_review_text_is_neutralised_by_publish(
     fake: FakeGitHub,
     repos: Repos,
     action_env: EnvFactory,
-    stub_loop: StubLoop,  # noqa: F811
+    stub_loop: StubLoop,
     server: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -217,7 +217,7 @@ def test_bot_authored_pr_is_refused_on_pull_request_target(
     fake: FakeGitHub,
     repos: Repos,
     action_env: EnvFactory,
-    stub_loop: StubLoop,  # noqa: F811
+    stub_loop: StubLoop,
     server: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -236,7 +236,7 @@ def test_bot_authored_pr_is_refused_on_pull_request_target(
 def test_bot_authored_pr_runs_when_the_workflow_allows_it(
     repos: Repos,
     action_env: EnvFactory,
-    stub_loop: StubLoop,  # noqa: F811
+    stub_loop: StubLoop,
     server: str,
     tmp_path: Path,
 ) -> None:
@@ -249,7 +249,7 @@ def test_a_head_that_moved_since_the_event_is_not_run(
     fake: FakeGitHub,
     repos: Repos,
     action_env: EnvFactory,
-    stub_loop: StubLoop,  # noqa: F811
+    stub_loop: StubLoop,
     server: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -269,7 +269,7 @@ def test_a_new_push_restarts_the_bot_branch_through_publish(
     fake: FakeGitHub,
     repos: Repos,
     action_env: EnvFactory,
-    stub_loop: StubLoop,  # noqa: F811
+    stub_loop: StubLoop,
     server: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -319,7 +319,7 @@ def test_comment_pr_through_run_and_publish(
     fake: FakeGitHub,
     repos: Repos,
     action_env: EnvFactory,
-    stub_loop: StubLoop,  # noqa: F811
+    stub_loop: StubLoop,
     server: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,

@@ -12,8 +12,9 @@ import pytest
 from codeflash_bot.errors import BotError
 from codeflash_bot.git import Git
 from codeflash_bot.github import remote
-from tests.unit.github.conftest import TOKEN
-from tests.unit.github.gitrepos import Repos, git
+from tests.support.action import TOKEN
+from tests.support.git import git
+from tests.support.remotes import Repos
 
 
 def commit_on(repos: Repos, branch: str, name: str = "x.txt") -> str:

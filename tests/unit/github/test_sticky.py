@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
-from codeflash_bot.github.client import make_client
-from codeflash_bot.github.context import Context
 from codeflash_bot.github.sticky import (
     MARKER,
     RunState,
@@ -16,19 +13,8 @@ from codeflash_bot.github.sticky import (
     run_in_progress,
 )
 from codeflash_bot.models import Domain, ExperimentRecord, Status
-from tests.unit.github.conftest import TOKEN
-from tests.unit.github.fake_github import FakeGitHub
-
-
-def make_ctx(fake: FakeGitHub, run_id: str = "4242") -> Context:
-    return Context(
-        gh=make_client(TOKEN, fake.base),
-        full_name=fake.full_name,
-        workspace=Path("."),
-        token=TOKEN,
-        api_url=fake.base,
-        run_id=run_id,
-    )
+from tests.support.action import make_ctx
+from tests.support.fake_github import FakeGitHub
 
 
 def test_state_marker_roundtrip() -> None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
 from codeflash_bot.git import Git
 from codeflash_bot.github.suggestions import MAX_LINES, Suggestion, plan, plan_file, regions
 from codeflash_bot.session.changed import Hunk
-from tests.unit.github.fake_github import OPERATIONS, schema_errors
+from tests.support.fake_github import OPERATIONS, schema_errors
+from tests.support.git import git as _git
 
 HEAD = """\
 import os
@@ -101,13 +101,6 @@ def test_review_request_matches_githubs_description() -> None:
     assert (
         "'path' is a required property" in schema_errors(schema, {"comments": [{"body": "x"}]})[0]
     )
-
-
-def _git(cwd: Path, *args: str) -> str:
-    ident = ["-c", "user.name=t", "-c", "user.email=t@example.com"]
-    return subprocess.run(
-        ["git", *ident, *args], cwd=cwd, capture_output=True, text=True, check=True
-    ).stdout.strip()
 
 
 def test_plan_reads_the_prs_hunks_and_the_bots_branch_from_git(tmp_path: Path) -> None:

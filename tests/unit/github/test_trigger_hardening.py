@@ -5,10 +5,11 @@ from __future__ import annotations
 from codeflash_bot.github.action import run_action
 from codeflash_bot.github.sticky import MARKER, RunState
 from codeflash_bot.github.trust import REFUSED_MARKER
-from tests.unit.github.conftest import EnvFactory, comment_event
-from tests.unit.github.fake_github import FakeGitHub, webhook
-from tests.unit.github.gitrepos import Repos, git
-from tests.unit.github.test_action import StubLoop, loop  # noqa: F401
+from tests.support.action import EnvFactory, comment_event
+from tests.support.fake_github import FakeGitHub, webhook
+from tests.support.fakes import StubLoop
+from tests.support.git import git
+from tests.support.remotes import Repos
 
 R = "/repos/Codertocat/Hello-World"
 
@@ -28,7 +29,7 @@ def pushed_branch(repos: Repos, name: str) -> str:
 def test_an_unauthorised_user_is_answered_once_per_issue(
     fake: FakeGitHub,
     action_env: EnvFactory,
-    loop: StubLoop,  # noqa: F811
+    loop: StubLoop,
 ) -> None:
     env = action_env("issue_comment", comment_event("/codeflash", login="reader"))
     assert run_action(env) == 0
@@ -45,7 +46,7 @@ def test_an_unauthorised_user_is_answered_once_per_issue(
 def test_a_refusal_marker_written_by_someone_else_does_not_silence_the_bot(
     fake: FakeGitHub,
     action_env: EnvFactory,
-    loop: StubLoop,  # noqa: F811
+    loop: StubLoop,
 ) -> None:
     fake.add_comment(1, REFUSED_MARKER.format(login="reader"), {"login": "reader", "type": "User"})
     assert run_action(action_env("issue_comment", comment_event("/codeflash", login="reader"))) == 0
@@ -56,7 +57,7 @@ def test_bot_authored_pull_requests_are_refused_unless_the_workflow_opts_in(
     fake: FakeGitHub,
     repos: Repos,
     action_env: EnvFactory,
-    loop: StubLoop,  # noqa: F811
+    loop: StubLoop,
 ) -> None:
     head = pushed_branch(repos, "deps")
     payload = webhook("pull_request.labeled.json")
@@ -77,7 +78,7 @@ def test_a_pull_request_that_moved_after_the_trigger_is_not_run(
     fake: FakeGitHub,
     repos: Repos,
     action_env: EnvFactory,
-    loop: StubLoop,  # noqa: F811
+    loop: StubLoop,
 ) -> None:
     seen = pushed_branch(repos, "changes")
     git(repos.workspace, "checkout", "-q", "-b", "changes", "origin/changes")
@@ -99,7 +100,7 @@ def test_status_state_is_read_only_from_the_bots_own_comments(
     fake: FakeGitHub,
     repos: Repos,
     action_env: EnvFactory,
-    loop: StubLoop,  # noqa: F811
+    loop: StubLoop,
 ) -> None:
     """Another app posting a 'running' marker cannot block the bot (nor pose as its status)."""
     import time

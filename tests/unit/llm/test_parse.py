@@ -9,8 +9,7 @@ import pytest
 
 from codeflash_bot.models import Target
 from codeflash_bot.propose.llm.parse import parse_reply, splice
-
-from .conftest import reply_text
+from tests.support.llm_replies import reply_text
 
 SOURCE = textwrap.dedent(
     '''\

@@ -12,8 +12,7 @@ import libcst as cst
 from codeflash_bot.models import Domain, ExperimentRecord, Status, Target
 from codeflash_bot.propose.llm import LlmBudget, LlmError, LlmProposer, ModelReply
 from codeflash_bot.propose.llm.context import RepoView, build_context
-
-from .conftest import reply_text
+from tests.support.llm_replies import reply_text
 
 SOURCE = textwrap.dedent(
     """\

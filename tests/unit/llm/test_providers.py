@@ -21,8 +21,7 @@ from codeflash_bot.propose.llm import (
     build_proposers,
 )
 from codeflash_bot.propose.llm.providers import choose_client
-
-from .conftest import recorded, reply_text
+from tests.support.llm_replies import recorded, reply_text
 
 FAST_RETRY = {"retry-after-ms": "10"}  # honoured by both SDKs: keeps the retry test quick
 

@@ -12,7 +12,9 @@ from codeflash_bot.git import Git
 from codeflash_bot.prep.benchgen import benchmark_names, corpus_dirs, generate_benchmarks
 from codeflash_bot.prep.inventory import KeptOptimization, inventory
 from codeflash_bot.prep.target_env import TargetEnv
-from tests.unit.prep.repo_factory import git, make_repo, write
+from tests.support.git import git
+from tests.support.prep_demo import make_repo
+from tests.support.repos import write
 
 ENV = TargetEnv(python=sys.executable, pythonpath=["src"])
 

@@ -15,7 +15,8 @@ from codeflash_bot.prep.inventory import (
     parse_description,
     rule_info,
 )
-from tests.unit.prep.repo_factory import git, make_repo
+from tests.support.git import git
+from tests.support.prep_demo import make_repo
 
 
 def test_parse_description_splits_code_name_summary() -> None:

@@ -8,8 +8,7 @@ from codeflash_bot.models import Domain, Measurement, RungResult, Scale
 from codeflash_bot.prep.pr_body import render_body
 from codeflash_bot.prep.scale_view import scale_markdown
 from codeflash_bot.session.state import State
-
-from .test_pr_body import _view
+from tests.support.pr_views import sample_view
 
 
 def _scale() -> Scale:
@@ -46,7 +45,7 @@ def test_no_ladder_no_block() -> None:
 
 
 def test_the_body_shows_the_block_for_an_optimization_kept_on_a_ladder() -> None:
-    view = _view(memory=False, optional=False)
+    view = sample_view(memory=False, optional=False)
     opt = view.optimizations[0].model_copy(update={"scale": scale_markdown(_scale(), memory=False)})
     body = render_body(view.model_copy(update={"optimizations": [opt]}), Domain.CPU)
     assert "**At scale**" in body and "```mermaid\nxychart-beta" in body

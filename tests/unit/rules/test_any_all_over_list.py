@@ -1,8 +1,7 @@
 import ast
 
 from codeflash_bot.propose.rules.any_all_over_list import AnyAllOverList
-
-from .conftest import dedent, rewrite
+from tests.support.rewrite import dedent, rewrite
 
 RULE = AnyAllOverList()
 

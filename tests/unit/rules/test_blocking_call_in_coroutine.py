@@ -2,8 +2,7 @@ import asyncio
 from pathlib import Path
 
 from codeflash_bot.propose.rules.blocking_call_in_coroutine import BlockingCallInCoroutine
-
-from .conftest import dedent, rewrite
+from tests.support.rewrite import dedent, rewrite
 
 RULE = BlockingCallInCoroutine()
 

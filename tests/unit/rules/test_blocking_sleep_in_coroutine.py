@@ -1,8 +1,7 @@
 import asyncio
 
 from codeflash_bot.propose.rules.blocking_sleep_in_coroutine import BlockingSleepInCoroutine
-
-from .conftest import dedent, rewrite
+from tests.support.rewrite import dedent, rewrite
 
 RULE = BlockingSleepInCoroutine()
 

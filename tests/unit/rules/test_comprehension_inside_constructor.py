@@ -1,8 +1,7 @@
 from codeflash_bot.propose.rules.comprehension_inside_constructor import (
     ComprehensionInsideConstructor,
 )
-
-from .conftest import dedent, rewrite
+from tests.support.rewrite import dedent, rewrite
 
 RULE = ComprehensionInsideConstructor()
 

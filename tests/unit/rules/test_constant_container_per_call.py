@@ -1,6 +1,5 @@
 from codeflash_bot.propose.rules.constant_container_per_call import ConstantContainerPerCall
-
-from .conftest import dedent, rewrite
+from tests.support.rewrite import dedent, rewrite
 
 RULE = ConstantContainerPerCall()
 

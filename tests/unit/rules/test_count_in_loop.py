@@ -1,8 +1,7 @@
 import ast
 
 from codeflash_bot.propose.rules.count_in_loop import CountInLoop
-
-from .conftest import dedent, rewrite
+from tests.support.rewrite import dedent, rewrite
 
 RULE = CountInLoop()
 

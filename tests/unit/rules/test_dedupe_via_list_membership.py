@@ -1,8 +1,7 @@
 import ast
 
 from codeflash_bot.propose.rules.dedupe_via_list_membership import DedupeViaListMembership
-
-from .conftest import dedent, rewrite
+from tests.support.rewrite import dedent, rewrite
 
 RULE = DedupeViaListMembership()
 

@@ -175,3 +175,15 @@ NOT_FIRING = {
         return numpy.array(xs)
     """,
 }
+
+
+def test_one_line_function_body_stays_inside_the_function() -> None:
+    before = """
+    from pkg import _heavy
+
+    def chart(xs): return _heavy.draw(xs)
+    """
+    after = rewrite(before)
+    assert after is not None
+    assert "def chart(xs):\n    from pkg import _heavy\n    return _heavy.draw(xs)\n" in after
+    compile(after, "report.py", "exec")

@@ -1,7 +1,6 @@
 from codeflash_bot.propose.rule import applies
 from codeflash_bot.propose.rules.instance_dict_on_small_class import InstanceDictOnSmallClass
-
-from .conftest import dedent, rewrite
+from tests.support.rewrite import dedent, rewrite
 
 RULE = InstanceDictOnSmallClass()
 INIT = "Point.__init__"

@@ -1,6 +1,5 @@
 from codeflash_bot.propose.rules.invariant_reducer_in_loop import InvariantReducerInLoop
-
-from .conftest import dedent, rewrite
+from tests.support.rewrite import dedent, rewrite
 
 RULE = InvariantReducerInLoop()
 

@@ -1,6 +1,5 @@
 from codeflash_bot.propose.rules.join_over_generator import JoinOverGenerator
-
-from .conftest import dedent, rewrite
+from tests.support.rewrite import dedent, rewrite
 
 RULE = JoinOverGenerator()
 

@@ -1,6 +1,5 @@
 from codeflash_bot.propose.rules.key_check_then_index import KeyCheckThenIndex
-
-from .conftest import dedent, rewrite
+from tests.support.rewrite import dedent, rewrite
 
 RULE = KeyCheckThenIndex()
 

@@ -1,6 +1,5 @@
 from codeflash_bot.propose.rules.len_of_list_for_truthiness import LenOfListForTruthiness
-
-from .conftest import dedent, rewrite
+from tests.support.rewrite import dedent, rewrite
 
 RULE = LenOfListForTruthiness()
 

@@ -1,6 +1,5 @@
 from codeflash_bot.propose.rules.list_built_to_iterate_once import ListBuiltToIterateOnce
-
-from .conftest import dedent, rewrite
+from tests.support.rewrite import dedent, rewrite
 
 RULE = ListBuiltToIterateOnce()
 

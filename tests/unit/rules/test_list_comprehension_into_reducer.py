@@ -1,8 +1,7 @@
 from codeflash_bot.propose.rules.list_comprehension_into_reducer import (
     ListComprehensionIntoReducer,
 )
-
-from .conftest import dedent, rewrite
+from tests.support.rewrite import dedent, rewrite
 
 RULE = ListComprehensionIntoReducer()
 

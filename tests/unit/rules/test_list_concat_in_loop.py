@@ -1,6 +1,5 @@
 from codeflash_bot.propose.rules.list_concat_in_loop import ListConcatInLoop
-
-from .conftest import dedent, rewrite
+from tests.support.rewrite import dedent, rewrite
 
 RULE = ListConcatInLoop()
 

@@ -1,8 +1,7 @@
 import ast
 
 from codeflash_bot.propose.rules.list_membership_in_loop import ListMembershipInLoop
-
-from .conftest import dedent, rewrite
+from tests.support.rewrite import dedent, rewrite
 
 RULE = ListMembershipInLoop()
 

@@ -1,8 +1,7 @@
 import ast
 
 from codeflash_bot.propose.rules.list_pop_zero_queue import ListPopZeroQueue
-
-from .conftest import dedent, rewrite
+from tests.support.rewrite import dedent, rewrite
 
 RULE = ListPopZeroQueue()
 

@@ -1,6 +1,5 @@
 from codeflash_bot.propose.rules.loop_append_to_comprehension import LoopAppendToComprehension
-
-from .conftest import dedent, rewrite
+from tests.support.rewrite import dedent, rewrite
 
 RULE = LoopAppendToComprehension()
 

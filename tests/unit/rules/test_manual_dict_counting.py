@@ -1,8 +1,7 @@
 import ast
 
 from codeflash_bot.propose.rules.manual_dict_counting import ManualDictCounting
-
-from .conftest import dedent, rewrite
+from tests.support.rewrite import dedent, rewrite
 
 RULE = ManualDictCounting()
 

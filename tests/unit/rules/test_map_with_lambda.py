@@ -1,6 +1,5 @@
 from codeflash_bot.propose.rules.map_with_lambda import MapWithLambda
-
-from .conftest import dedent, rewrite
+from tests.support.rewrite import dedent, rewrite
 
 RULE = MapWithLambda()
 

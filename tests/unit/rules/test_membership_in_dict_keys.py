@@ -1,6 +1,5 @@
 from codeflash_bot.propose.rules.membership_in_dict_keys import MembershipInDictKeys
-
-from .conftest import dedent, rewrite
+from tests.support.rewrite import dedent, rewrite
 
 RULE = MembershipInDictKeys()
 

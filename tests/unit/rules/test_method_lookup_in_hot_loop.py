@@ -1,6 +1,5 @@
 from codeflash_bot.propose.rules.method_lookup_in_hot_loop import MethodLookupInHotLoop
-
-from .conftest import dedent, rewrite
+from tests.support.rewrite import dedent, rewrite
 
 RULE = MethodLookupInHotLoop()
 

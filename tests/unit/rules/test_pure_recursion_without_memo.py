@@ -1,8 +1,7 @@
 import ast
 
 from codeflash_bot.propose.rules.pure_recursion_without_memo import PureRecursionWithoutMemo
-
-from .conftest import dedent, rewrite
+from tests.support.rewrite import dedent, rewrite
 
 RULE = PureRecursionWithoutMemo()
 

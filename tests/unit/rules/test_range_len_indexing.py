@@ -1,6 +1,5 @@
 from codeflash_bot.propose.rules.range_len_indexing import RangeLenIndexing
-
-from .conftest import dedent, rewrite
+from tests.support.rewrite import dedent, rewrite
 
 RULE = RangeLenIndexing()
 

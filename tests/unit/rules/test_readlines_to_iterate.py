@@ -1,8 +1,7 @@
 import io
 
 from codeflash_bot.propose.rules.readlines_to_iterate import ReadlinesToIterate
-
-from .conftest import dedent, rewrite
+from tests.support.rewrite import dedent, rewrite
 
 RULE = ReadlinesToIterate()
 

@@ -3,8 +3,7 @@ import ast
 from codeflash_bot.propose.rules.reducer_over_list_comprehension import (
     ReducerOverListComprehension,
 )
-
-from .conftest import dedent, rewrite
+from tests.support.rewrite import dedent, rewrite
 
 RULE = ReducerOverListComprehension()
 

@@ -1,8 +1,7 @@
 import ast
 
 from codeflash_bot.propose.rules.regex_literal_in_loop import RegexLiteralInLoop
-
-from .conftest import dedent, rewrite
+from tests.support.rewrite import dedent, rewrite
 
 RULE = RegexLiteralInLoop()
 

@@ -1,6 +1,5 @@
 from codeflash_bot.propose.rules.regex_pattern_variable_in_loop import RegexPatternVariableInLoop
-
-from .conftest import dedent, rewrite
+from tests.support.rewrite import dedent, rewrite
 
 RULE = RegexPatternVariableInLoop()
 

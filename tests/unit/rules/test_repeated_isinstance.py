@@ -1,6 +1,5 @@
 from codeflash_bot.propose.rules.repeated_isinstance import RepeatedIsinstance
-
-from .conftest import dedent, rewrite
+from tests.support.rewrite import dedent, rewrite
 
 RULE = RepeatedIsinstance()
 

@@ -1,6 +1,5 @@
 from codeflash_bot.propose.rules.scan_membership_in_nested_loop import ScanMembershipInNestedLoop
-
-from .conftest import dedent, rewrite
+from tests.support.rewrite import dedent, rewrite
 
 RULE = ScanMembershipInNestedLoop()
 

@@ -1,8 +1,7 @@
 import asyncio
 
 from codeflash_bot.propose.rules.sequential_await_in_loop import SequentialAwaitInLoop
-
-from .conftest import dedent, rewrite
+from tests.support.rewrite import dedent, rewrite
 
 RULE = SequentialAwaitInLoop()
 

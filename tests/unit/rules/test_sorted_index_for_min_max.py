@@ -1,6 +1,5 @@
 from codeflash_bot.propose.rules.sorted_index_for_min_max import SortedIndexForMinMax
-
-from .conftest import dedent, rewrite
+from tests.support.rewrite import dedent, rewrite
 
 RULE = SortedIndexForMinMax()
 

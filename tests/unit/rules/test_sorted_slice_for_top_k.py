@@ -1,8 +1,7 @@
 import ast
 
 from codeflash_bot.propose.rules.sorted_slice_for_top_k import SortedSliceForTopK
-
-from .conftest import dedent, rewrite
+from tests.support.rewrite import dedent, rewrite
 
 RULE = SortedSliceForTopK()
 

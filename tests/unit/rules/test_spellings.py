@@ -15,8 +15,7 @@ import importlib
 import pytest
 
 from codeflash_bot.propose.rules import all_rules
-
-from .conftest import dedent, rewrite
+from tests.support.rewrite import dedent, rewrite
 
 RULES = all_rules()
 

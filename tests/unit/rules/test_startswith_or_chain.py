@@ -1,6 +1,5 @@
 from codeflash_bot.propose.rules.startswith_or_chain import StartswithOrChain
-
-from .conftest import dedent, rewrite
+from tests.support.rewrite import dedent, rewrite
 
 RULE = StartswithOrChain()
 

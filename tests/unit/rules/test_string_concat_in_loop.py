@@ -1,8 +1,7 @@
 import ast
 
 from codeflash_bot.propose.rules.string_concat_in_loop import StringConcatInLoop
-
-from .conftest import dedent, rewrite
+from tests.support.rewrite import dedent, rewrite
 
 RULE = StringConcatInLoop()
 

@@ -1,8 +1,7 @@
 from codeflash_bot.propose.rules.string_rebuilt_by_concatenation import (
     StringRebuiltByConcatenation,
 )
-
-from .conftest import dedent, rewrite
+from tests.support.rewrite import dedent, rewrite
 
 RULE = StringRebuiltByConcatenation()
 

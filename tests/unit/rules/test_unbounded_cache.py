@@ -1,6 +1,5 @@
 from codeflash_bot.propose.rules.unbounded_cache import UnboundedCache
-
-from .conftest import dedent, rewrite
+from tests.support.rewrite import dedent, rewrite
 
 RULE = UnboundedCache()
 

@@ -1,6 +1,5 @@
 from codeflash_bot.propose.rules.unnecessary_comprehension import UnnecessaryComprehension
-
-from .conftest import dedent, rewrite
+from tests.support.rewrite import dedent, rewrite
 
 RULE = UnnecessaryComprehension()
 

@@ -1,8 +1,7 @@
 import io
 
 from codeflash_bot.propose.rules.whole_file_read_to_iterate import WholeFileReadToIterate
-
-from .conftest import dedent, rewrite
+from tests.support.rewrite import dedent, rewrite
 
 RULE = WholeFileReadToIterate()
 

@@ -303,14 +303,13 @@ def _import_table(tree: ast.Module, module: str) -> dict[str, tuple[str, str | N
 
 
 def _local(tree: ast.Module, lines: list[str], qualname: str, where: str) -> CalleeSource | None:
-    node = find_def(tree.body, qualname)
+    node: ast.stmt | None = find_def(tree.body, qualname)
     if node is None:
-        cls = next(
+        node = next(
             (s for s in tree.body if isinstance(s, ast.ClassDef) and s.name == qualname), None
         )
-        if cls is None:
+        if node is None:
             return None
-        node = cls  # type: ignore[assignment]
     text = _segment(lines, node)
     if text.count("\n") > MAX_CALLEE_LINES:
         return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 PLACEHOLDER = "CODEFLASH_REDACTED_{n}"
 PLACEHOLDER_RE = re.compile(r"CODEFLASH_REDACTED_\d+")
@@ -128,8 +128,13 @@ class Redactor:
     def unredact(self, text: str) -> str:
         """Put the real secrets back where the model kept a placeholder."""
         for secret, placeholder in self._by_secret.items():
-            text = re.sub(rf"{placeholder}(?!\d)", lambda _m, s=secret: s, text)
+            text = re.sub(rf"{placeholder}(?!\d)", _literal(secret), text)
         return text
+
+
+def _literal(value: str) -> Callable[[re.Match[str]], str]:
+    """A re.sub replacement that inserts `value` as is (a string would expand its backslashes)."""
+    return lambda _m: value
 
 
 def _is_secret_value(name: str, value: str) -> bool:

@@ -10,7 +10,7 @@ from typing import TypeGuard, TypeVar
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ExpressionContext
+from libcst.metadata import Assignment, ExpressionContext
 
 from codeflash_bot.propose.analysis import function_metadata
 from codeflash_bot.propose.rule import RuleContext
@@ -20,6 +20,23 @@ _T = TypeVar("_T")
 Parents = Mapping[cst.CSTNode, cst.CSTNode]
 # What becomes of the statement at one index of a block: the statements that replace it.
 Edit = Callable[[cst.BaseStatement], list[cst.BaseStatement]]
+
+
+def replaced_by(*new: cst.BaseStatement) -> Edit:
+    """The Edit putting `new` in the statement's place (bound now: safe to make in a loop)."""
+    return lambda _stmt: list(new)
+
+
+def followed_by(*new: cst.BaseStatement) -> Edit:
+    """The Edit keeping the statement and adding `new` after it (bound now, like replaced_by)."""
+    return lambda stmt: [stmt, *new]
+
+
+def leading_lines(stmt: cst.BaseStatement) -> Sequence[cst.EmptyLine]:
+    """The blank lines and comments above a statement (both concrete kinds carry them)."""
+    assert isinstance(stmt, cst.SimpleStatementLine | cst.BaseCompoundStatement)
+    return stmt.leading_lines
+
 
 # Scopes of their own: a name there is not the function's variable, and code there does not
 # run where it is written.
@@ -92,7 +109,7 @@ def locally_bound(func: cst.FunctionDef) -> set[str]:
         if isinstance(node, cst.Name)
         and context in (ExpressionContext.STORE, ExpressionContext.DEL)
     }
-    bound.update(item.name.value for item in m.findall(func, m.NameItem()))  # type: ignore[union-attr]
+    bound.update(declared_names(func))
     bound.discard(func.name.value)
     return bound
 
@@ -160,7 +177,9 @@ class FunctionFacts:
 
 def declared_names(func: cst.FunctionDef) -> set[str]:
     """Names declared `global`/`nonlocal` anywhere in `func`: binding them is seen outside."""
-    return {item.name.value for item in m.findall(func, m.NameItem())}  # type: ignore[union-attr]
+    return {
+        item.name.value for item in m.findall(func, m.NameItem()) if isinstance(item, cst.NameItem)
+    }
 
 
 class SkipNestedScopes:
@@ -201,7 +220,9 @@ class LocalFacts:
 def confined_loop_variable(x: str, loop: cst.For, facts: LocalFacts) -> bool:
     """`x` is bound only by this loop and read only inside it (so the loop may be replaced)."""
     bindings = list(facts.locals[x])
-    if len(bindings) != 1 or bindings[0].node is not loop.target:
+    if len(bindings) != 1 or not isinstance(bindings[0], Assignment):
+        return False
+    if bindings[0].node is not loop.target:
         return False
     return all(is_within(ref.node, loop, facts.parents) for ref in bindings[0].references)
 

@@ -166,7 +166,7 @@ def _read_only_use(ref: cst.Name, meta: FunctionMetadata, methods: frozenset[str
         return True  # truthiness
     if isinstance(parent, cst.BinaryOperation):
         return True  # `xs + ys`, `s - t`: a new object, `xs` unchanged
-    if m.matches(parent, m.UnaryOperation(m.Not())):
+    if isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, cst.Not):
         return True  # (`xs or ys` is not: it hands `xs` itself on)
     return isinstance(parent, cst.CompFor) and parent.iter is ref
 
@@ -180,7 +180,9 @@ class InsertBefore(cst.CSTTransformer):
 
     inserts: dict[cst.CSTNode, list[str]]
 
-    def on_leave(
+    # libcst types on_leave as keeping the node's kind; this one swaps a statement for a
+    # FlattenSentinel of statements (as a leave_<Node> may), which its signature cannot say
+    def on_leave(  # type: ignore[override]
         self, original_node: cst.CSTNode, updated_node: cst.CSTNode
     ) -> cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]:
         updated = super().on_leave(original_node, updated_node)

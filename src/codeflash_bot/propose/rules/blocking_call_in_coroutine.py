@@ -122,7 +122,9 @@ class _Rewriter(CoroutineScopeTransformer):
             self.comprehensions += 1
         return super().on_visit(node)
 
-    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):  # type: ignore[override]
+    def on_leave(
+        self, original_node: cst.CSTNodeT, updated_node: cst.CSTNodeT
+    ) -> cst.CSTNodeT | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNodeT]:
         result = super().on_leave(original_node, updated_node)
         if isinstance(original_node, self._COMPREHENSIONS):
             self.comprehensions -= 1

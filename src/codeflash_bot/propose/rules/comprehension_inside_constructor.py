@@ -58,10 +58,11 @@ class _Rewriter(FunctionRewriter):
             return updated_node
         if has_async_for(comp.for_in) or m.findall(comp, m.Yield() | m.Await()):
             return updated_node
-        paren = {"lpar": updated_node.lpar, "rpar": updated_node.rpar}
         if builtin == "set":
             self.changed = True
-            return cst.SetComp(elt=comp.elt, for_in=comp.for_in, **paren)
+            return cst.SetComp(
+                elt=comp.elt, for_in=comp.for_in, lpar=updated_node.lpar, rpar=updated_node.rpar
+            )
         pair = comp.elt
         if (
             not isinstance(pair, cst.Tuple)
@@ -74,5 +75,6 @@ class _Rewriter(FunctionRewriter):
             key=pair.elements[0].value,
             value=pair.elements[1].value,
             for_in=comp.for_in,
-            **paren,
+            lpar=updated_node.lpar,
+            rpar=updated_node.rpar,
         )

@@ -17,6 +17,7 @@ from codeflash_bot.propose.rules._helpers import (
     SkipNestedScopes,
     declared_names,
     inside,
+    leading_lines,
     variable_refs,
 )
 
@@ -321,7 +322,7 @@ class _Rewriter(cst.CSTTransformer):
                     cst.parse_statement(f"{local} = {self.counter}({seq})\n")
                     for local, seq in hoists
                 ]
-                counts[0] = counts[0].with_changes(leading_lines=updated.leading_lines)
+                counts[0] = counts[0].with_changes(leading_lines=leading_lines(updated))
                 body += counts
                 updated = updated.with_changes(leading_lines=[])
             body.append(updated)

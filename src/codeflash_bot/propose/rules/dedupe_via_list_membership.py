@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import libcst as cst
 import libcst.matchers as m
 
@@ -15,6 +17,7 @@ from codeflash_bot.propose.rules._helpers import (
     edits_by_block,
     init_then_use,
     inside,
+    leading_lines,
     variable_refs,
 )
 
@@ -70,7 +73,7 @@ def _block_edits(block: cst.IndentedBlock, facts: LocalFacts) -> dict[int, Edit]
         init = body[i]
         assert isinstance(init, cst.SimpleStatementLine)
         edits[i] = lambda _stmt: []
-        edits[j] = lambda loop, init=init, iterable=iterable: [_fromkeys_line(init, loop, iterable)]
+        edits[j] = partial(_fromkeys_edit, init, iterable)
     return edits
 
 
@@ -130,6 +133,12 @@ def _dedupe_loop(stmt: cst.BaseStatement, out: str, facts: LocalFacts) -> cst.Ba
     return stmt.iter
 
 
+def _fromkeys_edit(
+    init: cst.SimpleStatementLine, iterable: cst.BaseExpression, loop: cst.BaseStatement
+) -> list[cst.BaseStatement]:
+    return [_fromkeys_line(init, loop, iterable)]
+
+
 def _fromkeys_line(
     init: cst.SimpleStatementLine, loop: cst.BaseStatement, iterable: cst.BaseExpression
 ) -> cst.SimpleStatementLine:
@@ -141,5 +150,5 @@ def _fromkeys_line(
     assert isinstance(small, cst.Assign | cst.AnnAssign)
     return init.with_changes(
         body=[small.with_changes(value=value)],
-        leading_lines=[*loop.leading_lines, *init.leading_lines],
+        leading_lines=[*leading_lines(loop), *init.leading_lines],
     )

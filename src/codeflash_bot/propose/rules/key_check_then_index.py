@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import libcst as cst
 import libcst.matchers as m
 
 from codeflash_bot.models import Domain
 from codeflash_bot.propose.rule import Rule, RuleContext
 from codeflash_bot.propose.rules._helpers import FunctionRewriter, code_for, rewrite_function
+
+_Small = TypeVar("_Small", bound=cst.BaseSmallStatement)
 
 # What `k`, `d` and the default may be: evaluating them twice or once is the same.
 _SIMPLE = (
@@ -89,7 +93,7 @@ def _get(
     return cst.parse_expression(f"{code_for(mapping)}.get({code_for(key)}, {code_for(default)})")
 
 
-def _lone(block: cst.BaseSuite, kind: type) -> cst.BaseSmallStatement | None:
+def _lone(block: cst.BaseSuite, kind: type[_Small]) -> _Small | None:
     """The single small statement of a block, if it is a `kind`."""
     body = block.body if isinstance(block, cst.IndentedBlock) else [block]
     if len(body) != 1:

@@ -94,7 +94,12 @@ class _Rewriter(cst.CSTTransformer):
         parens = {"lpar": updated_node.lpar, "rpar": updated_node.rpar}
         if _NON_EMPTY[key]:
             return replacement.with_changes(**parens)
-        return cst.UnaryOperation(operator=cst.Not(), expression=replacement, **parens)
+        return cst.UnaryOperation(
+            operator=cst.Not(),
+            expression=replacement,
+            lpar=updated_node.lpar,
+            rpar=updated_node.rpar,
+        )
 
     def leave_If(self, original_node: cst.If, updated_node: cst.If) -> cst.If:
         return updated_node.with_changes(test=_bare_len(updated_node.test))

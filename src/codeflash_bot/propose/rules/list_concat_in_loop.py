@@ -91,9 +91,13 @@ class _Facts(FunctionFacts):
         value = getattr(stmt, "value", None)
         if isinstance(value, cst.List | cst.ListComp):
             return True
-        return m.matches(value, m.Call(func=m.Name("list"), args=[])) and not any(
-            self.contexts.get(n) == ExpressionContext.STORE
-            for n in m.findall(self.func, m.Name("list"))
+        return (
+            isinstance(value, cst.Call)
+            and m.matches(value, m.Call(func=m.Name("list"), args=[]))
+            and not any(
+                self.contexts.get(n) == ExpressionContext.STORE
+                for n in m.findall(self.func, m.Name("list"))
+            )
         )
 
     def _binding_statement(self, ref: cst.Name) -> cst.CSTNode | None:
@@ -111,12 +115,13 @@ class _Facts(FunctionFacts):
         context = self.contexts.get(ref)
         if context == ExpressionContext.STORE:
             stmt = self._binding_statement(ref)
-            return self._fresh_init(ref) or m.matches(stmt, _CONCAT | _IADD)
+            return self._fresh_init(ref) or (stmt is not None and m.matches(stmt, _CONCAT | _IADD))
         if context != ExpressionContext.LOAD:
             return False
         parent = self.parents.get(ref)
         if isinstance(parent, cst.BinaryOperation):
-            return parent.left is ref and m.matches(self.parents.get(parent), _CONCAT)
+            grand = self.parents.get(parent)
+            return parent.left is ref and grand is not None and m.matches(grand, _CONCAT)
         if isinstance(parent, cst.Subscript | cst.Attribute):
             return parent.value is ref
         if isinstance(parent, cst.Return | cst.Comparison | cst.ComparisonTarget):

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 import libcst as cst
 import libcst.matchers as m
+from libcst.metadata import Assignment
 
 from codeflash_bot.models import Domain
 from codeflash_bot.propose.analysis import function_metadata, function_scope
@@ -184,6 +185,8 @@ def _may_be_list(name: str, facts: _Facts) -> bool:
         if isinstance(parent, cst.Attribute) and parent.attr.value not in _LIST_METHODS:
             return False
     for assignment in facts.locals[name]:
+        if not isinstance(assignment, Assignment):  # a builtin: not a list we can see
+            return False
         node = assignment.node
         if isinstance(node, cst.Param):
             if node.star == "**" or not _sequence_param(node):
@@ -257,6 +260,8 @@ def _only_membership_uses(root: cst.CSTNode, name: str, facts: _Facts) -> bool:
 def _bound_before(anchor: cst.CSTNode, name: str, facts: _Facts) -> bool:
     start = facts.positions[anchor].start
     for assignment in facts.locals[name]:
+        if not isinstance(assignment, Assignment):  # a builtin is bound before anything
+            return True
         node = assignment.node
         if isinstance(node, cst.Param):
             return True
@@ -287,7 +292,9 @@ class _Hoist(cst.CSTTransformer):
         new_target = target.with_changes(comparator=comparator.with_changes(value=set_name))
         return updated_node.with_changes(comparisons=[new_target])
 
-    def on_leave(
+    # libcst types on_leave as keeping the node's kind; this one swaps a statement for a
+    # FlattenSentinel of statements (as a leave_<Node> may), which its signature cannot say
+    def on_leave(  # type: ignore[override]
         self, original_node: cst.CSTNode, updated_node: cst.CSTNode
     ) -> cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]:
         updated = super().on_leave(original_node, updated_node)

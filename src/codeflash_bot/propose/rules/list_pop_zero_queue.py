@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 import libcst as cst
 import libcst.matchers as m
+from libcst.metadata import Assignment
 
 from codeflash_bot.models import Domain
 from codeflash_bot.propose.analysis import function_metadata, function_scope
@@ -69,9 +70,11 @@ def _queue_edits(
 ) -> dict[cst.CSTNode, str]:
     """Nodes to rewrite (`init` for the binding's value, or a method name) if `name` is a queue."""
     bindings = list(local_names[name])
-    if len(bindings) != 1 or not isinstance(bindings[0].node, cst.Name):
+    if len(bindings) != 1 or not isinstance(bindings[0], Assignment):
         return {}
     binding = bindings[0].node
+    if not isinstance(binding, cst.Name):
+        return {}
     target = parents.get(binding)
     assign = parents.get(target) if target is not None else None
     if not (
@@ -91,7 +94,9 @@ def _queue_edits(
         if _truth_tested(ref, parents) or _len_argument(ref, parents):
             continue
         call = parents.get(parent) if isinstance(parent, cst.Attribute) else None
-        if not isinstance(call, cst.Call) or call.func is not parent:
+        if not isinstance(call, cst.Call) or not isinstance(parent, cst.Attribute):
+            return {}
+        if call.func is not parent:
             return {}
         method = _queue_method(call)
         if method is None:
@@ -161,12 +166,14 @@ class _Rewriter(cst.CSTTransformer):
         super().__init__()
         self.edits = edits
 
-    def on_leave(
+    # libcst types on_leave as keeping the node's kind; this one swaps a list for a deque call
+    # (as a leave_<Node> may), which its signature cannot say
+    def on_leave(  # type: ignore[override]
         self, original_node: cst.CSTNode, updated_node: cst.CSTNode
     ) -> cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]:
         updated = super().on_leave(original_node, updated_node)
         edit = self.edits.get(original_node)
-        if edit is None:
+        if edit is None or not isinstance(updated, cst.CSTNode):
             return updated
         if edit == "init":
             return _deque_of(updated)

@@ -16,6 +16,8 @@ from codeflash_bot.propose.rules._helpers import (
     init_then_use,
     inside,
     is_within,
+    leading_lines,
+    replaced_by,
     variable_refs,
 )
 
@@ -90,10 +92,10 @@ def _block_edits(block: cst.IndentedBlock, facts: LocalFacts) -> dict[int, Edit]
         )
         line = cst.SimpleStatementLine(
             body=[cst.Assign(targets=[cst.AssignTarget(cst.Name(out))], value=comp)],
-            leading_lines=init.leading_lines,
+            leading_lines=leading_lines(init),
         )
         edits[i] = lambda _stmt: []
-        edits[j] = lambda _stmt, line=line: [line]
+        edits[j] = replaced_by(line)
     return edits
 
 
@@ -133,19 +135,23 @@ def _only(suite: cst.BaseSuite) -> cst.CSTNode | None:
 
 
 def _appended(stmt: cst.CSTNode | None, out: str) -> cst.BaseExpression | None:
-    if m.matches(
-        stmt,
-        m.Expr(m.Call(func=m.Attribute(value=m.Name(out), attr=m.Name("append")), args=[m.Arg()])),
+    append = m.Call(func=m.Attribute(value=m.Name(out), attr=m.Name("append")), args=[m.Arg()])
+    if (
+        isinstance(stmt, cst.Expr)
+        and isinstance(stmt.value, cst.Call)
+        and m.matches(stmt, m.Expr(append))
     ):
-        arg = stmt.value.args[0]  # type: ignore[union-attr]
+        arg = stmt.value.args[0]
         return arg.value if arg.keyword is None and not arg.star else None
-    if m.matches(
-        stmt,
-        m.AugAssign(
-            target=m.Name(out), operator=m.AddAssign(), value=m.List(elements=[m.Element()])
-        ),
+    extend = m.AugAssign(
+        target=m.Name(out), operator=m.AddAssign(), value=m.List(elements=[m.Element()])
+    )
+    if (
+        isinstance(stmt, cst.AugAssign)
+        and isinstance(stmt.value, cst.List)
+        and m.matches(stmt, extend)
     ):
-        element = stmt.value.elements[0]  # type: ignore[union-attr]
+        element = stmt.value.elements[0]
         return element.value
     return None
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import libcst as cst
 import libcst.matchers as m
 
@@ -15,6 +17,7 @@ from codeflash_bot.propose.rules._helpers import (
     edits_by_block,
     init_then_use,
     inside,
+    leading_lines,
     variable_refs,
 )
 
@@ -78,7 +81,7 @@ def _block_edits(block: cst.IndentedBlock, facts: LocalFacts) -> dict[int, Edit]
         init = body[i]
         assert isinstance(init, cst.SimpleStatementLine)
         edits[i] = lambda _stmt: []
-        edits[j] = lambda loop, init=init, counted=counted: [_counter_line(init, loop, *counted)]
+        edits[j] = partial(_counter_edit, init, counted)
     return edits
 
 
@@ -148,6 +151,8 @@ def _counted_key_if(stmt: cst.If, d: str) -> cst.BaseExpression | None:
         present, absent = absent, present
     bump = m.AugAssign(operator=m.AddAssign(), value=m.Integer("1"))
     first = m.Assign(value=m.Integer("1"))
+    if present is None or absent is None:
+        return None
     if not m.matches(present, bump) or not m.matches(absent, first):
         return None
     assert isinstance(present, cst.AugAssign) and isinstance(absent, cst.Assign)
@@ -180,6 +185,14 @@ def _subscript_key(target: cst.BaseExpression, d: str) -> cst.BaseExpression | N
     return index.value if index.star is None else None
 
 
+def _counter_edit(
+    init: cst.SimpleStatementLine,
+    counted: tuple[cst.BaseExpression, cst.Name, cst.BaseExpression],
+    loop: cst.BaseStatement,
+) -> list[cst.BaseStatement]:
+    return [_counter_line(init, loop, *counted)]
+
+
 def _counter_line(
     init: cst.SimpleStatementLine,
     loop: cst.BaseStatement,
@@ -208,7 +221,7 @@ def _counter_line(
     assert isinstance(small, cst.Assign)
     return init.with_changes(
         body=[small.with_changes(value=cst.Call(cst.Name("dict"), [cst.Arg(counter)]))],
-        leading_lines=[*loop.leading_lines, *init.leading_lines],
+        leading_lines=[*leading_lines(loop), *init.leading_lines],
     )
 
 

@@ -10,6 +10,7 @@ import libcst.matchers as m
 from codeflash_bot.models import Domain
 from codeflash_bot.propose.analysis import function_metadata, function_scope
 from codeflash_bot.propose.rule import Rule, RuleContext
+from codeflash_bot.propose.rules._helpers import leading_lines
 
 _IMPURE_CALLS = frozenset(
     {
@@ -236,7 +237,7 @@ def _memoized(func: cst.FunctionDef, params: list[str], helper: str) -> cst.Func
     inner_body = statements[len(docstring) :]
     leading: tuple[cst.EmptyLine, ...] = ()
     if docstring and inner_body:
-        leading = tuple(inner_body[0].leading_lines)
+        leading = tuple(leading_lines(inner_body[0]))
         inner_body[0] = inner_body[0].with_changes(leading_lines=())
     inner = cst.FunctionDef(
         name=cst.Name(helper),
@@ -246,8 +247,7 @@ def _memoized(func: cst.FunctionDef, params: list[str], helper: str) -> cst.Func
         returns=func.returns,
         leading_lines=leading,
     )
-    inner = inner.visit(_RenameCalls(func.name.value, helper))
-    assert isinstance(inner, cst.FunctionDef)
+    inner = cst.ensure_type(inner.visit(_RenameCalls(func.name.value, helper)), cst.FunctionDef)
     call = cst.parse_statement(f"return {helper}({', '.join(params)})\n")
     call = call.with_changes(leading_lines=[cst.EmptyLine(indent=False)])
     return func.with_changes(body=body.with_changes(body=[*docstring, inner, call]))

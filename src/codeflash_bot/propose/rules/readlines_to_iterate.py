@@ -16,6 +16,7 @@ from codeflash_bot.propose.rules._helpers import (
     FunctionFacts,
     base_name,
     is_within,
+    leading_lines,
     variable_refs,
 )
 
@@ -119,7 +120,7 @@ class _Rewriter(cst.CSTTransformer):
             body[j] = loop.with_changes(iter=read.func.value)
             after = body[i + 1]
             body[i + 1] = after.with_changes(
-                leading_lines=[*assign.leading_lines, *after.leading_lines]
+                leading_lines=[*assign.leading_lines, *leading_lines(after)]
             )
         return updated_node.with_changes(body=[s for k, s in enumerate(body) if k not in pairs])
 

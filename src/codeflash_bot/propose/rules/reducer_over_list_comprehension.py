@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import libcst as cst
 
 from codeflash_bot.models import Domain
@@ -83,7 +85,7 @@ class _Rewriter(cst.CSTTransformer):
         return first_argument_to_generator(updated_node, listcomp)
 
 
-def _arguments_fit(reducer: str, args: tuple[cst.Arg, ...] | list[cst.Arg]) -> bool:
+def _arguments_fit(reducer: str, args: Sequence[cst.Arg]) -> bool:
     if not args or args[0].keyword is not None or any(a.star for a in args):
         return False
     positional = [a for a in args if a.keyword is None]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import libcst as cst
 import libcst.matchers as m
 
@@ -90,14 +92,14 @@ class RuntimeImportForAnnotationsOnly(ModuleRule):
         return new.with_changes(body=[*body[:at], *extra, block, *body[at:]])
 
 
-def _imports_type_checking(body: list[cst.BaseStatement]) -> bool:
+def _imports_type_checking(body: Sequence[cst.BaseStatement]) -> bool:
     return any(
         isinstance(s, cst.SimpleStatementLine) and m.matches(s.body[0], _TYPE_CHECKING_IMPORT)
         for s in body
     )
 
 
-def _after_imports(body: list[cst.BaseStatement]) -> int:
+def _after_imports(body: Sequence[cst.BaseStatement]) -> int:
     at = 0
     for i, stmt in enumerate(body):
         if not isinstance(stmt, cst.SimpleStatementLine):

@@ -170,6 +170,8 @@ class _Rewriter(CoroutineScopeTransformer):
         return made
 
     # A gathered comprehension needs its parentheses only inside a larger expression.
-    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):  # type: ignore[override]
+    def on_leave(
+        self, original_node: cst.CSTNodeT, updated_node: cst.CSTNodeT
+    ) -> cst.CSTNodeT | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNodeT]:
         result = super().on_leave(original_node, updated_node)
         return unparenthesize_made_await(result, self.made)

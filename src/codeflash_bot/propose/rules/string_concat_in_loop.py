@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import libcst as cst
 import libcst.matchers as m
 
@@ -14,6 +16,7 @@ from codeflash_bot.propose.rules._helpers import (
     LocalFacts,
     code_for,
     edits_by_block,
+    followed_by,
     inside,
     next_use,
     variable_refs,
@@ -89,9 +92,8 @@ def _block_edits(
         appends.update({stmt: (parts, piece) for stmt, piece in pieces.items()})
         init = stmt
         assert isinstance(init, cst.SimpleStatementLine)
-        edits[i] = lambda _stmt, init=init, parts=parts: [_parts_init(init, parts)]
-        join = cst.parse_statement(f"{s} = {empty}.join({parts})\n")
-        edits[j] = lambda loop, join=join: [loop, join]
+        edits[i] = partial(_parts_edit, init, parts)
+        edits[j] = followed_by(cst.parse_statement(f"{s} = {empty}.join({parts})\n"))
     return edits
 
 
@@ -171,6 +173,12 @@ def _accumulation(
         return None
     piece = cst.parse_expression(" + ".join(code_for(o) for o in operands))
     return parent, piece
+
+
+def _parts_edit(
+    init: cst.SimpleStatementLine, parts: str, _stmt: cst.BaseStatement
+) -> list[cst.BaseStatement]:
+    return [_parts_init(init, parts)]
 
 
 def _parts_init(init: cst.SimpleStatementLine, parts: str) -> cst.SimpleStatementLine:

@@ -75,9 +75,9 @@ def _string_accumulators(func: cst.FunctionDef) -> set[str]:
         elif isinstance(node, cst.AugAssign):
             if isinstance(node.target, cst.Name) and not isinstance(node.operator, cst.AddAssign):
                 spoiled.add(node.target.value)
-        elif isinstance(node.target, cst.Name):
+        elif isinstance(node, cst.AnnAssign) and isinstance(node.target, cst.Name):
             spoiled.add(node.target.value)
-    params = {p.name.value for p in m.findall(func.params, m.Param())}  # type: ignore[union-attr]
+    params = {p.name.value for p in m.findall(func.params, m.Param()) if isinstance(p, cst.Param)}
     declared = {
         n.name.value
         for n in m.findall(func, m.NameItem())  # global/nonlocal

@@ -1,4 +1,4 @@
-"""Helpers shared by the rule fixture tests."""
+"""Applying one rewrite rule to a dedented snippet, as the rule fixture tests do."""
 
 from __future__ import annotations
 

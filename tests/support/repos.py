@@ -1,31 +1,41 @@
-"""Real-part test helpers: git repos in temp dirs, the bot as a real subprocess."""
+"""Small committed git repos in temp dirs, and what a user sees of them afterwards."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-SLOWDEMO = ROOT / "examples" / "slowdemo"
-PYTHON = sys.executable  # has pytest + pyinstrument: saves creating a venv per test
+from tests.support.git import git
+
+# A tiny project with one slow function and a passing test: the e2e runs' default target.
+SMALL = {
+    "pyproject.toml": """
+        [project]
+        name = "small"
+        version = "0"
+        [tool.pytest.ini_options]
+        pythonpath = ["src"]
+    """,
+    "src/small/__init__.py": "",
+    "src/small/core.py": """
+        def lowest(xs):
+            return sorted(xs)[0]
+    """,
+    "tests/test_core.py": """
+        from small.core import lowest
+
+        def test_lowest():
+            assert lowest([(i * 7919) % 3001 + 1 for i in range(3000)]) == 1
+    """,
+}
 
 
-def git(repo: Path, *args: str) -> str:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.com",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.com",
-    }
-    proc = subprocess.run(
-        ["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=True
-    )
-    return proc.stdout.strip()
+def write(root: Path, rel: str, text: str) -> None:
+    """Write the dedented `text` at `root/rel`, creating parent directories."""
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
 
 
 def make_repo(
@@ -41,29 +51,11 @@ def make_repo(
             ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache", "*.pyc"),
         )
     for rel, text in (files or {}).items():
-        target = path / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(textwrap.dedent(text), encoding="utf-8")
+        write(path, rel, text)
     git(path, "init", "-q", "-b", "main")
     git(path, "add", "-A")
     git(path, "commit", "-q", "-m", "initial")
     return path
-
-
-def run_bot(
-    *args: str, cwd: Path | None = None, timeout: float = 900, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """`codeflash-bot ARGS` as a real subprocess of the installed package (`env` is added)."""
-    env = {**{k: v for k, v in os.environ.items() if k != "CODEFLASH_DEBUG"}, **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "codeflash_bot", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
 
 
 def bot_branch(repo: Path) -> str:

@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-IDENTITY = ["-c", "user.name=test", "-c", "user.email=test@example.com"]
-
-
-def git(cwd: Path, *args: str) -> str:
-    proc = subprocess.run(
-        ["git", *IDENTITY, *args], cwd=cwd, capture_output=True, text=True, check=True
-    )
-    return proc.stdout.strip()
+from tests.support.git import git
 
 
 @dataclass

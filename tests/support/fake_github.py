@@ -11,14 +11,15 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "github"
+from tests.support.paths import FIXTURES as TEST_FIXTURES
+
+FIXTURES = TEST_FIXTURES / "github"
 OPERATIONS = json.loads((FIXTURES / "openapi" / "operations.json").read_text())["operations"]
 SUPPORTED_KEYWORDS = {
     "type",

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import pickle
-import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 from pydantic import BaseModel
+
+from tests.support.git import git
+from tests.support.repos import write
 
 SLOW = '''\
 """A tiny package with one slow function (quadratic de-duplication)."""
@@ -59,26 +59,6 @@ class DemoRepo(BaseModel):
     base: str
     head: str
     kept_commit: str
-
-
-def git(root: Path, *args: str) -> str:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@e",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@e",
-    }
-    proc = subprocess.run(
-        ["git", *args], cwd=root, env=env, capture_output=True, text=True, check=True
-    )
-    return proc.stdout.strip()
-
-
-def write(root: Path, rel: str, text: str) -> None:
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(text), encoding="utf-8")
 
 
 def make_repo(
