@@ -576,8 +576,7 @@ def _evaluate(run: Run, candidate: Candidate, original: str) -> Verdict:
     ws, config, target = run.ws, run.config, candidate.target
     problem = run.engine.scope_problem(original, candidate)
     if problem is not None:
-        reason = Reason.UNPARSABLE if problem.startswith("does not parse") else Reason.SCOPE
-        return Verdict(status=Status.DISCARD, reason=reason, detail=problem)
+        return Verdict(status=Status.DISCARD, reason=problem.reason, detail=problem.detail)
     verdict = run.engine.evaluate(run.limited(), candidate)
     _unjudged(run, candidate, verdict.reason is Reason.TIMEOUT)
     if verdict.status is not Status.KEEP:

@@ -23,7 +23,7 @@ from codeflash_bot.sandbox import run_harness
 from codeflash_bot.session.changed import ChangedSet
 from codeflash_bot.session.clock import PhaseClock
 from codeflash_bot.session.setup import SetupInfo
-from codeflash_bot.verify.scope import scope_problem
+from codeflash_bot.verify.scope import ScopeProblem, scope_problem
 
 
 @dataclass
@@ -133,7 +133,7 @@ class Engine(ABC):
         """Get targets ready (e.g. capture inputs); returns those that can be verified."""
         return targets
 
-    def scope_problem(self, original: str, candidate: Candidate) -> str | None:
+    def scope_problem(self, original: str, candidate: Candidate) -> ScopeProblem | None:
         """Gate 1: the candidate parses and stays within its target."""
         return scope_problem(original, candidate.source, candidate.target)
 

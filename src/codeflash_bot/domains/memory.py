@@ -71,7 +71,7 @@ from codeflash_bot.propose.rule import applies
 from codeflash_bot.propose.rules import rules_for
 from codeflash_bot.sandbox import HarnessError
 from codeflash_bot.session.setup import ensure_tools
-from codeflash_bot.verify.scope import scope_problem
+from codeflash_bot.verify.scope import ScopeProblem, scope_problem
 
 MEMORY_ROUNDS = 3
 SLOTS_INSTANCES = 20_000  # instances kept alive when measuring a `__slots__` candidate
@@ -204,7 +204,7 @@ class MemoryEngine(Engine):
     def prepare(self, ctx: EngineContext, targets: list[Target]) -> list[Target]:
         return capture_for(ctx, targets)
 
-    def scope_problem(self, original: str, candidate: Candidate) -> str | None:
+    def scope_problem(self, original: str, candidate: Candidate) -> ScopeProblem | None:
         """Like every engine, plus: the slots rule may add `__slots__` to the target's class."""
         source = candidate.source
         if candidate.rule == SLOTS_RULE and "." in candidate.target.qualname:
