@@ -57,7 +57,7 @@ from codeflash_bot.session.change_review import render_md, review_change
 from codeflash_bot.session.changed import ChangedSet, changed_functions
 from codeflash_bot.session.clock import BudgetSpent, PhaseClock, secs
 from codeflash_bot.session.recovery import scratch_dir
-from codeflash_bot.session.report import render_handoff, render_learnings, rule_of
+from codeflash_bot.session.report import render_handoff, render_learnings
 from codeflash_bot.session.setup import SetupInfo, detect_setup, ensure_tools, render_setup_md
 from codeflash_bot.session.state import (
     CONVENTIONS,
@@ -444,7 +444,7 @@ def _experiments(run: Run, request: Request) -> str:
     tried_before = 0
     for index, target in enumerate(run.targets):
         run.reporter.target(target, index, len(run.targets))
-        tried = {rule_of(r) for r in ws.mirror.results() if r.target == target.ref}
+        tried = {r.rule for r in ws.mirror.results() if r.target == target.ref}
         tried_before += len(tried)
         for proposer in run.proposers if explicit else _wanting(run, target):
             while True:
@@ -490,6 +490,7 @@ def _record_skips(run: Run) -> None:
             metric=run.engine.metric,
             status=Status.SKIP,
             description=f"- no experiment — {why}",
+            rule="-",
         )
         ws.mirror.append_result(row)
         run.reporter.note(f"{ref}: {why}")
@@ -547,6 +548,7 @@ def _record(run: Run, candidate: Candidate, original: str) -> None:
         delta_pct=(best.candidate / best.baseline - 1) * 100 if best and best.baseline else None,
         status=verdict.status,
         description=description,
+        rule=candidate.rule,
     )
     if verdict.status is Status.KEEP:
         message = _commit_message(candidate, verdict, run.domain) + f"Inputs: {inputs}.\n"
@@ -729,7 +731,7 @@ def _pending(run: Run, records: list[ExperimentRecord]) -> list[str]:
         path = run.ws.project / target.file
         if not path.exists():
             continue
-        tried = {rule_of(r) for r in records if r.target == target.ref}
+        tried = {r.rule for r in records if r.target == target.ref}
         source = path.read_text(encoding="utf-8")
         left = [
             code

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class Frozen(BaseModel):
@@ -187,7 +188,11 @@ class Verdict(Frozen):
 
 
 class ExperimentRecord(Frozen):
-    """One row of results.tsv."""
+    """One row of results.tsv, and the rule (idea) code it tried.
+
+    results.tsv has no rule column (DESIGN.md fixes its header); its description starts with
+    the code, so a row read back without `rule` takes it from there, here and nowhere else.
+    """
 
     commit: str = "-"
     target: str
@@ -198,6 +203,14 @@ class ExperimentRecord(Frozen):
     delta_pct: float | None = None
     status: Status
     description: str
+    rule: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _rule_from_description(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "rule" not in data and "description" in data:
+            return {**data, "rule": str(data["description"]).split(" ", 1)[0]}
+        return data
 
 
 class DomainScore(Frozen):

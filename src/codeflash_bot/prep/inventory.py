@@ -156,10 +156,8 @@ def inventory(git: Git, head: str, base: str | None = None) -> list[KeptOptimiza
                 rule_name=name,
                 summary=summary,
                 description=rec.description,
-                explanation=explanations.get(
-                    f"{rec.target}|{rec.description.split(' ', 1)[0]}", ""
-                ),
-                scale=scales.get(scale_key(rec.target, rec.description.split(" ", 1)[0])),
+                explanation=explanations.get(f"{rec.target}|{rec.rule}", ""),
+                scale=scales.get(scale_key(rec.target, rec.rule)),
             )
         )
     return out

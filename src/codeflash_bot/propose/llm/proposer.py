@@ -89,9 +89,8 @@ class LlmProposer:
 
     def feedback(self, record: ExperimentRecord) -> None:
         """A results.tsv row of this target: shapes the next request for it."""
-        idea = record.description.split(" ", 1)[0]
         lines = self._history.setdefault(record.target, {})
-        lines[idea] = _feedback_line(record, self._issued.get(idea))
+        lines[record.rule] = _feedback_line(record, self._issued.get(record.rule))
 
     # --- Proposer protocol ---------------------------------------------------------------------
     def wants(self, module: cst.Module, target: Target) -> bool:
@@ -182,7 +181,7 @@ class LlmProposer:
             return
         known = self._history.get(target.ref, {})
         for record in records:
-            if record.target == target.ref and record.description.split(" ", 1)[0] not in known:
+            if record.target == target.ref and record.rule not in known:
                 self.feedback(record)
 
     def _ask(self, target: Target, source: str, tried: set[str]) -> bool:
