@@ -335,17 +335,16 @@ def _run(
         ws.project, setup, config, ws.corpus_root, reporter, clock=clock, changed=changed
     )
     proposers = engine.proposers(proposers)
+    env = setup.env(ws.project)
     for proposer in proposers:
-        if bind := getattr(proposer, "bind", None):
-            env = setup.env(ws.project)
-            bind(
-                ws.project,
-                ws.mirror.dir,
-                ws.corpus_root,
-                python=setup.python,
-                pythonpath=setup.pythonpath,
-                env=env,
-            )
+        proposer.bind(
+            ws.project,
+            ws.mirror.dir,
+            ws.corpus_root,
+            python=setup.python,
+            pythonpath=setup.pythonpath,
+            env=env,
+        )
     run = Run(
         ws,
         config,
@@ -564,10 +563,8 @@ def _record(run: Run, candidate: Candidate, original: str) -> None:
     if verdict.scale is not None and verdict.status is Status.KEEP:
         save_scale(ws.mirror, record.target, candidate.rule, verdict.scale)
     for proposer in run.proposers:
-        if proposer.name == candidate.proposer and (
-            feedback := getattr(proposer, "feedback", None)
-        ):
-            feedback(record)
+        if proposer.name == candidate.proposer:
+            proposer.feedback(record)
     run.experiments += 1
     kept = sum(r.status is Status.KEEP for r in ws.mirror.results())
     _write_reports(run, RUNNING)
@@ -733,12 +730,7 @@ def _pending(run: Run, records: list[ExperimentRecord]) -> list[str]:
             continue
         tried = {r.rule for r in records if r.target == target.ref}
         source = path.read_text(encoding="utf-8")
-        left = [
-            code
-            for p in run.proposers
-            if hasattr(p, "remaining")
-            for code in p.remaining(target, source, tried)
-        ]
+        left = [code for p in run.proposers for code in p.remaining(target, source, tried)]
         if left:
             out.append(f"`{target.ref}`: try {', '.join(left)}")
     return out

@@ -12,6 +12,7 @@ from codeflash_bot.loop import optimize
 from codeflash_bot.measure.decide import judge
 from codeflash_bot.measure.timing import measure
 from codeflash_bot.models import Candidate, Domain, Request, Target
+from codeflash_bot.propose import BaseProposer
 from codeflash_bot.session.setup import SetupInfo
 from codeflash_bot.session.state import parse_results
 
@@ -55,7 +56,7 @@ FILES = {
 }
 
 
-class Ideas:
+class Ideas(BaseProposer):
     """A Proposer with fixed rewrites: (code, function of the current source)."""
 
     name = "test"

@@ -17,6 +17,7 @@ import libcst as cst
 
 from codeflash_bot.errors import BotError
 from codeflash_bot.models import Candidate, Domain, ExperimentRecord, Status, Target
+from codeflash_bot.propose.base import BaseProposer
 from codeflash_bot.propose.llm.budget import LlmBudget, estimate_tokens
 from codeflash_bot.propose.llm.context import RepoView, build_context, discover
 from codeflash_bot.propose.llm.parse import Reject, Rewrite, parse_reply, splice
@@ -29,7 +30,7 @@ MAX_FAILURES = 2  # consecutive request failures before the proposer gives up fo
 MAX_HISTORY = 12
 
 
-class LlmProposer:
+class LlmProposer(BaseProposer):
     """A Proposer backed by a ChatModel (Anthropic, OpenAI-compatible, or a test double)."""
 
     name = "llm"
@@ -66,7 +67,7 @@ class LlmProposer:
         self._failures = 0
         self._disabled: str | None = None
 
-    # --- hooks the loop may call -------------------------------------------------------------
+    # --- hooks the loop calls (Proposer protocol) ---------------------------------------------
     def bind(
         self,
         project: Path,
