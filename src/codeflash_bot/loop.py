@@ -550,7 +550,7 @@ def _record(run: Run, candidate: Candidate, original: str) -> None:
         rule=candidate.rule,
     )
     if verdict.status is Status.KEEP:
-        message = _commit_message(candidate, verdict, run.domain) + f"Inputs: {inputs}.\n"
+        message = _commit_message(candidate, verdict, run.engine) + f"Inputs: {inputs}.\n"
         sha = ws.commit_keep(message, candidate.target.file, record)
         record = record.model_copy(update={"commit": sha})
         run.discards_in_a_row = 0
@@ -648,40 +648,14 @@ def _unjudged(run: Run, candidate: Candidate, timed_out: bool) -> None:
         raise BudgetSpent(Phase.EXPERIMENTS, detail)
 
 
-def _commit_message(candidate: Candidate, verdict: Verdict, domain: Domain) -> str:
-    """First line: target, idea, headline figure; body: how it was measured."""
-    m = min(verdict.measurements, key=lambda x: x.gain)
-    sizes = ", ".join(i.shape or "?" for i in m.inputs[:3]) or "captured inputs"
+def _commit_message(candidate: Candidate, verdict: Verdict, engine: Engine) -> str:
+    """First line: target, idea, headline figure (the engine's words); body: how measured."""
+    headline, measured = engine.commit_figures(verdict)
     idea = candidate.description.split(":", 1)[0]
-    if m.metric == "peak_bytes":
-        less = (1 - m.candidate / m.baseline) * 100 if m.baseline else 0.0
-        headline = f"{less:.0f}% less peak memory"
-        measured = f"peak {m.baseline:.0f} B -> {m.candidate:.0f} B ({less:.1f}% less)"
-    elif m.metric == "import_seconds":
-        gains = ", ".join(f"{x.gain * 100:+.1f}%" for x in verdict.measurements)
-        headline = f"{m.baseline / m.candidate:.2f}x faster import"
-        measured = (
-            f"import time {m.baseline * 1e3:.1f} ms -> {m.candidate * 1e3:.1f} ms, fresh"
-            f" interpreter per import, min of {m.rounds} rounds; gains {gains};"
-            f" A/A noise {m.aa_noise * 100:.1f}%"
-        )
-    else:
-        gains = ", ".join(f"{x.gain * 100:+.1f}%" for x in verdict.measurements)
-        headline = f"{m.baseline / m.candidate:.2f}x faster"
-        where = f"{len(m.inputs)} largest captured inputs: {sizes}"
-        if verdict.scale is not None:
-            top = [r for r in verdict.scale.rungs if not r.variant][-1]
-            where = f"top rung {top.size} of the size ladder {verdict.scale.sizes}"
-        measured = (
-            f"{m.baseline * 1e6:.1f} us -> {m.candidate * 1e6:.1f} us per call-set"
-            f" ({where}); gains in"
-            f" {len(verdict.measurements)} independent runs: {gains};"
-            f" A/A noise {m.aa_noise * 100:.1f}%"
-        )
     detail = f"\n{verdict.detail}" if verdict.detail else ""
     return (
         f"⚡ {candidate.target.ref}: {idea} ({headline})\n\n"
-        f"Domain: {domain.value}. Proposer: {candidate.proposer} ({candidate.rule}).\n"
+        f"Domain: {engine.domain.value}. Proposer: {candidate.proposer} ({candidate.rule}).\n"
         f"Measured: {measured}.{detail}\n"
     )
 

@@ -39,6 +39,18 @@ _ABBR = {
 }
 
 
+class Metric(StrEnum):
+    """What a Measurement's baseline/candidate hold (their unit), and results.tsv's metric."""
+
+    SECONDS = "seconds"
+    PEAK_BYTES = "peak_bytes"
+    IMPORT_SECONDS = "import_seconds"
+
+    @property
+    def is_time(self) -> bool:
+        return self is not Metric.PEAK_BYTES
+
+
 class Status(StrEnum):
     """Outcome of one experiment, as written to results.tsv."""
 
@@ -129,7 +141,8 @@ class InputSize(Frozen):
 
 
 class Measurement(Frozen):
-    """One interleaved A/B(/A') timing run in a fresh process, seconds per call-set."""
+    """One interleaved A/B(/A') run in a fresh process: `baseline`/`candidate` are in `metric`
+    (seconds per call-set, peak bytes, or seconds per import)."""
 
     baseline: float
     candidate: float
@@ -138,7 +151,7 @@ class Measurement(Frozen):
     loops: int
     per_call: float
     inputs: list[InputSize] = Field(default_factory=list)
-    metric: str = "seconds"
+    metric: Metric = Metric.SECONDS
 
     @property
     def gain(self) -> float:

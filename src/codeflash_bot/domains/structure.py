@@ -33,6 +33,7 @@ import libcst as cst
 
 from codeflash_bot.domains.base import Engine, EngineContext
 from codeflash_bot.measure.decide import Metric, crash_verdict, judge
+from codeflash_bot.measure.headline import Figures, import_figures
 from codeflash_bot.models import (
     Candidate,
     Domain,
@@ -373,6 +374,9 @@ class StructureEngine(Engine):
 
     def scope_problem(self, original: str, candidate: Candidate) -> ScopeProblem | None:
         return import_move_problem(original, candidate.source)
+
+    def commit_figures(self, verdict: Verdict) -> Figures:
+        return import_figures(verdict)
 
     def evaluate(self, ctx: EngineContext, candidate: Candidate) -> Verdict:
         target = candidate.target
