@@ -8,7 +8,7 @@ import pytest
 from jinja2 import UndefinedError
 
 from codeflash_bot.models import Domain
-from codeflash_bot.prep.compare import CompareResult, CompareRow
+from codeflash_bot.prep.compare_models import CompareResult, CompareRow
 from codeflash_bot.prep.pr_body import (
     TEMPLATES,
     BodyView,
