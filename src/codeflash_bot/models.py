@@ -46,10 +46,6 @@ class Metric(StrEnum):
     PEAK_BYTES = "peak_bytes"
     IMPORT_SECONDS = "import_seconds"
 
-    @property
-    def is_time(self) -> bool:
-        return self is not Metric.PEAK_BYTES
-
 
 class Status(StrEnum):
     """Outcome of one experiment, as written to results.tsv."""
@@ -73,7 +69,6 @@ class Reason(StrEnum):
     NOT_FASTER = "improvement below the floor"
     TOO_SLOW = "slower than the time tolerance"
     NOISY = "measurement too noisy to decide"
-    NOT_BEST = "not better than the best kept candidate"
     SCALE = "gain shrinks or flips as the input grows"
     TIMEOUT = "candidate timed out"
     HARNESS = "harness crashed"
@@ -193,11 +188,6 @@ class Verdict(Frozen):
     detail: str = ""
     measurements: list[Measurement] = Field(default_factory=list)
     scale: Scale | None = None
-
-    @property
-    def gain(self) -> float | None:
-        """Most conservative gain over the measurements taken (None if none)."""
-        return min((m.gain for m in self.measurements), default=None)
 
 
 class ExperimentRecord(Frozen):
