@@ -48,7 +48,7 @@ from codeflash_bot.models import (
 )
 from codeflash_bot.profile.cpu import resolve_target
 from codeflash_bot.progress import NullReporter, Reporter
-from codeflash_bot.propose import Proposer
+from codeflash_bot.propose import Proposer, RunPaths
 from codeflash_bot.propose.llm import build_proposers, llm_reports
 from codeflash_bot.propose.llm.explanations import EXPLANATIONS, save_explanation
 from codeflash_bot.router import route
@@ -335,16 +335,16 @@ def _run(
         ws.project, setup, config, ws.corpus_root, reporter, clock=clock, changed=changed
     )
     proposers = engine.proposers(proposers)
-    env = setup.env(ws.project)
+    paths = RunPaths(
+        ws.project,
+        ws.mirror.dir,
+        ws.corpus_root,
+        python=setup.python,
+        pythonpath=setup.pythonpath,
+        env=setup.env(ws.project),
+    )
     for proposer in proposers:
-        proposer.bind(
-            ws.project,
-            ws.mirror.dir,
-            ws.corpus_root,
-            python=setup.python,
-            pythonpath=setup.pythonpath,
-            env=env,
-        )
+        proposer.bind(paths)
     run = Run(
         ws,
         config,

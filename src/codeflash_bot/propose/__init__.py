@@ -10,11 +10,11 @@ from __future__ import annotations
 import libcst as cst
 
 from codeflash_bot.models import Candidate, Domain, Target
-from codeflash_bot.propose.base import BaseProposer, Proposer
+from codeflash_bot.propose.base import BaseProposer, Proposer, RunPaths
 from codeflash_bot.propose.rule import applies, apply_rule, module_names
 from codeflash_bot.propose.rules import rules_for
 
-__all__ = ["BaseProposer", "Proposer", "RulesProposer"]
+__all__ = ["BaseProposer", "Proposer", "RulesProposer", "RunPaths"]
 
 
 class RulesProposer(BaseProposer):

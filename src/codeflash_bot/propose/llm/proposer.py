@@ -17,7 +17,7 @@ import libcst as cst
 
 from codeflash_bot.errors import BotError
 from codeflash_bot.models import Candidate, Domain, ExperimentRecord, Status, Target
-from codeflash_bot.propose.base import BaseProposer
+from codeflash_bot.propose.base import BaseProposer, RunPaths
 from codeflash_bot.propose.llm.budget import LlmBudget, estimate_tokens
 from codeflash_bot.propose.llm.context import RepoView, build_context, discover
 from codeflash_bot.propose.llm.parse import Reject, Rewrite, parse_reply, splice
@@ -68,23 +68,16 @@ class LlmProposer(BaseProposer):
         self._disabled: str | None = None
 
     # --- hooks the loop calls (Proposer protocol) ---------------------------------------------
-    def bind(
-        self,
-        project: Path,
-        state_dir: Path,
-        corpus_root: Path,
-        python: str | None = None,
-        pythonpath: list[str] | None = None,
-        env: dict[str, str] | None = None,
-    ) -> None:
+    def bind(self, run: RunPaths) -> None:
         """Exact paths of the run (checkout, state mirror, corpus) instead of discovering them."""
+        pythonpath = run.pythonpath
         self._view = RepoView(
-            project=project,
-            state_dir=state_dir,
-            corpus_root=corpus_root,
-            python=python or self._python,
-            pythonpath=tuple(pythonpath) if pythonpath else RepoView(project).pythonpath,
-            env=env,
+            project=run.project,
+            state_dir=run.state_dir,
+            corpus_root=run.corpus_root,
+            python=run.python or self._python,
+            pythonpath=tuple(pythonpath) if pythonpath else RepoView(run.project).pythonpath,
+            env=run.env,
         )
         self._bound = True
 
