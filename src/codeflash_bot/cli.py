@@ -131,7 +131,7 @@ def _print_summary(summary: RunSummary) -> None:
         table.add_column(col)
     for r in summary.kept:
         speed = f"{r.baseline / r.candidate:.2f}x" if r.baseline and r.candidate else "-"
-        table.add_row(r.target, r.description.split(" ", 1)[0], speed, r.commit)
+        table.add_row(r.target, r.rule, speed, r.commit)
     out.print(table)
     best = (
         "none"

@@ -78,8 +78,7 @@ class RichReporter:
         style = STATUS_STYLE[record.status]
         delta = "" if record.delta_pct is None else f" {record.delta_pct:+.1f}% time"
         self.console.print(
-            f"[{style}]{record.status.value:<7}[/] {record.target} "
-            f"{record.description.split(' ', 1)[0]}{delta}",
+            f"[{style}]{record.status.value:<7}[/] {record.target} {record.rule}{delta}",
             highlight=False,
         )
 

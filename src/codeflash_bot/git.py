@@ -86,12 +86,6 @@ class Git:
     def has_commits(self) -> bool:
         return self.run("rev-parse", "--verify", "--quiet", "HEAD", check=False).returncode == 0
 
-    def status_porcelain(self) -> str:
-        return self.run("status", "--porcelain", "--untracked-files=all").stdout
-
-    def is_dirty(self) -> bool:
-        return bool(self.status_porcelain().strip())
-
     def branch_exists(self, name: str) -> bool:
         ref = f"refs/heads/{name}"
         return self.run("show-ref", "--verify", "--quiet", ref, check=False).returncode == 0

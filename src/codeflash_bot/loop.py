@@ -49,7 +49,7 @@ from codeflash_bot.models import (
 )
 from codeflash_bot.profile.cpu import resolve_target
 from codeflash_bot.progress import NullReporter, Reporter
-from codeflash_bot.propose import Proposer
+from codeflash_bot.propose import Proposer, RunPaths
 from codeflash_bot.propose.llm import build_proposers, llm_reports
 from codeflash_bot.propose.llm.explanations import EXPLANATIONS, save_explanation
 from codeflash_bot.router import route
@@ -58,7 +58,7 @@ from codeflash_bot.session.change_review import render_md, review_change
 from codeflash_bot.session.changed import ChangedSet, changed_functions
 from codeflash_bot.session.clock import BudgetSpent, PhaseClock, secs
 from codeflash_bot.session.recovery import scratch_dir
-from codeflash_bot.session.report import render_handoff, render_learnings, rule_of
+from codeflash_bot.session.report import render_handoff, render_learnings
 from codeflash_bot.session.setup import SetupInfo, detect_setup, ensure_tools, render_setup_md
 from codeflash_bot.session.state import (
     CONVENTIONS,
@@ -351,17 +351,16 @@ def _run(
         ws.project, setup, config, ws.corpus_root, reporter, clock=clock, changed=changed
     )
     proposers = engine.proposers(proposers)
+    paths = RunPaths(
+        ws.project,
+        ws.mirror.dir,
+        ws.corpus_root,
+        python=setup.python,
+        pythonpath=setup.pythonpath,
+        env=setup.env(ws.project),
+    )
     for proposer in proposers:
-        if bind := getattr(proposer, "bind", None):
-            env = setup.env(ws.project)
-            bind(
-                ws.project,
-                ws.mirror.dir,
-                ws.corpus_root,
-                python=setup.python,
-                pythonpath=setup.pythonpath,
-                env=env,
-            )
+        proposer.bind(paths)
     run = Run(
         ws,
         config,
@@ -460,7 +459,7 @@ def _experiments(run: Run, request: Request) -> str:
     tried_before = 0
     for index, target in enumerate(run.targets):
         run.reporter.target(target, index, len(run.targets))
-        tried = {rule_of(r) for r in ws.mirror.results() if r.target == target.ref}
+        tried = {r.rule for r in ws.mirror.results() if r.target == target.ref}
         tried_before += len(tried)
         for proposer in run.proposers if explicit else _wanting(run, target):
             while True:
@@ -506,6 +505,7 @@ def _record_skips(run: Run) -> None:
             metric=run.engine.metric,
             status=Status.SKIP,
             description=f"- no experiment — {why}",
+            rule="-",
         )
         ws.mirror.append_result(row)
         run.reporter.note(f"{ref}: {why}")
@@ -563,9 +563,10 @@ def _record(run: Run, candidate: Candidate, original: str) -> None:
         delta_pct=(best.candidate / best.baseline - 1) * 100 if best and best.baseline else None,
         status=verdict.status,
         description=description,
+        rule=candidate.rule,
     )
     if verdict.status is Status.KEEP:
-        message = _commit_message(candidate, verdict, run.domain) + f"Inputs: {inputs}.\n"
+        message = _commit_message(candidate, verdict, run.engine) + f"Inputs: {inputs}.\n"
         sha = ws.commit_keep(message, candidate.target.file, record)
         record = record.model_copy(update={"commit": sha})
         run.discards_in_a_row = 0
@@ -578,10 +579,8 @@ def _record(run: Run, candidate: Candidate, original: str) -> None:
     if verdict.scale is not None and verdict.status is Status.KEEP:
         save_scale(ws.mirror, record.target, candidate.rule, verdict.scale)
     for proposer in run.proposers:
-        if proposer.name == candidate.proposer and (
-            feedback := getattr(proposer, "feedback", None)
-        ):
-            feedback(record)
+        if proposer.name == candidate.proposer:
+            proposer.feedback(record)
     run.experiments += 1
     kept = sum(r.status is Status.KEEP for r in ws.mirror.results())
     _write_reports(run, RUNNING)
@@ -592,8 +591,7 @@ def _evaluate(run: Run, candidate: Candidate, original: str) -> Verdict:
     ws, config, target = run.ws, run.config, candidate.target
     problem = run.engine.scope_problem(original, candidate)
     if problem is not None:
-        reason = Reason.UNPARSABLE if problem.startswith("does not parse") else Reason.SCOPE
-        return Verdict(status=Status.DISCARD, reason=reason, detail=problem)
+        return Verdict(status=Status.DISCARD, reason=problem.reason, detail=problem.detail)
     verdict = run.engine.evaluate(run.limited(), candidate)
     _unjudged(run, candidate, verdict.reason is Reason.TIMEOUT)
     if verdict.status is not Status.KEEP:
@@ -666,40 +664,14 @@ def _unjudged(run: Run, candidate: Candidate, timed_out: bool) -> None:
         raise BudgetSpent(Phase.EXPERIMENTS, detail)
 
 
-def _commit_message(candidate: Candidate, verdict: Verdict, domain: Domain) -> str:
-    """First line: target, idea, headline figure; body: how it was measured."""
-    m = min(verdict.measurements, key=lambda x: x.gain)
-    sizes = ", ".join(i.shape or "?" for i in m.inputs[:3]) or "captured inputs"
+def _commit_message(candidate: Candidate, verdict: Verdict, engine: Engine) -> str:
+    """First line: target, idea, headline figure (the engine's words); body: how measured."""
+    headline, measured = engine.commit_figures(verdict)
     idea = candidate.description.split(":", 1)[0]
-    if m.metric == "peak_bytes":
-        less = (1 - m.candidate / m.baseline) * 100 if m.baseline else 0.0
-        headline = f"{less:.0f}% less peak memory"
-        measured = f"peak {m.baseline:.0f} B -> {m.candidate:.0f} B ({less:.1f}% less)"
-    elif m.metric == "import_seconds":
-        gains = ", ".join(f"{x.gain * 100:+.1f}%" for x in verdict.measurements)
-        headline = f"{m.baseline / m.candidate:.2f}x faster import"
-        measured = (
-            f"import time {m.baseline * 1e3:.1f} ms -> {m.candidate * 1e3:.1f} ms, fresh"
-            f" interpreter per import, min of {m.rounds} rounds; gains {gains};"
-            f" A/A noise {m.aa_noise * 100:.1f}%"
-        )
-    else:
-        gains = ", ".join(f"{x.gain * 100:+.1f}%" for x in verdict.measurements)
-        headline = f"{m.baseline / m.candidate:.2f}x faster"
-        where = f"{len(m.inputs)} largest captured inputs: {sizes}"
-        if verdict.scale is not None:
-            top = [r for r in verdict.scale.rungs if not r.variant][-1]
-            where = f"top rung {top.size} of the size ladder {verdict.scale.sizes}"
-        measured = (
-            f"{m.baseline * 1e6:.1f} us -> {m.candidate * 1e6:.1f} us per call-set"
-            f" ({where}); gains in"
-            f" {len(verdict.measurements)} independent runs: {gains};"
-            f" A/A noise {m.aa_noise * 100:.1f}%"
-        )
     detail = f"\n{verdict.detail}" if verdict.detail else ""
     return (
         f"⚡ {candidate.target.ref}: {idea} ({headline})\n\n"
-        f"Domain: {domain.value}. Proposer: {candidate.proposer} ({candidate.rule}).\n"
+        f"Domain: {engine.domain.value}. Proposer: {candidate.proposer} ({candidate.rule}).\n"
         f"Measured: {measured}.{detail}\n"
     )
 
@@ -746,14 +718,9 @@ def _pending(run: Run, records: list[ExperimentRecord]) -> list[str]:
         path = run.ws.project / target.file
         if not path.exists():
             continue
-        tried = {rule_of(r) for r in records if r.target == target.ref}
+        tried = {r.rule for r in records if r.target == target.ref}
         source = path.read_text(encoding="utf-8")
-        codes = [
-            code
-            for p in run.proposers
-            if hasattr(p, "remaining")
-            for code in p.remaining(target, source, tried)
-        ]
+        codes = [code for p in run.proposers for code in p.remaining(target, source, tried)]
         if codes:
             out.append(f"`{target.ref}`: try {', '.join(codes)}")
     return out

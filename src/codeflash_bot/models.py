@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class Frozen(BaseModel):
@@ -38,6 +39,14 @@ _ABBR = {
 }
 
 
+class Metric(StrEnum):
+    """What a Measurement's baseline/candidate hold (their unit), and results.tsv's metric."""
+
+    SECONDS = "seconds"
+    PEAK_BYTES = "peak_bytes"
+    IMPORT_SECONDS = "import_seconds"
+
+
 class Status(StrEnum):
     """Outcome of one experiment, as written to results.tsv."""
 
@@ -60,7 +69,6 @@ class Reason(StrEnum):
     NOT_FASTER = "improvement below the floor"
     TOO_SLOW = "slower than the time tolerance"
     NOISY = "measurement too noisy to decide"
-    NOT_BEST = "not better than the best kept candidate"
     SCALE = "gain shrinks or flips as the input grows"
     TIMEOUT = "candidate timed out"
     HARNESS = "harness crashed"
@@ -128,7 +136,8 @@ class InputSize(Frozen):
 
 
 class Measurement(Frozen):
-    """One interleaved A/B(/A') timing run in a fresh process, seconds per call-set."""
+    """One interleaved A/B(/A') run in a fresh process: `baseline`/`candidate` are in `metric`
+    (seconds per call-set, peak bytes, or seconds per import)."""
 
     baseline: float
     candidate: float
@@ -137,7 +146,7 @@ class Measurement(Frozen):
     loops: int
     per_call: float
     inputs: list[InputSize] = Field(default_factory=list)
-    metric: str = "seconds"
+    metric: Metric = Metric.SECONDS
 
     @property
     def gain(self) -> float:
@@ -180,14 +189,13 @@ class Verdict(Frozen):
     measurements: list[Measurement] = Field(default_factory=list)
     scale: Scale | None = None
 
-    @property
-    def gain(self) -> float | None:
-        """Most conservative gain over the measurements taken (None if none)."""
-        return min((m.gain for m in self.measurements), default=None)
-
 
 class ExperimentRecord(Frozen):
-    """One row of results.tsv."""
+    """One row of results.tsv, and the rule (idea) code it tried.
+
+    results.tsv has no rule column (DESIGN.md fixes its header); its description starts with
+    the code, so a row read back without `rule` takes it from there, here and nowhere else.
+    """
 
     commit: str = "-"
     target: str
@@ -198,6 +206,14 @@ class ExperimentRecord(Frozen):
     delta_pct: float | None = None
     status: Status
     description: str
+    rule: str = ""  # filled from the description when a row is read back (below)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _rule_from_description(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "rule" not in data and "description" in data:
+            return {**data, "rule": str(data["description"]).split(" ", 1)[0]}
+        return data
 
 
 class DomainScore(Frozen):

@@ -31,7 +31,7 @@ from codeflash_bot.session.recovery import (
     remove_leftovers,
     repair,
 )
-from codeflash_bot.session.report import rule_of, speedup_of
+from codeflash_bot.session.report import speedup_of
 from codeflash_bot.session.state import (
     CLEANUP_KEEPS,
     HANDOFF,
@@ -78,7 +78,7 @@ def status_report(path: Path) -> Group:
         table.add_row(
             f"[{style[r.status]}]{r.status.value}[/]",
             r.target,
-            rule_of(r),
+            r.rule,
             speedup_of(r),
             r.commit,
         )

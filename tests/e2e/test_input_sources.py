@@ -14,6 +14,7 @@ from codeflash_bot.config import Config
 from codeflash_bot.loop import optimize
 from codeflash_bot.models import Candidate, Domain, Request, Target
 from codeflash_bot.prep.draft import draft_pull_request
+from codeflash_bot.propose import BaseProposer
 from codeflash_bot.session.state import parse_results
 from tests.support.git import git
 from tests.support.paths import PYTHON
@@ -155,7 +156,7 @@ FUNCS = {
 }
 
 
-class Rewrites:
+class Rewrites(BaseProposer):
     """A Proposer offering one fixed rewrite per function (by qualname), wanting every target."""
 
     name = "test"

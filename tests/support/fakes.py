@@ -20,6 +20,7 @@ from codeflash_bot.models import (
     Status,
     Target,
 )
+from codeflash_bot.propose import BaseProposer
 from codeflash_bot.session.workspace import open_workspace
 
 
@@ -87,7 +88,7 @@ class StubLoop:
             ws.close()
 
 
-class Ideas:
+class Ideas(BaseProposer):
     """A Proposer with fixed rewrites: (code, function of the current source)."""
 
     name = "test"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from codeflash_bot.models import Domain
-from codeflash_bot.prep.compare import CompareResult, CompareRow
+from codeflash_bot.prep.compare_models import CompareResult, CompareRow
 from codeflash_bot.prep.pr_body import BodyView, OptimizationView, Platform, chart
 
 

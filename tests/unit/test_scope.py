@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from codeflash_bot.models import Target
+from codeflash_bot.models import Reason, Target
 from codeflash_bot.verify.scope import scope_problem
 
 ORIGINAL = """import re
@@ -32,7 +32,9 @@ def test_target_change_with_new_import_and_constant_is_in_scope() -> None:
 
 def test_touching_another_function_is_out_of_scope() -> None:
     cand = ORIGINAL.replace("return xs", "return list(xs)")
-    assert "other than f" in scope_problem(ORIGINAL, cand, F)
+    problem = scope_problem(ORIGINAL, cand, F)
+    assert problem is not None and problem.reason is Reason.SCOPE
+    assert "other than f" in problem.detail
 
 
 def test_changing_an_existing_constant_is_out_of_scope() -> None:
@@ -41,14 +43,16 @@ def test_changing_an_existing_constant_is_out_of_scope() -> None:
 
 
 def test_unparsable_candidate() -> None:
-    assert scope_problem(ORIGINAL, "def f(:\n", F).startswith("does not parse")
+    problem = scope_problem(ORIGINAL, "def f(:\n", F)
+    assert problem is not None and problem.reason is Reason.UNPARSABLE
+    assert problem.detail.startswith("does not parse")
 
 
 def test_method_target_may_change_only_its_method() -> None:
     ok = ORIGINAL.replace("        return sorted(xs)[0]", "        return min(xs)")
     assert scope_problem(ORIGINAL, ok, M) is None
     bad = ok.replace("return 1", "return 2")
-    assert "beyond m" in scope_problem(ORIGINAL, bad, M)
+    assert "beyond m" in scope_problem(ORIGINAL, bad, M).detail
 
 
 def test_import_merged_into_an_existing_line_is_in_scope() -> None:
@@ -60,4 +64,4 @@ def test_import_merged_into_an_existing_line_is_in_scope() -> None:
 def test_removing_an_import_is_out_of_scope() -> None:
     before = "import os\nimport re\n\ndef f(xs):\n    return xs\n"
     after = "import re\n\ndef f(xs):\n    return list(xs)\n"
-    assert "removed imports" in scope_problem(before, after, F)
+    assert "removed imports" in scope_problem(before, after, F).detail

@@ -34,6 +34,16 @@ def test_results_round_trip(tmp_path) -> None:
     assert state.results() == [first, second]
 
 
+def test_rule_is_a_field_read_back_from_the_description(tmp_path) -> None:
+    state = State(tmp_path)
+    llm = record(description="idea-3 (llm model): use a set", rule="idea-3", status=Status.DISCARD)
+    skip = record(description="- no experiment — no inputs", rule="-", status=Status.SKIP)
+    state.append_result(llm)
+    state.append_result(skip)
+    assert [r.rule for r in state.results()] == ["idea-3", "-"]
+    assert state.results() == [llm, skip]
+
+
 def test_description_tabs_and_newlines_stay_in_one_cell(tmp_path) -> None:
     state = State(tmp_path)
     state.append_result(record(description="CPU101 a\tb\nc"))

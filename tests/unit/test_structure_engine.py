@@ -17,9 +17,10 @@ from codeflash_bot.domains.structure import (
     parse_importtime,
     public_names,
 )
-from codeflash_bot.models import Candidate, Status
+from codeflash_bot.models import Candidate, Reason, Status
 from codeflash_bot.progress import NullReporter
 from codeflash_bot.session.setup import detect_setup
+from codeflash_bot.verify.scope import ScopeProblem
 from tests.support.paths import PYTHON
 
 IMPORTTIME = """\
@@ -77,12 +78,11 @@ def test_scope_gate_allows_moving_imports_only() -> None:
     moved = "def f(x):\n    import json\n    return json.dumps(x)\n"
     assert import_move_problem(original, moved) is None
     changed = "def f(x):\n    import json\n    return json.dumps(x, indent=1)\n"
-    assert import_move_problem(original, changed) == (
-        "changed code other than moving import statements"
+    assert import_move_problem(original, changed) == ScopeProblem(
+        reason=Reason.SCOPE, detail="changed code other than moving import statements"
     )
-    assert import_move_problem(original, "def f(x):\n    return json.dumps(x)\n") == (
-        "dropped an import"
-    )
+    dropped = import_move_problem(original, "def f(x):\n    return json.dumps(x)\n")
+    assert dropped == ScopeProblem(reason=Reason.SCOPE, detail="dropped an import")
     guarded = textwrap.dedent("""
         from typing import TYPE_CHECKING
         if TYPE_CHECKING:
@@ -91,7 +91,9 @@ def test_scope_gate_allows_moving_imports_only() -> None:
             return json.dumps(x)
     """)
     assert import_move_problem(original, guarded) is None
-    assert import_move_problem(original, "def f(:\n").startswith("does not parse")
+    unparsable = import_move_problem(original, "def f(:\n")
+    assert unparsable is not None and unparsable.reason is Reason.UNPARSABLE
+    assert unparsable.detail.startswith("does not parse")
 
 
 def test_public_names_are_all_or_own_definitions() -> None:

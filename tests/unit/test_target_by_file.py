@@ -10,6 +10,7 @@ from pathlib import Path
 
 from codeflash_bot.capture import capture_inputs, corpus_dir, count_inputs
 from codeflash_bot.models import Target
+from codeflash_bot.profile.cpu import rank, rank_costs
 from codeflash_bot.sandbox import HARNESS_DIR
 from codeflash_bot.session.setup import SetupInfo
 from codeflash_bot.verify.replay import replay
@@ -178,3 +179,26 @@ def test_inputs_that_do_not_unpickle_are_dropped_at_capture(tmp_path: Path) -> N
     inputs = sorted(corpus.glob("*.pkl"))
     assert len(inputs) == 1
     assert pickle.loads(inputs[0].read_bytes())["args"] == ("hello",)
+
+
+def test_profile_rows_in_bytes_rank_without_becoming_seconds(tmp_path: Path) -> None:
+    """The memory profile's rows hold bytes: rank_costs keeps them beside the Targets, whose
+    `*_seconds` stay 0; `rank` (CPU rows) merges the same rows into seconds."""
+    root = make_tree(tmp_path / "r", "")
+    path = str(root / "src/algorithms/string.py")
+    rows = [
+        {"file": path, "line": 6, "total": 4096.0, "self": 1024.0},
+        {"file": path, "line": 6, "total": 1000.0, "self": 0.0},
+        {"file": path, "line": 13, "total": 9000.0, "self": 9000.0},
+    ]
+    ranked = rank_costs(rows, setup_for(["src"]), root, [])
+    assert [(t.ref, total, own) for t, total, own in ranked] == [
+        ("algorithms.string:size", 9000.0, 9000.0),
+        ("algorithms.string:unique_chars", 5096.0, 1024.0),
+    ]
+    assert all(t.total_seconds == 0.0 and t.self_seconds == 0.0 for t, _, _ in ranked)
+    as_seconds = rank(rows, setup_for(["src"]), root, [])
+    assert [(t.total_seconds, t.self_seconds) for t in as_seconds] == [
+        (9000.0, 9000.0),
+        (5096.0, 1024.0),
+    ]

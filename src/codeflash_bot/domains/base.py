@@ -16,14 +16,15 @@ from typing import Any, ClassVar
 from codeflash_bot.capture.benchmarks import input_sources
 from codeflash_bot.capture.sources import InputSource, SourceKind
 from codeflash_bot.config import Config
-from codeflash_bot.models import Candidate, Domain, DomainScore, Target, Verdict
+from codeflash_bot.measure.headline import Figures, time_figures
+from codeflash_bot.models import Candidate, Domain, DomainScore, Metric, Target, Verdict
 from codeflash_bot.progress import Reporter
 from codeflash_bot.propose import Proposer
 from codeflash_bot.sandbox import run_harness
 from codeflash_bot.session.changed import ChangedSet
 from codeflash_bot.session.clock import PhaseClock
 from codeflash_bot.session.setup import SetupInfo
-from codeflash_bot.verify.scope import scope_problem
+from codeflash_bot.verify.scope import ScopeProblem, scope_problem
 
 
 @dataclass
@@ -118,7 +119,7 @@ class Engine(ABC):
     """One domain's profile, preparation, judgement and metric."""
 
     domain: ClassVar[Domain]
-    metric: ClassVar[str]
+    metric: ClassVar[Metric]
     tools: ClassVar[tuple[str, ...]] = ("pytest",)
 
     def proposers(self, chosen: list[Proposer]) -> list[Proposer]:
@@ -133,13 +134,17 @@ class Engine(ABC):
         """Get targets ready (e.g. capture inputs); returns those that can be verified."""
         return targets
 
-    def scope_problem(self, original: str, candidate: Candidate) -> str | None:
+    def scope_problem(self, original: str, candidate: Candidate) -> ScopeProblem | None:
         """Gate 1: the candidate parses and stays within its target."""
         return scope_problem(original, candidate.source, candidate.target)
 
     @abstractmethod
     def evaluate(self, ctx: EngineContext, candidate: Candidate) -> Verdict:
         """Behaviour and metric with the ORIGINAL still on disk; KEEP means "go on to tests"."""
+
+    def commit_figures(self, verdict: Verdict) -> Figures:
+        """A keep's headline figure and how it was measured, for its commit message."""
+        return time_figures(verdict)
 
     def score(self, ctx: EngineContext) -> DomainScore:
         """For `--domain auto`: how many hot targets this engine's rules match, and their share.

@@ -55,6 +55,7 @@ from codeflash_bot.measure.decide import (
     slowdown,
     time_check,
 )
+from codeflash_bot.measure.headline import Figures, peak_figures
 from codeflash_bot.measure.ladder import Ladder
 from codeflash_bot.measure.timing import TIMING_INPUTS, select_inputs
 from codeflash_bot.models import (
@@ -69,13 +70,13 @@ from codeflash_bot.models import (
     Verdict,
 )
 from codeflash_bot.profile.budget import SuiteCoverage, harness_timeout, stop_spec
-from codeflash_bot.profile.cpu import rank
+from codeflash_bot.profile.cpu import rank_costs
 from codeflash_bot.propose import Proposer
 from codeflash_bot.propose.rule import applies
 from codeflash_bot.propose.rules import rules_for
 from codeflash_bot.sandbox import HarnessError
 from codeflash_bot.session.setup import ensure_tools
-from codeflash_bot.verify.scope import scope_problem
+from codeflash_bot.verify.scope import ScopeProblem, scope_problem
 
 MEMORY_ROUNDS = 3
 SLOTS_INSTANCES = 20_000  # instances kept alive when measuring a `__slots__` candidate
@@ -114,14 +115,12 @@ def profile_memory(ctx: EngineContext, method: str) -> tuple[list[Target], dict[
             continue
         if line := SuiteCoverage.from_result(out).describe("memory profile"):
             ctx.cut_short(line)
-        ranked = rank(out["functions"], ctx.setup, ctx.project, ctx.config.exclude)
-        if any(t.ref not in ordered for t in ranked):
+        ranked = rank_costs(out["functions"], ctx.setup, ctx.project, ctx.config.exclude)
+        if any(t.ref not in ordered for t, _, _ in ranked):
             used.append(source.words())
-        for t in ranked:
-            peaks[t.ref] = max(peaks.get(t.ref, 0), int(t.total_seconds))
-            # rank() sorts by its "total" column, which holds bytes here; no seconds.
-            zeroed = t.model_copy(update={"total_seconds": 0.0, "self_seconds": 0.0})
-            ordered.setdefault(t.ref, zeroed)
+        for t, peak_bytes, _ in ranked:  # the rows' "total" is bytes: no seconds on the Target
+            peaks[t.ref] = max(peaks.get(t.ref, 0), int(peak_bytes))
+            ordered.setdefault(t.ref, t)
         run_peak = max(run_peak, int(out.get("peak") or 0))
     ctx.funnel.ranked_by = ", then ".join(used)
     return list(ordered.values()), peaks, run_peak
@@ -211,12 +210,15 @@ class MemoryEngine(Engine):
     def prepare(self, ctx: EngineContext, targets: list[Target]) -> list[Target]:
         return capture_for(ctx, targets)
 
-    def scope_problem(self, original: str, candidate: Candidate) -> str | None:
+    def scope_problem(self, original: str, candidate: Candidate) -> ScopeProblem | None:
         """Like every engine, plus: the slots rule may add `__slots__` to the target's class."""
         source = candidate.source
         if candidate.rule == SLOTS_RULE and "." in candidate.target.qualname:
             source = without_added_slots(original, source, candidate.target.qualname)
         return scope_problem(original, source, candidate.target)
+
+    def commit_figures(self, verdict: Verdict) -> Figures:
+        return peak_figures(verdict)
 
     def evaluate(self, ctx: EngineContext, candidate: Candidate) -> Verdict:
         if candidate.rule == SLOTS_RULE:

@@ -33,6 +33,7 @@ import libcst as cst
 
 from codeflash_bot.domains.base import Engine, EngineContext
 from codeflash_bot.measure.decide import Metric, crash_verdict, judge
+from codeflash_bot.measure.headline import Figures, import_figures
 from codeflash_bot.models import (
     Candidate,
     Domain,
@@ -47,6 +48,7 @@ from codeflash_bot.profile.cpu import SKIP_PARTS, is_candidate_file, module_name
 from codeflash_bot.propose import Proposer, RulesProposer
 from codeflash_bot.propose.module_rule import MODULE_QUALNAME, ModuleFacts, ModuleRulesProposer
 from codeflash_bot.sandbox import HarnessError, run_command
+from codeflash_bot.verify.scope import ScopeProblem, out_of_scope, unparsable
 
 IMPORTTIME_RUNS = 3
 ROUNDS = 10
@@ -267,13 +269,17 @@ def public_names(source: str) -> list[str]:
     return sorted({n for n in names if not n.startswith("_")})
 
 
-def import_move_problem(original: str, candidate: str) -> str | None:
+def import_move_problem(original: str, candidate: str) -> ScopeProblem | None:
     """Gate 1 for module rules: it parses, and only import statements moved (none lost)."""
     try:
         new_tree = ast.parse(candidate)
     except SyntaxError as exc:
-        return f"does not parse: {exc.msg} (line {exc.lineno})"
-    old_tree = ast.parse(original)
+        return unparsable(exc)
+    detail = _import_move_detail(ast.parse(original), new_tree)
+    return None if detail is None else out_of_scope(detail)
+
+
+def _import_move_detail(old_tree: ast.Module, new_tree: ast.Module) -> str | None:
     if ast.dump(_strip_imports(old_tree)) != ast.dump(_strip_imports(new_tree)):
         return "changed code other than moving import statements"
     old, new = _aliases(old_tree), _aliases(new_tree)
@@ -368,8 +374,11 @@ class StructureEngine(Engine):
         top = [n for n in heavy if not any(n.startswith(h + ".") for h in heavy if h != n)]
         return sum(prof.children[n] for n in top) + (0.001 if prof.cyclic else 0.0)
 
-    def scope_problem(self, original: str, candidate: Candidate) -> str | None:
+    def scope_problem(self, original: str, candidate: Candidate) -> ScopeProblem | None:
         return import_move_problem(original, candidate.source)
+
+    def commit_figures(self, verdict: Verdict) -> Figures:
+        return import_figures(verdict)
 
     def evaluate(self, ctx: EngineContext, candidate: Candidate) -> Verdict:
         target = candidate.target

@@ -95,10 +95,6 @@ class Command(BaseModel):
     target: str | None = None
     text: str = ""
 
-    @property
-    def starts_run(self) -> bool:
-        return self.kind in (Kind.RUN, Kind.OPTIMIZE, Kind.PR)
-
     def describe(self) -> str:
         """How the command reads back to the user (sticky comment, job summary)."""
         if self.kind is Kind.OPTIMIZE:

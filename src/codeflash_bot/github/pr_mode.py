@@ -34,7 +34,6 @@ from codeflash_bot.session.changed import changed_functions
 from codeflash_bot.session.recovery import bot_dir, mirror_of, safe
 
 PR_ACTIONS = ("opened", "synchronize", "reopened")
-DEFAULT_PR_BUDGET_MINUTES = 10.0  # automatic runs on every push: keep them short
 FORK_INTRO = (
     "codeflash PR mode runs automatically only on pull requests from branches of this repository."
 )

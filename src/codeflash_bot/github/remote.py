@@ -15,7 +15,6 @@ import os
 import re
 import subprocess
 from contextvars import ContextVar
-from pathlib import Path
 
 from codeflash_bot.errors import BotError
 from codeflash_bot.git import BOT_BRANCH_PREFIX, GIT_ENV, NO_REPO_HOOKS, Git, validate_branch_name
@@ -185,7 +184,3 @@ def checkout_detached(git: Git, sha: str) -> None:
     if git.run("status", "--porcelain", "--untracked-files=no").stdout.strip():
         raise BotError(f"{git.cwd}: the workspace has uncommitted changes; not switching to the PR")
     git.run("checkout", "--quiet", "--detach", sha)
-
-
-def workspace_git(path: Path) -> Git:
-    return Git(Path(path))

@@ -9,9 +9,9 @@ these same bars.
 from __future__ import annotations
 
 from collections.abc import Callable
-from enum import StrEnum
 
 from codeflash_bot.models import Measurement, Reason, Status, Verdict
+from codeflash_bot.models import Metric as Metric  # the policy's vocabulary; defined with models
 from codeflash_bot.sandbox import HarnessError
 
 TINY_CALL = 1e-6
@@ -19,22 +19,6 @@ SMALL_CALL = 1e-5
 NOISE_FACTOR = 3.0  # a gain must beat this multiple of the run's own A/A deviation
 MIN_SAVED_BYTES = 4096  # a smaller peak saving is real (tracemalloc is exact) but not worth it
 TIME_CHECK_TRIES = 3  # timings taken at most while their A/A is too noisy (the quietest counts)
-
-
-class Metric(StrEnum):
-    """What a Measurement's baseline/candidate hold; engines tag theirs, the policy reads it."""
-
-    SECONDS = "seconds"
-    PEAK_BYTES = "peak_bytes"
-    IMPORT_SECONDS = "import_seconds"
-
-    @property
-    def is_time(self) -> bool:
-        return self is not Metric.PEAK_BYTES
-
-
-def metric_of(measurement: Measurement) -> Metric:
-    return Metric(measurement.metric)
 
 
 def noise_bar(measurement: Measurement) -> float:

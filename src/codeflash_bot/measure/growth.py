@@ -35,7 +35,7 @@ _SUPERSCRIPTS = {2: "²", 3: "³", 4: "⁴"}
 
 def cost(m: Measurement) -> float:
     """Per-call cost of the original side: seconds, or peak bytes in the memory domain."""
-    return m.baseline if m.metric == "peak_bytes" else m.per_call
+    return m.baseline if m.metric is Metric.PEAK_BYTES else m.per_call
 
 
 def speedup(m: Measurement) -> float:

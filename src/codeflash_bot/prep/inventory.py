@@ -9,7 +9,6 @@ from __future__ import annotations
 import inspect
 import json
 import re
-from pathlib import Path
 
 from rich.table import Table
 
@@ -58,11 +57,6 @@ class KeptOptimization(Frozen):
     def func_slug(self) -> str:
         """The qualname as an identifier (`Class.method` -> `Class_method`)."""
         return re.sub(r"\W+", "_", self.qualname).strip("_")
-
-    @property
-    def corpus_slug(self) -> str:
-        """Directory name of this target under `<git common dir>/codeflash/corpus/`."""
-        return self.target.replace(":", "_").replace(".", "_")
 
 
 def parse_description(description: str) -> tuple[str, str, str]:
@@ -156,10 +150,8 @@ def inventory(git: Git, head: str, base: str | None = None) -> list[KeptOptimiza
                 rule_name=name,
                 summary=summary,
                 description=rec.description,
-                explanation=explanations.get(
-                    f"{rec.target}|{rec.description.split(' ', 1)[0]}", ""
-                ),
-                scale=scales.get(scale_key(rec.target, rec.description.split(" ", 1)[0])),
+                explanation=explanations.get(f"{rec.target}|{rec.rule}", ""),
+                scale=scales.get(scale_key(rec.target, rec.rule)),
             )
         )
     return out
@@ -209,13 +201,3 @@ def inventory_table(items: list[KeptOptimization]) -> Table:
         rule = f"{it.rule_code} {it.rule_name}".strip() or "-"
         table.add_row(it.target, it.file, it.commit, it.domain.value, rule, delta)
     return table
-
-
-def module_file(root: Path, module: str, pythonpath: list[str]) -> str | None:
-    """Repo-relative file of `module` under the given source dirs, if it exists."""
-    tail = Path(*module.split("."))
-    for src in pythonpath:
-        for cand in (root / src / tail.with_suffix(".py"), root / src / tail / "__init__.py"):
-            if cand.is_file():
-                return cand.relative_to(root).as_posix()
-    return None

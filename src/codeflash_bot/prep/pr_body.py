@@ -20,7 +20,7 @@ from codeflash_bot.git import Git
 from codeflash_bot.models import Domain, Frozen
 from codeflash_bot.neutralise import fence, model_text
 from codeflash_bot.prep.benchgen import GeneratedBenchmark
-from codeflash_bot.prep.compare import CompareResult, fmt_bytes, fmt_seconds
+from codeflash_bot.prep.compare_models import CompareResult, fmt_bytes, fmt_seconds
 from codeflash_bot.prep.inventory import KeptOptimization, rule_info
 from codeflash_bot.prep.scale_view import scale_markdown
 from codeflash_bot.prep.target_env import TargetEnv, Timeout, run_python

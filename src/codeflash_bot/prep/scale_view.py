@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from codeflash_bot.measure.growth import SMALL_COST, cost, growth_words, speedup
 from codeflash_bot.models import RungResult, Scale
-from codeflash_bot.prep.compare import fmt_bytes, fmt_seconds
+from codeflash_bot.prep.compare_models import fmt_bytes, fmt_seconds
 
 
 def scale_table(scale: Scale, *, memory: bool) -> str:

@@ -152,9 +152,23 @@ def profile_cpu(
 
 
 def rank(functions: list[dict], setup: SetupInfo, root: Path, exclude: list[str]) -> list[Target]:
-    """Turn harness rows into Targets, merging rows of the same function."""
+    """Turn harness rows (seconds) into Targets, merging rows of the same function."""
+    return [
+        t.model_copy(update={"total_seconds": total, "self_seconds": own})
+        for t, total, own in rank_costs(functions, setup, root, exclude)
+    ]
+
+
+def rank_costs(
+    functions: list[dict], setup: SetupInfo, root: Path, exclude: list[str]
+) -> list[tuple[Target, float, float]]:
+    """(target, total, own) per function, costliest first, in the rows' own unit.
+
+    A profile whose "total"/"self" columns are not seconds (the memory profile's bytes) keeps
+    them here, beside Targets whose `*_seconds` stay 0 rather than hold bytes.
+    """
     sources: dict[Path, dict[int, str]] = {}
-    merged: dict[tuple[str, str], Target] = {}
+    merged: dict[tuple[str, str], tuple[Target, float, float]] = {}
     for row in functions:
         path = Path(row["file"])
         try:
@@ -172,22 +186,14 @@ def rank(functions: list[dict], setup: SetupInfo, root: Path, exclude: list[str]
         if qualname is None:
             continue
         key = (module, qualname)
-        prev = merged.get(key)
-        total = row["total"] + (prev.total_seconds if prev else 0.0)
-        own = row["self"] + (prev.self_seconds if prev else 0.0)
-        merged[key] = Target(
-            module=module,
-            qualname=qualname,
-            file=rel,
-            lineno=row["line"],
-            total_seconds=total,
-            self_seconds=own,
-        )
-    ranked = sorted(merged.values(), key=lambda t: (-t.total_seconds, t.ref))
+        _, total, own = merged.get(key, (None, 0.0, 0.0))
+        target = Target(module=module, qualname=qualname, file=rel, lineno=row["line"])
+        merged[key] = (target, total + row["total"], own + row["self"])
+    ranked = sorted(merged.values(), key=lambda r: (-r[1], r[0].ref))
     if not ranked:
         return []
-    floor = ranked[0].total_seconds * MIN_SHARE
-    return [t for t in ranked if t.total_seconds >= floor]
+    floor = ranked[0][1] * MIN_SHARE
+    return [r for r in ranked if r[1] >= floor]
 
 
 def own_functions(root: Path, setup: SetupInfo, exclude: list[str]) -> list[Target]:

@@ -1,31 +1,23 @@
 """Proposers turn (target, current source) into Candidates; they never decide.
 
 The loop asks a proposer for its next candidate with the target's *current* source (after
-earlier keeps) and the set of ideas already tried, until it returns None.
+earlier keeps) and the set of ideas already tried, until it returns None. It also calls three
+hooks on every proposer (`bind`, `feedback`, `remaining`); `BaseProposer` makes them no-ops.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
-
 import libcst as cst
 
 from codeflash_bot.models import Candidate, Domain, Target
+from codeflash_bot.propose.base import BaseProposer, Proposer, RunPaths
 from codeflash_bot.propose.rule import applies, apply_rule, module_names
 from codeflash_bot.propose.rules import rules_for
 
-
-class Proposer(Protocol):
-    name: str
-
-    def wants(self, module: cst.Module, target: Target) -> bool:
-        """Cheap check: could this proposer do anything with `target`?"""
-
-    def next_candidate(self, target: Target, source: str, tried: set[str]) -> Candidate | None:
-        """The next untried idea for `target` (Candidate.rule must not be in `tried`)."""
+__all__ = ["BaseProposer", "Proposer", "RulesProposer", "RunPaths"]
 
 
-class RulesProposer:
+class RulesProposer(BaseProposer):
     """The deterministic libcst rules of one domain, in code order."""
 
     name = "rules"

@@ -25,6 +25,7 @@ from libcst.metadata import (
 )
 
 from codeflash_bot.models import Candidate, Domain, Target
+from codeflash_bot.propose.base import BaseProposer
 from codeflash_bot.propose.rule import Rule, RuleContext
 from codeflash_bot.propose.rules import rules_for
 
@@ -288,7 +289,7 @@ def module_rules() -> tuple[ModuleRule, ...]:
     return tuple(r for r in rules_for(Domain.STRUCTURE) if isinstance(r, ModuleRule))
 
 
-class ModuleRulesProposer:
+class ModuleRulesProposer(BaseProposer):
     """The STRUCTURE domain's module rules, in code order, with facts from the engine."""
 
     name = "rules"

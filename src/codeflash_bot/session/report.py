@@ -18,11 +18,6 @@ def speedup_of(record: ExperimentRecord) -> str:
     return f"{record.baseline / record.candidate:.2f}x"
 
 
-def rule_of(record: ExperimentRecord) -> str:
-    """The rule code: the first word of the description."""
-    return record.description.split(" ", 1)[0]
-
-
 def render_handoff(
     *,
     branch: str,
@@ -59,7 +54,7 @@ def render_handoff(
     ]
     if kept:
         lines += ["| commit | target | rule | speedup |", "|---|---|---|---|"]
-        lines += [f"| {r.commit} | `{r.target}` | {rule_of(r)} | {speedup_of(r)} |" for r in kept]
+        lines += [f"| {r.commit} | `{r.target}` | {r.rule} | {speedup_of(r)} |" for r in kept]
     else:
         lines.append("Nothing kept yet.")
     lines += ["", "## Tried", ""]
@@ -69,7 +64,7 @@ def render_handoff(
             text = without_inputs(r.description)
             note = text.split(" — ", 1)[1] if " — " in text else speedup_of(r)
             inputs = inputs_in(r.description) or "-"
-            lines.append(f"| `{r.target}` | {rule_of(r)} | {r.status.value} | {note} | {inputs} |")
+            lines.append(f"| `{r.target}` | {r.rule} | {r.status.value} | {note} | {inputs} |")
     else:
         lines.append("Nothing tried yet.")
     if skipped:
@@ -126,7 +121,7 @@ def render_learnings(existing: str, targets: list[Target], records: list[Experim
     auto += [f"- `{r.target}`: {r.description}" for r in failed] or ["- nothing yet"]
     auto += ["", "## What worked", ""]
     worked = [r for r in records if r.status is Status.KEEP]
-    auto += [f"- `{r.target}`: {rule_of(r)} gave {speedup_of(r)} ({r.commit})" for r in worked] or [
+    auto += [f"- `{r.target}`: {r.rule} gave {speedup_of(r)} ({r.commit})" for r in worked] or [
         "- nothing yet"
     ]
     auto.append(AUTO_END)

@@ -91,10 +91,6 @@ class TestRun(Frozen):
             return None
         return self.passed + (self.failed or 0) + (self.errors or 0)
 
-    @property
-    def no_tests(self) -> bool:
-        return self.exit_code == PYTEST_NO_TESTS and self.runner == "pytest"
-
     def counts_line(self) -> str:
         """`12 collected, 10 passed, 1 failed, 0 errors, 1 skipped` (or why there are none)."""
         if not self.counted:

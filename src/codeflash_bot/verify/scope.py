@@ -5,16 +5,38 @@ from __future__ import annotations
 import ast
 from collections import Counter
 
-from codeflash_bot.models import Target
+from codeflash_bot.models import Frozen, Reason, Target
 
 
-def scope_problem(original: str, candidate: str, target: Target) -> str | None:
-    """None if the candidate is in scope, else a one-line reason."""
+class ScopeProblem(Frozen):
+    """Why gate 1 rejects a candidate: the Reason the loop records, and the one-line detail."""
+
+    reason: Reason
+    detail: str
+
+
+def unparsable(exc: SyntaxError) -> ScopeProblem:
+    """The candidate is not Python (every gate-1 check starts by parsing it)."""
+    return ScopeProblem(
+        reason=Reason.UNPARSABLE, detail=f"does not parse: {exc.msg} (line {exc.lineno})"
+    )
+
+
+def out_of_scope(detail: str) -> ScopeProblem:
+    return ScopeProblem(reason=Reason.SCOPE, detail=detail)
+
+
+def scope_problem(original: str, candidate: str, target: Target) -> ScopeProblem | None:
+    """None if the candidate is in scope, else why not."""
     try:
         new_tree = ast.parse(candidate)
     except SyntaxError as exc:
-        return f"does not parse: {exc.msg} (line {exc.lineno})"
-    old_tree = ast.parse(original)
+        return unparsable(exc)
+    detail = _scope_detail(ast.parse(original), new_tree, target)
+    return None if detail is None else out_of_scope(detail)
+
+
+def _scope_detail(old_tree: ast.Module, new_tree: ast.Module, target: Target) -> str | None:
     owner = target.qualname.split(".")[0]
     lost = _imported(old_tree) - _imported(new_tree)
     if lost:

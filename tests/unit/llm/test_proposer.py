@@ -10,6 +10,7 @@ from pathlib import Path
 import libcst as cst
 
 from codeflash_bot.models import Domain, ExperimentRecord, Status, Target
+from codeflash_bot.propose import RunPaths
 from codeflash_bot.propose.llm import LlmBudget, LlmError, LlmProposer, ModelReply
 from codeflash_bot.propose.llm.context import RepoView, build_context
 from tests.support.llm_replies import reply_text
@@ -203,7 +204,13 @@ def test_prompt_redacts_state_files_and_skips_what_it_must_not_send(tmp_path: Pa
     model = FakeModel("no code")
     p = LlmProposer(model, rounds=1)
     p.bind(
-        view.project, view.state_dir, view.corpus_root, python=sys.executable, pythonpath=["src"]
+        RunPaths(
+            view.project,
+            view.state_dir,
+            view.corpus_root,
+            python=sys.executable,
+            pythonpath=["src"],
+        )
     )
     p.next_candidate(WORK, SOURCE, set())
     system, user, _ = model.prompts[0]

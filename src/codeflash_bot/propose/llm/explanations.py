@@ -42,5 +42,4 @@ def save_explanation(state: State, target: str, idea: str, text: str) -> None:
 
 def explanation_for(state: State, record: ExperimentRecord) -> str | None:
     """The paragraph for a results.tsv row (None when its proposer gave none)."""
-    idea = record.description.split(" ", 1)[0]
-    return load_explanations(state).get(_key(record.target, idea))
+    return load_explanations(state).get(_key(record.target, record.rule))

@@ -311,7 +311,7 @@ def splice(source: str, target: Target, rewrite: Rewrite) -> str:
     new_source = "".join(new_lines)
     problem = scope_problem(source, new_source, target)
     if problem is not None:
-        raise Reject(problem)
+        raise Reject(problem.detail)
     return new_source
 
 

@@ -17,6 +17,7 @@ import libcst as cst
 
 from codeflash_bot.errors import BotError
 from codeflash_bot.models import Candidate, Domain, ExperimentRecord, Status, Target
+from codeflash_bot.propose.base import BaseProposer, RunPaths
 from codeflash_bot.propose.llm.budget import LlmBudget, estimate_tokens
 from codeflash_bot.propose.llm.context import RepoView, build_context, discover
 from codeflash_bot.propose.llm.parse import Reject, Rewrite, parse_reply, splice
@@ -29,7 +30,7 @@ MAX_FAILURES = 2  # consecutive request failures before the proposer gives up fo
 MAX_HISTORY = 12
 
 
-class LlmProposer:
+class LlmProposer(BaseProposer):
     """A Proposer backed by a ChatModel (Anthropic, OpenAI-compatible, or a test double)."""
 
     name = "llm"
@@ -66,32 +67,24 @@ class LlmProposer:
         self._failures = 0
         self._disabled: str | None = None
 
-    # --- hooks the loop may call -------------------------------------------------------------
-    def bind(
-        self,
-        project: Path,
-        state_dir: Path,
-        corpus_root: Path,
-        python: str | None = None,
-        pythonpath: list[str] | None = None,
-        env: dict[str, str] | None = None,
-    ) -> None:
+    # --- hooks the loop calls (Proposer protocol) ---------------------------------------------
+    def bind(self, run: RunPaths) -> None:
         """Exact paths of the run (checkout, state mirror, corpus) instead of discovering them."""
+        pythonpath = run.pythonpath
         self._view = RepoView(
-            project=project,
-            state_dir=state_dir,
-            corpus_root=corpus_root,
-            python=python or self._python,
-            pythonpath=tuple(pythonpath) if pythonpath else RepoView(project).pythonpath,
-            env=env,
+            project=run.project,
+            state_dir=run.state_dir,
+            corpus_root=run.corpus_root,
+            python=run.python or self._python,
+            pythonpath=tuple(pythonpath) if pythonpath else RepoView(run.project).pythonpath,
+            env=run.env,
         )
         self._bound = True
 
     def feedback(self, record: ExperimentRecord) -> None:
         """A results.tsv row of this target: shapes the next request for it."""
-        idea = record.description.split(" ", 1)[0]
         lines = self._history.setdefault(record.target, {})
-        lines[idea] = _feedback_line(record, self._issued.get(idea))
+        lines[record.rule] = _feedback_line(record, self._issued.get(record.rule))
 
     # --- Proposer protocol ---------------------------------------------------------------------
     def wants(self, module: cst.Module, target: Target) -> bool:
@@ -182,7 +175,7 @@ class LlmProposer:
             return
         known = self._history.get(target.ref, {})
         for record in records:
-            if record.target == target.ref and record.description.split(" ", 1)[0] not in known:
+            if record.target == target.ref and record.rule not in known:
                 self.feedback(record)
 
     def _ask(self, target: Target, source: str, tried: set[str]) -> bool:

@@ -46,21 +46,6 @@ def names_in(node: cst.CSTNode) -> set[str]:
     return {n.value for n in m.findall(node, m.Name()) if isinstance(n, cst.Name)}
 
 
-def assigned_names(node: cst.CSTNode) -> set[str]:
-    """Names bound under `node` by assignment, augmented assignment, `for`, `with`, walrus."""
-    out: set[str] = set()
-    for found in m.findall(
-        node, m.AssignTarget() | m.AugAssign() | m.AnnAssign() | m.For() | m.AsName()
-    ):
-        target = getattr(found, "target", None) or getattr(found, "name", None)
-        if target is not None:
-            out |= names_in(target)
-    for walrus in m.findall(node, m.NamedExpr()):
-        if isinstance(walrus, cst.NamedExpr):
-            out |= names_in(walrus.target)
-    return out
-
-
 def has_await_or_yield(node: cst.CSTNode) -> bool:
     return bool(m.findall(node, m.Await() | m.Yield() | m.NamedExpr()))
 

@@ -26,16 +26,6 @@ def builtin_name(node: cst.BaseExpression, ctx: RuleContext, func: cst.FunctionD
     return node.value if meant else None
 
 
-def calls_builtin(
-    node: cst.CSTNode, names: frozenset[str] | set[str], ctx: RuleContext, func: cst.FunctionDef
-) -> str | None:
-    """If `node` is a call of one of the builtins `names`, that name."""
-    if not isinstance(node, cst.Call):
-        return None
-    name = builtin_name(node.func, ctx, func)
-    return name if name in names else None
-
-
 def builtin_visible(name: str, at: cst.CSTNode, ctx: RuleContext, func: cst.FunctionDef) -> bool:
     """Would a new `name(...)` written at `at` (an original node) call the builtin?"""
     if ctx.module is None:
