@@ -183,3 +183,22 @@ def test_judge_ladder_measures_the_captured_rung_when_the_top_fails() -> None:
     assert measured == ["top", "small"]  # the middle rung is not worth a measurement
     assert verdict.reason is Reason.SCALE and verdict.scale is not None
     assert [r.size for r in verdict.scale.rungs] == ["small", "top"]
+
+
+def test_a_loss_hidden_by_noise_at_a_rung_that_matters_is_not_kept() -> None:
+    # the captured input (5,000 elements, 100 µs) is 2x slower, but its A/A noise is 40 %: the
+    # noise bar alone would call that no loss, while grown rungs show a big win
+    rungs = [
+        rung(5000, 1e-4, 2e-4, aa=1.40, size="list[5,000] (captured)"),
+        rung(20000, 4e-4, 1e-5),
+        rung(80000, 1.6e-3, 2e-5),
+    ]
+    verdict = judge_growth(rungs, [rungs[-1].measurement], FLOOR)
+    assert verdict.status is Status.DISCARD
+    assert verdict.reason is Reason.NOISY
+    assert "a loss at list[5,000] (captured) is not ruled out: 0.50x" in verdict.detail
+
+
+def test_a_slowdown_within_the_tolerance_on_a_noisy_rung_does_not_block_a_keep() -> None:
+    rungs = [rung(5000, 1e-4, 1.03e-4, aa=1.20), rung(20000, 4e-4, 1e-5), rung(80000, 1.6e-3, 2e-5)]
+    assert judge_growth(rungs, [rungs[-1].measurement], FLOOR).status is Status.KEEP

@@ -30,6 +30,7 @@ SMALL_COST = {"seconds": 2e-5, "peak_bytes": 64 * 1024}  # per call: below it, l
 LOSS_TOLERANCE = 0.05  # a loss is "beyond noise" when worse than this and the noise bar
 SHRINK_SLOPE = 0.1  # a speedup falling faster than n^-0.1 with size is a trend, not noise
 NEXT_RUNG = 4.0  # how far past the top rung a shrinking trend is projected
+RETAKEN = (Reason.SCALE, Reason.NOISY)  # verdicts that rest on rungs measured once: retaken
 _SUPERSCRIPTS = {2: "²", 3: "³", 4: "⁴"}
 
 
@@ -84,10 +85,22 @@ def short_of_floor(m: Measurement, floor_pct: float) -> str:
     return f"{m.gain * 100:+.1f}% (needs > {required_gain(m, floor_pct) * 100:.1f}%)"
 
 
+def _slower(m: Measurement) -> float:
+    return m.candidate / m.baseline - 1.0 if m.baseline > 0 else 0.0
+
+
 def _loses(m: Measurement) -> bool:
     """The candidate costs more than the original by more than the tolerance and the noise."""
-    slower = m.candidate / m.baseline - 1.0 if m.baseline > 0 else 0.0
-    return slower > max(LOSS_TOLERANCE, noise_bar(m))
+    return _slower(m) > max(LOSS_TOLERANCE, noise_bar(m))
+
+
+def _unclear(m: Measurement) -> bool:
+    """Measured slower than the tolerance, but within the noise: a loss not ruled out.
+
+    Noise must never help a candidate: at a rung that matters, "no loss" needs a measurement
+    precise enough to show it, so a 2x slowdown under 40 % A/A noise is not waved through.
+    """
+    return LOSS_TOLERANCE < _slower(m) <= noise_bar(m)
 
 
 def _matters(m: Measurement) -> bool:
@@ -141,6 +154,13 @@ def judge_growth(rungs: list[RungResult], confirm: list[Measurement], floor_pct:
         if _matters(r.measurement) and _loses(r.measurement):
             why = f"loses at {r.size}: {speedup(r.measurement):.2f}x"
             return verdict(Status.DISCARD, Reason.SCALE, why)
+    for r in rungs:
+        if _matters(r.measurement) and _unclear(r.measurement):
+            why = (
+                f"a loss at {r.size} is not ruled out: {speedup(r.measurement):.2f}x"
+                f" under A/A noise {r.measurement.aa_noise * 100:.1f}%"
+            )
+            return verdict(Status.DISCARD, Reason.NOISY, why)
     if why := _shrinks(fitted, floor_pct):
         return verdict(Status.DISCARD, Reason.SCALE, why)
     return verdict(Status.KEEP, Reason.KEPT)
@@ -199,9 +219,10 @@ def judge_ladder(
     once more, independently (the second run of `decide.judge`), both decisive ones retaken
     while noisy.
 
-    A discard for scale rests on rungs measured once, so it must reproduce: the ladder is
-    measured again (top rung included) and the candidate is discarded for scale only when the
-    retake finds a scale problem too. A systematic loss or fading gain reproduces; a load spike
+    Every rung is retaken while its own A/A is too noisy. A discard for scale (or for a loss the
+    noise cannot rule out) rests on rungs measured once, so it must reproduce: the ladder is
+    measured again (top rung included) and the candidate is discarded only when the retake
+    finds such a problem too. A systematic loss or fading gain reproduces; a load spike
     that hit one rung's candidate timings does not. When the retake keeps, the verdict rests on
     the retake plus the two top-rung measurements already taken.
     """
@@ -216,12 +237,13 @@ def judge_ladder(
         smallest = next(s for s in steps if not s.variant)
         measured = [at(smallest), top] if smallest is not top_step else [top]
         return judge_growth(measured, [], floor_pct)
-    rungs = [top if s is top_step else at(s) for s in steps]
+    rungs = [top if s is top_step else at(s, noisy_retries) for s in steps]
     again = quietest(lambda: measure_at(top_step.inputs), max_aa_noise_pct, 1 + noisy_retries)
     first = judge_growth(rungs, [again], floor_pct)
-    if first.reason is not Reason.SCALE:
+    if first.reason not in RETAKEN:
         return first
-    second = judge_growth([at(s) for s in steps], [top.measurement, again], floor_pct)
-    if second.reason is not Reason.SCALE:
+    retaken = [at(s, noisy_retries) for s in steps]
+    second = judge_growth(retaken, [top.measurement, again], floor_pct)
+    if second.reason not in RETAKEN:
         return second
     return first.model_copy(update={"detail": f"{first.detail} (reproduced on a retake)"})
