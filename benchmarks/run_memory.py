@@ -16,6 +16,7 @@ from pathlib import Path
 from codeflash_bot.config import Config
 from codeflash_bot.domains.base import EngineContext
 from codeflash_bot.domains.memory import MemoryEngine, human_bytes, peak_reduction
+from codeflash_bot.harness_runner import HarnessRunner
 from codeflash_bot.models import Candidate
 from codeflash_bot.profile.cpu import resolve_target
 from codeflash_bot.progress import NullReporter
@@ -35,7 +36,10 @@ def main() -> int:
         repo = make_repo(Path(tmp) / "repo", copy_from=SLOWDEMO)
         config = Config(python=sys.executable)
         setup = detect_setup(repo, config)
-        ctx = EngineContext(repo, setup, config, Path(tmp) / "corpus", NullReporter())
+        runner = HarnessRunner.for_project(setup, repo, config.memory_limit_mb)
+        ctx = EngineContext(
+            repo, setup, config, Path(tmp) / "corpus", NullReporter(), runner=runner
+        )
         target = resolve_target("slowdemo.memory:column_total", repo, setup)
         engine = MemoryEngine()
         if not engine.prepare(ctx, [target]):

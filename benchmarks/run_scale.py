@@ -19,6 +19,7 @@ from codeflash_bot.config import Config
 from codeflash_bot.domains.base import EngineContext
 from codeflash_bot.domains.cpu import CpuEngine
 from codeflash_bot.domains.memory import MemoryEngine
+from codeflash_bot.harness_runner import HarnessRunner
 from codeflash_bot.measure.growth import growth_words, speedup
 from codeflash_bot.models import Candidate, Verdict
 from codeflash_bot.profile.cpu import resolve_target
@@ -94,8 +95,9 @@ def main() -> int:
         setup = detect_setup(repo, config)
         flat = config.model_copy(update={"ladder_seconds": 0.0})
         corpus = Path(tmp) / "corpus"
-        ctx = EngineContext(repo, setup, config, corpus, NullReporter())
-        flat_ctx = EngineContext(repo, setup, flat, corpus, NullReporter())
+        runner = HarnessRunner.for_project(setup, repo, config.memory_limit_mb)
+        ctx = EngineContext(repo, setup, config, corpus, NullReporter(), runner=runner)
+        flat_ctx = EngineContext(repo, setup, flat, corpus, NullReporter(), runner=runner)
         targets = [resolve_target(ref, repo, setup) for ref, _ in CASES + MEMORY_CASES]
         unique = list({t.ref: t for t in targets}.values())
         if len(CpuEngine().prepare(ctx, unique)) != len(unique):

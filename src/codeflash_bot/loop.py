@@ -32,6 +32,7 @@ from codeflash_bot.faults import checkpoint
 from codeflash_bot.formatter import Formatter, same_code
 from codeflash_bot.formatter import load as load_formatter
 from codeflash_bot.git import Git, open_repo
+from codeflash_bot.harness_runner import HarnessRunner
 from codeflash_bot.measure.evidence import SCALE_FILE, save_scale
 from codeflash_bot.models import (
     Candidate,
@@ -251,8 +252,9 @@ def choose_domain(
             cuts = clock.cuts if clock else 0
             try:
                 ensured = ensure_tools(setup, list(engine.tools))
+                runner = HarnessRunner.for_project(ensured, project, config.memory_limit_mb)
                 ctx = EngineContext(
-                    project, ensured, limited, tmp / "corpus", reporter, clock=clock
+                    project, ensured, limited, tmp / "corpus", reporter, clock=clock, runner=runner
                 )
                 score = engine.score(ctx)
             except (BotError, HarnessError, OSError) as exc:
@@ -347,8 +349,16 @@ def _run(
         cut = _baseline_cut(clock, not ok and clock.expired(), "the guard")
         if not ok and not cut:
             raise BotError(f"the guard fails before any change ({guard}): {tail}")
+    runner = HarnessRunner.for_project(setup, ws.project, config.memory_limit_mb)
     ctx = EngineContext(
-        ws.project, setup, config, ws.corpus_root, reporter, clock=clock, changed=changed
+        ws.project,
+        setup,
+        config,
+        ws.corpus_root,
+        reporter,
+        clock=clock,
+        changed=changed,
+        runner=runner,
     )
     proposers = engine.proposers(proposers)
     paths = RunPaths(

@@ -10,17 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import json
 import os
 import resource
 import signal
 import subprocess
-import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from codeflash_bot.session.child_env import child_env
 
@@ -119,42 +116,3 @@ def run_command(
 def _kill_group(proc: subprocess.Popen) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
-
-
-def run_harness(
-    script: str,
-    spec: dict[str, Any],
-    *,
-    python: str,
-    cwd: Path,
-    env: Mapping[str, str],
-    timeout: float,
-    memory_mb: int | None = None,
-) -> dict[str, Any]:
-    """Run `harness/<script>` with a JSON spec; return its JSON result or raise HarnessError."""
-    timeout = effective_timeout(timeout)
-    with tempfile.TemporaryDirectory(prefix="codeflash-") as tmp:
-        spec_path = Path(tmp) / "spec.json"
-        out_path = Path(tmp) / "out.json"
-        spec_path.write_text(json.dumps({**spec, "out": str(out_path)}), encoding="utf-8")
-        result = run_command(
-            [python, str(HARNESS_DIR / script), str(spec_path)],
-            cwd=cwd,
-            env=env,
-            timeout=timeout,
-            memory_mb=memory_mb,
-        )
-        if result.timed_out:
-            raise HarnessError(f"timed out after {timeout:g} s", timed_out=True)
-        if result.returncode != 0 or not out_path.exists():
-            raise HarnessError(_crash_line(result))
-        return json.loads(out_path.read_text(encoding="utf-8"))
-
-
-def _crash_line(result: CommandResult) -> str:
-    lines = result.stderr.strip().splitlines()
-    if any("MemoryError" in line for line in lines[-3:]):
-        return "ran out of memory (memory limit)"
-    if result.returncode < 0:
-        return f"killed by signal {-result.returncode}"
-    return lines[-1] if lines else f"exit code {result.returncode}"

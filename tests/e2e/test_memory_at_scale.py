@@ -13,6 +13,7 @@ from codeflash_bot.capture import corpus_dir
 from codeflash_bot.config import Config
 from codeflash_bot.domains.base import EngineContext
 from codeflash_bot.domains.memory import MemoryEngine
+from codeflash_bot.harness_runner import HarnessRunner
 from codeflash_bot.measure.decide import peak_reduction
 from codeflash_bot.models import Candidate, Reason, Status, Target
 from codeflash_bot.progress import NullReporter
@@ -54,9 +55,9 @@ def _context(tmp_path: Path) -> tuple[EngineContext, Target]:
         install_command="pip install -e .",
         env_source="configured",
     )
-    ctx = EngineContext(
-        root, setup, Config(python=sys.executable), tmp_path / "corpus", NullReporter()
-    )
+    config = Config(python=sys.executable)
+    runner = HarnessRunner.for_project(setup, root, config.memory_limit_mb)
+    ctx = EngineContext(root, setup, config, tmp_path / "corpus", NullReporter(), runner=runner)
     target = Target(file=Path("mod.py"), module="mod", qualname="first_repeat", lineno=2)
     corpus = corpus_dir(ctx.corpus_root, target)
     corpus.mkdir(parents=True)

@@ -8,6 +8,7 @@ import pytest
 
 from codeflash_bot.config import Config
 from codeflash_bot.domains.memory import MemoryEngine, peak_reduction
+from codeflash_bot.harness_runner import HarnessRunner
 from codeflash_bot.loop import optimize
 from codeflash_bot.models import Candidate, Domain, Request, Status
 from codeflash_bot.profile.cpu import resolve_target
@@ -81,7 +82,8 @@ def test_no_op_candidate_is_never_kept(tmp_path: Path) -> None:
     setup = detect_setup(repo, config)
     from codeflash_bot.domains.base import EngineContext
 
-    ctx = EngineContext(repo, setup, config, tmp_path / "corpus", NullReporter())
+    runner = HarnessRunner.for_project(setup, repo, config.memory_limit_mb)
+    ctx = EngineContext(repo, setup, config, tmp_path / "corpus", NullReporter(), runner=runner)
     engine = MemoryEngine()
     target = resolve_target("slowdemo.memory:column_total", repo, setup)
     assert engine.prepare(ctx, [target]) == [target]

@@ -13,6 +13,7 @@ from codeflash_bot.capture import corpus_dir
 from codeflash_bot.config import Config
 from codeflash_bot.domains.base import EngineContext
 from codeflash_bot.domains.cpu import CpuEngine
+from codeflash_bot.harness_runner import HarnessRunner
 from codeflash_bot.measure.growth import speedup
 from codeflash_bot.models import Candidate, Reason, Status, Target
 from codeflash_bot.progress import NullReporter
@@ -58,7 +59,8 @@ def _context(tmp_path: Path, **config) -> EngineContext:
         env_source="configured",
     )
     cfg = Config(python=sys.executable, **config)
-    return EngineContext(root, setup, cfg, tmp_path / "corpus", NullReporter())
+    runner = HarnessRunner.for_project(setup, root, cfg.memory_limit_mb)
+    return EngineContext(root, setup, cfg, tmp_path / "corpus", NullReporter(), runner=runner)
 
 
 def _target(ctx: EngineContext, qualname: str, calls: list[list]) -> Target:

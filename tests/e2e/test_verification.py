@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from codeflash_bot.config import Config
+from codeflash_bot.harness_runner import HarnessRunner
 from codeflash_bot.loop import optimize
 from codeflash_bot.measure.decide import judge
 from codeflash_bot.measure.timing import measure
@@ -165,14 +166,12 @@ def test_aa_no_op_and_3_percent_are_never_kept(tmp_path: Path, label: str, rewri
 
         def once():
             return measure(
-                setup,
-                repo,
+                HarnessRunner.for_project(setup, repo, 2048),
                 target,
                 rewrite(source),
                 [corpus / "0000.pkl"],
                 fresh_args=False,
                 timeout=60,
-                memory_mb=2048,
             )
 
         verdict = judge(once, 10.0, 3.0)

@@ -12,6 +12,7 @@ import pytest
 from codeflash_bot.config import Config
 from codeflash_bot.domains.asyncio_engine import AsyncEngine, measure_latency, static_findings
 from codeflash_bot.domains.base import EngineContext
+from codeflash_bot.harness_runner import HarnessRunner
 from codeflash_bot.models import Candidate, Target
 from codeflash_bot.progress import NullReporter
 from codeflash_bot.session.setup import detect_setup
@@ -59,7 +60,8 @@ def ctx(tmp_path: Path) -> EngineContext:
     (root / "tests" / "test_service.py").write_text(TESTS, encoding="utf-8")
     config = Config(python=PYTHON)
     setup = detect_setup(root, config)
-    return EngineContext(root, setup, config, tmp_path / "corpus", NullReporter())
+    runner = HarnessRunner.for_project(setup, root, config.memory_limit_mb)
+    return EngineContext(root, setup, config, tmp_path / "corpus", NullReporter(), runner=runner)
 
 
 def _func(source: str) -> ast.AsyncFunctionDef:

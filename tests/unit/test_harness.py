@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from codeflash_bot.harness_runner import HarnessRunner
 from codeflash_bot.models import Target
-from codeflash_bot.sandbox import HARNESS_DIR, HarnessError, run_command, run_harness
+from codeflash_bot.sandbox import HARNESS_DIR, HarnessError, run_command
 from codeflash_bot.session.setup import SetupInfo
 from codeflash_bot.verify.replay import replay
 
@@ -75,7 +76,9 @@ def pkg(tmp_path: Path) -> Path:
 def run_replay(pkg: Path, qualname: str, candidate: str, calls: list[tuple]):
     target = Target(module="demo", qualname=qualname, file=Path("demo.py"), lineno=1)
     d = corpus(pkg, qualname, calls)
-    return replay(setup_for(pkg), pkg, target, candidate, d, timeout=60, memory_mb=2048)
+    return replay(
+        HarnessRunner.for_project(setup_for(pkg), pkg, 2048), target, candidate, d, timeout=60
+    )
 
 
 def test_equal_candidate_passes(pkg: Path) -> None:
@@ -136,7 +139,7 @@ def test_hanging_candidate_is_killed_at_the_timeout(pkg: Path) -> None:
     target = Target(module="demo", qualname="first_sorted", file=Path("demo.py"), lineno=1)
     d = corpus(pkg, "hang", [(([1],), {})])
     with pytest.raises(HarnessError) as info:
-        replay(setup_for(pkg), pkg, target, cand, d, timeout=2, memory_mb=2048)
+        replay(HarnessRunner.for_project(setup_for(pkg), pkg, 2048), target, cand, d, timeout=2)
     assert info.value.timed_out
 
 
@@ -148,12 +151,9 @@ def test_memory_hungry_child_is_stopped_by_the_limit(tmp_path: Path) -> None:
 
 def test_harness_crash_is_reported(tmp_path: Path) -> None:
     with pytest.raises(HarnessError, match="ModuleNotFoundError"):
-        run_harness(
+        HarnessRunner(sys.executable, tmp_path, {"PATH": "/usr/bin:/bin"}).run(
             "cf_replay.py",
             {"module": "nope_missing", "qualname": "f", "candidate_file": "x", "corpus": "x"},
-            python=sys.executable,
-            cwd=tmp_path,
-            env={"PATH": "/usr/bin:/bin"},
             timeout=30,
         )
 

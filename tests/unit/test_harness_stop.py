@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from codeflash_bot.capture import capture_inputs
+from codeflash_bot.harness_runner import HarnessRunner
 from codeflash_bot.models import Target
 from codeflash_bot.profile.budget import SuiteCoverage
 from codeflash_bot.profile.cpu import run_mode
-from codeflash_bot.sandbox import run_harness
 from codeflash_bot.session.setup import SetupInfo
 
 TINY_BUDGET = 0.001
@@ -96,11 +96,9 @@ def setup_for(root: Path) -> SetupInfo:
 
 
 def harness(script: str, root: Path, spec: dict) -> dict:
-    setup = setup_for(root)
+    runner = HarnessRunner.for_project(setup_for(root), root, None)
     spec = {"budget": TINY_BUDGET, "grace": GRACE, **spec}
-    return run_harness(
-        script, spec, python=setup.python, cwd=root, env=setup.env(root), timeout=FAILURE_TIMEOUT
-    )
+    return runner.run(script, spec, timeout=FAILURE_TIMEOUT)
 
 
 @pytest.mark.parametrize("method", ["tracemalloc", "memray"])
@@ -151,13 +149,11 @@ def test_capture_of_a_never_ending_run_keeps_the_inputs_and_says_it_stopped(
     )
     target = Target(module="grow", qualname="grow", file=Path("grow.py"), lineno=1)
     counts, coverage = capture_inputs(
-        setup_for(root),
-        root,
+        HarnessRunner.for_project(setup_for(root), root, 2048),
         [target],
         tmp_path / "corpus",
         workload=workload,
         timeout=FAILURE_TIMEOUT,
-        memory_mb=2048,
         budget=TINY_BUDGET,
         grace=GRACE,
     )

@@ -20,6 +20,7 @@ from codeflash_bot.capture.sources import (
     source_counts,
     timing_inputs,
 )
+from codeflash_bot.harness_runner import HarnessRunner
 from codeflash_bot.models import Target
 from codeflash_bot.sandbox import HARNESS_DIR
 from codeflash_bot.session.setup import SetupInfo
@@ -207,7 +208,7 @@ def _generate(root: Path, names: list[str]) -> tuple[dict, dict[str, list]]:
         (Target(module="typed", qualname=n, file=Path("typed.py"), lineno=1), root / "c" / n)
         for n in names
     ]
-    made = generate_inputs(setup_for(), root, targets, timeout=300, memory_mb=2048)
+    made = generate_inputs(HarnessRunner.for_project(setup_for(), root, 2048), targets, timeout=300)
     calls = {}
     for name in names:
         directory = root / "c" / name
@@ -267,7 +268,8 @@ def test_generation_adds_after_captured_inputs(tmp_path: Path) -> None:
     write(tmp_path, {"typed.py": TYPED})
     directory = corpus(tmp_path, [("0000.pkl", "test", 4)])
     target = Target(module="typed", qualname="dedupe", file=Path("typed.py"), lineno=1)
-    generate_inputs(setup_for(), tmp_path, [(target, directory)], timeout=300, memory_mb=2048)
+    runner = HarnessRunner.for_project(setup_for(), tmp_path, 2048)
+    generate_inputs(runner, [(target, directory)], timeout=300)
     index = read_index(directory)
     assert index["0000.pkl"] == "test" and (directory / "0000.pkl").read_bytes() == b"xxxx"
     assert "0001.pkl" in index and set(list(index.values())[1:]) == {"generated"}
@@ -401,9 +403,8 @@ def _capture(root: Path, setup: SetupInfo) -> list[tuple[str, int]]:
     sources = input_sources(
         root, workload=None, benchmarks_root="", tests_found=["tests/test_hot.py"]
     )
-    counts, _ = capture_inputs(
-        setup, root, [target], root / "corpus", sources=sources, timeout=300, memory_mb=2048
-    )
+    runner = HarnessRunner.for_project(setup, root, 2048)
+    counts, _ = capture_inputs(runner, [target], root / "corpus", sources=sources, timeout=300)
     directory = root / "corpus" / "hot_biggest"
     assert counts["hot:biggest"] == len(list(directory.glob("*.pkl")))
     out = []
@@ -470,13 +471,11 @@ def _replay_generated(root: Path, candidate: str, calls: list[list[int]], source
     target = Target(module="m", qualname="first", file=Path("m.py"), lineno=1)
     source_text = FIRST.replace("sorted(xs)[0]", candidate)
     return replay(
-        setup_for(),
-        root,
+        HarnessRunner.for_project(setup_for(), root, 2048),
         target,
         textwrap.dedent(source_text),
         directory,
         timeout=60,
-        memory_mb=2048,
     )
 
 

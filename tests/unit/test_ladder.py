@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from codeflash_bot.harness_runner import HarnessRunner
 from codeflash_bot.measure.ladder import build_ladder, ladder_dir
 from codeflash_bot.models import Target
 from codeflash_bot.sandbox import HARNESS_DIR
@@ -133,7 +134,8 @@ def seed(root: Path, name: str, args: list, kwargs: dict | None = None) -> Path:
 def ladder_for(root: Path, qualname: str, seed_path: Path, **kw):
     target = Target(file=Path("mod.py"), module="mod", qualname=qualname, lineno=1)
     out = ladder_dir(root.parent / "corpus", target)
-    return build_ladder(setup_for(), root, target, [seed_path], out, timeout=120, memory_mb=0, **kw)
+    runner = HarnessRunner.for_project(setup_for(), root, 0)
+    return build_ladder(runner, target, [seed_path], out, timeout=120, **kw)
 
 
 def test_ladder_grows_only_the_argument_that_carries_the_work(tmp_path) -> None:
@@ -161,9 +163,8 @@ def test_ladder_stops_at_the_time_cap_and_grows_the_slowest_captured_call(tmp_pa
     large.write_bytes(pickle.dumps({"args": [12], "kwargs": {}}))
     target = Target(file=Path("mod.py"), module="mod", qualname="fib", lineno=1)
     out = ladder_dir(root.parent / "corpus", target)
-    ladder = build_ladder(
-        setup_for(), root, target, [small, large], out, timeout=120, memory_mb=0, cap=0.02
-    )
+    runner = HarnessRunner.for_project(setup_for(), root, 0)
+    ladder = build_ladder(runner, target, [small, large], out, timeout=120, cap=0.02)
     assert ladder.rungs[0].path == large
     assert ladder.usable, ladder.stopped
     assert "cap" in ladder.stopped
@@ -198,7 +199,8 @@ def test_captured_calls_past_the_cap_are_the_ladder_themselves(tmp_path) -> None
     first.write_bytes(pickle.dumps({"args": [list(range(5)), "t"], "kwargs": {}}))
     target = Target(file=Path("mod.py"), module="mod", qualname="quadratic", lineno=1)
     out = ladder_dir(root.parent / "corpus", target)
-    ladder = build_ladder(setup_for(), root, target, paths, out, timeout=120, memory_mb=0, cap=0.02)
+    runner = HarnessRunner.for_project(setup_for(), root, 0)
+    ladder = build_ladder(runner, target, paths, out, timeout=120, cap=0.02)
     assert "already reach the cap" in ladder.stopped
     assert [r.size for r in ladder.rungs] == [
         "list[5] (captured)",
@@ -223,5 +225,6 @@ def test_a_cheap_call_on_a_big_argument_is_not_copied_past_the_memory_limit(tmp_
     target = Target(file=Path("mod.py"), module="mod", qualname="head", lineno=1)
     path = seed(root, "h", [list(range(200_000)), 10])
     out = ladder_dir(root.parent / "corpus", target)
-    ladder = build_ladder(setup_for(), root, target, [path], out, timeout=120, memory_mb=1024)
+    runner = HarnessRunner.for_project(setup_for(), root, 1024)
+    ladder = build_ladder(runner, target, [path], out, timeout=120)
     assert not ladder.stopped.startswith("ladder not built"), ladder.stopped

@@ -16,10 +16,11 @@ import pytest
 
 from codeflash_bot.capture import capture_inputs
 from codeflash_bot.config import Config
+from codeflash_bot.harness_runner import HarnessRunner
 from codeflash_bot.models import Target
 from codeflash_bot.profile.budget import SuiteCoverage, profile_budget
 from codeflash_bot.profile.cpu import profile_cpu, run_mode
-from codeflash_bot.sandbox import HARNESS_DIR, run_harness
+from codeflash_bot.sandbox import HARNESS_DIR
 from codeflash_bot.session.setup import SetupInfo
 
 sys.path.insert(0, str(HARNESS_DIR))
@@ -84,13 +85,13 @@ def big_suite(root: Path, files: int = 12, tests: int = 10) -> Path:
 
 
 def profile(root: Path, budget: float | None = None):
+    setup = setup_for(root)
     return profile_cpu(
-        setup_for(root),
-        root,
+        HarnessRunner.for_project(setup, root, 2048),
+        setup,
         workload=None,
         exclude=[],
         timeout=300,
-        memory_mb=2048,
         budget=budget,
     )
 
@@ -203,9 +204,8 @@ def test_a_hanging_test_is_cut_at_the_hard_stop_with_what_was_sampled(tmp_path: 
     write(root, {"tests/test_hangs.py": hangs})
     spec = {"root": str(root), "interval": 0.001, "budget": TINY_BUDGET, "grace": 3.0}
     spec |= run_mode(root, None)
-    setup = setup_for(root)
-    out = run_harness(
-        "cf_profile.py", spec, python=setup.python, cwd=root, env=setup.env(root), timeout=300
+    out = HarnessRunner.for_project(setup_for(root), root, None).run(
+        "cf_profile.py", spec, timeout=300
     )
     # The test never ends; the harness wrote what it had sampled 3 s after the tests started
     # and exited, long before the 300 s timeout.
@@ -217,9 +217,8 @@ def test_thread_sampler_fallback_finds_the_hot_function(tmp_path: Path) -> None:
     root = big_suite(tmp_path, files=2, tests=5)
     spec = {"root": str(root), "interval": 0.001, "sampler": "thread", "budget": 600}
     spec |= run_mode(root, None)
-    setup = setup_for(root)
-    out = run_harness(
-        "cf_profile.py", spec, python=setup.python, cwd=root, env=setup.env(root), timeout=300
+    out = HarnessRunner.for_project(setup_for(root), root, None).run(
+        "cf_profile.py", spec, timeout=300
     )
     assert out["sampler"] == "thread"
     rows = [r for r in out["functions"] if r["function"] == "lowest"]
@@ -230,13 +229,11 @@ def test_capture_within_budget_still_records_the_hot_function(tmp_path: Path) ->
     root = big_suite(tmp_path)
     target = Target(module="hot", qualname="lowest", file=Path("hot.py"), lineno=1)
     counts, cov = capture_inputs(
-        setup_for(root),
-        root,
+        HarnessRunner.for_project(setup_for(root), root, 2048),
         [target],
         tmp_path / "corpus",
         workload=None,
         timeout=300,
-        memory_mb=2048,
         budget=TINY_BUDGET,
     )
     assert counts["hot:lowest"] >= 1
@@ -247,13 +244,11 @@ def test_capture_of_a_hostile_suite_records_inputs(tmp_path: Path) -> None:
     root = write(tmp_path, HOSTILE)
     target = Target(module="hot", qualname="lowest", file=Path("hot.py"), lineno=1)
     counts, cov = capture_inputs(
-        setup_for(root),
-        root,
+        HarnessRunner.for_project(setup_for(root), root, 2048),
         [target],
         tmp_path / "corpus",
         workload=None,
         timeout=300,
-        memory_mb=2048,
         budget=600,
     )
     assert counts["hot:lowest"] >= 2  # data() lists, [3, 1, 2] from the doctest, xs of 2000

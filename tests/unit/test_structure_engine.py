@@ -17,6 +17,7 @@ from codeflash_bot.domains.structure import (
     parse_importtime,
     public_names,
 )
+from codeflash_bot.harness_runner import HarnessRunner
 from codeflash_bot.models import Candidate, Reason, Status
 from codeflash_bot.progress import NullReporter
 from codeflash_bot.session.setup import detect_setup
@@ -57,7 +58,9 @@ def ctx(tmp_path: Path) -> EngineContext:
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")
     config = Config(python=PYTHON)
-    return EngineContext(root, detect_setup(root, config), config, tmp_path / "c", NullReporter())
+    setup = detect_setup(root, config)
+    runner = HarnessRunner.for_project(setup, root, config.memory_limit_mb)
+    return EngineContext(root, setup, config, tmp_path / "c", NullReporter(), runner=runner)
 
 
 def test_importtime_lines_and_what_a_module_imported() -> None:

@@ -9,6 +9,7 @@ import textwrap
 from pathlib import Path
 
 from codeflash_bot.capture import capture_inputs, corpus_dir, count_inputs
+from codeflash_bot.harness_runner import HarnessRunner
 from codeflash_bot.models import Target
 from codeflash_bot.profile.cpu import rank, rank_costs
 from codeflash_bot.sandbox import HARNESS_DIR
@@ -70,13 +71,11 @@ def setup_for(pythonpath: list[str]) -> SetupInfo:
 def capture(root: Path, pythonpath: list[str]) -> Path:
     corpus_root = root.parent / "corpus"
     capture_inputs(
-        setup_for(pythonpath),
-        root,
+        HarnessRunner.for_project(setup_for(pythonpath), root, 2048),
         [TARGET],
         corpus_root,
         workload=None,
         timeout=120,
-        memory_mb=2048,
     )
     return corpus_dir(corpus_root, TARGET)
 
@@ -121,7 +120,8 @@ def test_replay_loads_the_file_when_the_dotted_hint_is_not_importable(tmp_path: 
         "    return list(dict.fromkeys(text))",
     )
     assert candidate != textwrap.dedent(STRING)
-    result = replay(setup_for(["."]), root, TARGET, candidate, corpus, timeout=60, memory_mb=2048)
+    runner = HarnessRunner.for_project(setup_for(["."]), root, 2048)
+    result = replay(runner, TARGET, candidate, corpus, timeout=60)
     assert result.ok and result.compared >= 1
 
 

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from codeflash_bot.config import Config
 from codeflash_bot.domains.base import EngineContext
-from codeflash_bot.domains.cpu import MIN_MATCHED, workable
+from codeflash_bot.domains.selection import MIN_MATCHED, workable
+from codeflash_bot.harness_runner import HarnessRunner
 from codeflash_bot.models import Domain, Phase, Target
 from codeflash_bot.progress import NullReporter
 from codeflash_bot.propose import RulesProposer
@@ -43,7 +44,10 @@ def context(root: Path, clock: PhaseClock) -> EngineContext:
         install_command="pip install -e .",
         env_source="configured",
     )
-    return EngineContext(root, setup, Config(), root / "corpus", Notes(), clock=clock)
+    runner = HarnessRunner.for_project(setup, root, Config().memory_limit_mb)
+    return EngineContext(
+        root, setup, Config(), root / "corpus", Notes(), clock=clock, runner=runner
+    )
 
 
 def profiled(*names: str) -> list[Target]:

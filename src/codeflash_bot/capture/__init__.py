@@ -11,10 +11,10 @@ from pathlib import Path
 
 from codeflash_bot.capture.benchmarks import input_sources
 from codeflash_bot.capture.sources import InputSource, SourceKind
+from codeflash_bot.harness_runner import HarnessRunner
 from codeflash_bot.models import Target
 from codeflash_bot.profile.budget import ROBUST_ARGS, SuiteCoverage
-from codeflash_bot.sandbox import HARNESS_DIR, run_command
-from codeflash_bot.session.setup import SetupInfo
+from codeflash_bot.sandbox import HARNESS_DIR
 
 MAX_CALLS = 256
 MAX_INPUT_BYTES = 4 << 20
@@ -31,15 +31,13 @@ def count_inputs(directory: Path) -> int:
 
 
 def capture_inputs(
-    setup: SetupInfo,
-    root: Path,
+    runner: HarnessRunner,
     targets: list[Target],
     corpus_root: Path,
     *,
     sources: list[InputSource] | None = None,
     workload: str | None = None,
     timeout: float,
-    memory_mb: int,
     budget: float | None = None,
     grace: float | None = None,
 ) -> tuple[dict[str, int], SuiteCoverage]:
@@ -53,6 +51,7 @@ def capture_inputs(
     grace is interrupted and the inputs stored until then are kept. Without `sources`: the
     workload, else the tests.
     """
+    root = runner.root
     if sources is None:
         sources = input_sources(root, workload=workload, benchmarks_root="", tests_found=[])
         sources = [s for s in sources if s.kind is not SourceKind.BENCHMARK]
@@ -63,20 +62,16 @@ def capture_inputs(
         spec_targets.append({**target.harness_ref(root), "dir": str(directory)})
     coverage = SuiteCoverage(budget=budget)
     for source in sources:
-        coverage = _capture_pass(
-            setup, root, spec_targets, source, timeout, memory_mb, budget, grace
-        )
+        coverage = _capture_pass(runner, spec_targets, source, timeout, budget, grace)
     counts = {t.ref: count_inputs(corpus_dir(corpus_root, t)) for t in targets}
     return counts, coverage
 
 
 def _capture_pass(
-    setup: SetupInfo,
-    root: Path,
+    runner: HarnessRunner,
     spec_targets: list[dict],
     source: InputSource,
     timeout: float,
-    memory_mb: int,
     budget: float | None,
     grace: float | None = None,
 ) -> SuiteCoverage:
@@ -95,15 +90,15 @@ def _capture_pass(
         coverage_path = Path(tmp) / "coverage.json"
         spec["coverage_out"] = str(coverage_path)
         spec_path.write_text(json.dumps(spec), encoding="utf-8")
-        env = setup.env(root)
+        env = dict(runner.env)
         env["PYTHONPATH"] = os.pathsep.join([env["PYTHONPATH"], str(HARNESS_DIR)])
         env["CODEFLASH_CAPTURE_SPEC"] = str(spec_path)
         if source.mode == "workload":
-            cmd = [setup.python, str(HARNESS_DIR / "cf_capture_plugin.py"), *source.argv]
+            args = [str(HARNESS_DIR / "cf_capture_plugin.py"), *source.argv]
         else:
             plugin = ["-p", "cf_capture_plugin", *ROBUST_ARGS]
-            cmd = [setup.python, "-m", "pytest", *plugin, *source.pytest_args]
-        done = run_command(cmd, cwd=root, env=env, timeout=timeout, memory_mb=memory_mb)
+            args = ["-m", "pytest", *plugin, *source.pytest_args]
+        done = runner.command(args, timeout=timeout, env=env)
         coverage = SuiteCoverage(stopped=done.timed_out, budget=budget)
         if coverage_path.is_file():
             data = json.loads(coverage_path.read_text(encoding="utf-8"))

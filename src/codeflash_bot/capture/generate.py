@@ -14,8 +14,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from codeflash_bot.errors import BotError
+from codeflash_bot.harness_runner import HarnessRunner
 from codeflash_bot.models import Frozen, Target
-from codeflash_bot.sandbox import HarnessError, run_harness
+from codeflash_bot.sandbox import HarnessError
 from codeflash_bot.session.setup import SetupInfo, ensure_tools
 
 # Fewer captured calls than this: add generated inputs. The same bound below which the PR body
@@ -49,32 +50,19 @@ def with_hypothesis(setup: SetupInfo) -> tuple[SetupInfo, str | None]:
 
 
 def generate_inputs(
-    setup: SetupInfo,
-    root: Path,
-    targets: list[tuple[Target, Path]],
-    *,
-    timeout: float,
-    memory_mb: int,
+    runner: HarnessRunner, targets: list[tuple[Target, Path]], *, timeout: float
 ) -> dict[str, Generated]:
     """Generate inputs into each (target, corpus directory); ref -> what was generated."""
     if not targets:
         return {}
     spec = {
-        "targets": [{**t.harness_ref(root), "dir": str(d)} for t, d in targets],
+        "targets": [{**t.harness_ref(runner.root), "dir": str(d)} for t, d in targets],
         "max_examples": MAX_EXAMPLES,
         "max_size": MAX_SIZE,
         "call_seconds": CALL_SECONDS,
     }
     try:
-        out = run_harness(
-            "cf_generate.py",
-            spec,
-            python=setup.python,
-            cwd=root,
-            env=setup.env(root),
-            timeout=timeout,
-            memory_mb=memory_mb,
-        )
+        out = runner.run("cf_generate.py", spec, timeout=timeout)
     except HarnessError as exc:
         reason = f"input generation failed: {' '.join(str(exc).split())[:160]}"
         return {t.ref: Generated(reason=reason) for t, _ in targets}

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import ast
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,15 +28,15 @@ import libcst as cst
 from codeflash_bot.capture import corpus_dir
 from codeflash_bot.capture.sources import timing_inputs
 from codeflash_bot.domains.base import Engine, EngineContext
-from codeflash_bot.domains.cpu import LADDER_SEEDS, capture_for, replay_gate, workable
-from codeflash_bot.domains.scale import Ladders, judge_at_scale
+from codeflash_bot.domains.evidence import capture_for, replay_gate
+from codeflash_bot.domains.scale import LADDER_SEEDS, Ladders, judge_at_scale
+from codeflash_bot.domains.selection import workable
 from codeflash_bot.measure.decide import Metric, crash_verdict, judge
-from codeflash_bot.measure.timing import select_inputs
+from codeflash_bot.measure.timing import measurement_from, select_inputs
 from codeflash_bot.models import (
     Candidate,
     Domain,
     DomainScore,
-    InputSize,
     Measurement,
     Target,
     Verdict,
@@ -159,7 +158,7 @@ def profile_async(ctx: EngineContext, facts: list[CoroutineFacts]) -> None:
     workload = ctx.config.workload
     spec |= run_mode(ctx.project, workload)
     try:
-        result = ctx.harness("cf_async_profile.py", spec, timeout=harness_timeout(ctx.config))
+        result = ctx.runner.run("cf_async_profile.py", spec, timeout=harness_timeout(ctx.config))
     except HarnessError as exc:
         ctx.reporter.note(f"async profile failed ({exc}); ranking by static checks only")
         return
@@ -253,7 +252,7 @@ class AsyncEngine(Engine):
             def at(paths: list[Path]) -> Measurement:
                 out = measure_latency(ctx, candidate, paths, fresh_args=mutates)
                 runs.append(out)
-                return _measurement(out)
+                return measurement_from(out)
 
             ladder = self.ladders.get(ctx, candidate.target, timing_inputs(corpus, LADDER_SEEDS))
             if ladder is not None and ladder.usable:
@@ -315,33 +314,14 @@ def measure_latency(
     ctx: EngineContext, candidate: Candidate, inputs: list[Path], *, fresh_args: bool
 ) -> dict[str, Any]:
     """One interleaved A/B/A' run of harness/cf_async_timing.py in a fresh process."""
-    with tempfile.TemporaryDirectory(prefix="codeflash-cand-") as tmp:
-        cand = Path(tmp) / "candidate.py"
-        cand.write_text(candidate.source, encoding="utf-8")
-        spec = {
-            **candidate.target.harness_ref(ctx.project),
-            "candidate_file": str(cand),
-            "inputs": [str(p) for p in inputs],
-            "fresh_args": fresh_args,
-            "rounds": ROUNDS,
-            "min_round": MIN_ROUND_SECONDS,
-            "concurrency": CONCURRENCY,
-        }
-        return ctx.harness(
-            "cf_async_timing.py",
-            spec,
-            timeout=ctx.config.candidate_timeout,
-        )
-
-
-def _measurement(out: dict[str, Any]) -> Measurement:
-    pairs = zip(out["sizes"], out["shapes"], strict=True)
-    return Measurement(
-        baseline=out["baseline"],
-        candidate=out["candidate"],
-        aa_ratio=out["aa_ratio"],
-        rounds=out["rounds"],
-        loops=out["loops"],
-        per_call=out["per_call"],
-        inputs=[InputSize(pickled_bytes=b, shape=s) for b, s in pairs],
+    spec = {
+        **candidate.target.harness_ref(ctx.project),
+        "inputs": [str(p) for p in inputs],
+        "fresh_args": fresh_args,
+        "rounds": ROUNDS,
+        "min_round": MIN_ROUND_SECONDS,
+        "concurrency": CONCURRENCY,
+    }
+    return ctx.runner.run(
+        "cf_async_timing.py", spec, timeout=ctx.config.candidate_timeout, candidate=candidate.source
     )

@@ -11,16 +11,16 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from codeflash_bot.capture.benchmarks import input_sources
 from codeflash_bot.capture.sources import InputSource, SourceKind
 from codeflash_bot.config import Config
+from codeflash_bot.harness_runner import HarnessRunner
 from codeflash_bot.measure.headline import Figures, time_figures
 from codeflash_bot.models import Candidate, Domain, DomainScore, Metric, Target, Verdict
 from codeflash_bot.progress import Reporter
 from codeflash_bot.propose import Proposer
-from codeflash_bot.sandbox import run_harness
 from codeflash_bot.session.changed import ChangedSet
 from codeflash_bot.session.clock import PhaseClock
 from codeflash_bot.session.setup import SetupInfo
@@ -62,7 +62,8 @@ class EngineContext:
     """Everything an engine may use; `project` is the checkout the bot works in.
 
     The loop hands engines a `config` whose child timeouts are already cut to the time left in
-    the current phase of the run's budget (`clock`, None outside a run).
+    the current phase of the run's budget (`clock`, None outside a run). `runner` runs every
+    harness child of the run (built once: HarnessRunner.for_project(setup, project, memory)).
     """
 
     project: Path
@@ -73,6 +74,7 @@ class EngineContext:
     funnel: Funnel = field(default_factory=Funnel)
     clock: PhaseClock | None = None
     changed: ChangedSet | None = None  # PR mode: only these functions may be targets
+    runner: HarnessRunner = field(kw_only=True)
 
     def in_scope(self, target: Target) -> bool:
         """False for a function outside the change under review (PR mode)."""
@@ -101,18 +103,6 @@ class EngineContext:
         self.reporter.note(f"cut short: {detail}")
         if self.clock is not None:
             self.clock.cut(detail)
-
-    def harness(self, script: str, spec: dict[str, Any], *, timeout: float) -> dict[str, Any]:
-        """Run a harness script in the project's interpreter, with this run's memory limit."""
-        return run_harness(
-            script,
-            spec,
-            python=self.setup.python,
-            cwd=self.project,
-            env=self.setup.env(self.project),
-            timeout=timeout,
-            memory_mb=self.config.memory_limit_mb,
-        )
 
 
 class Engine(ABC):

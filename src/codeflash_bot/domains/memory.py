@@ -28,7 +28,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import libcst as cst
@@ -36,14 +35,9 @@ import libcst as cst
 from codeflash_bot.capture import corpus_dir, count_inputs
 from codeflash_bot.capture.sources import timing_inputs
 from codeflash_bot.domains.base import Engine, EngineContext
-from codeflash_bot.domains.cpu import (
-    LADDER_SEEDS,
-    capture_for,
-    replay_gate,
-    timing_once,
-    workable,
-)
-from codeflash_bot.domains.scale import Ladders, judge_at_scale
+from codeflash_bot.domains.evidence import capture_for, replay_gate, timing_once
+from codeflash_bot.domains.scale import LADDER_SEEDS, Ladders, judge_at_scale
+from codeflash_bot.domains.selection import workable
 from codeflash_bot.errors import BotError
 from codeflash_bot.measure.decide import MIN_SAVED_BYTES as MIN_SAVED_BYTES
 from codeflash_bot.measure.decide import (
@@ -57,7 +51,7 @@ from codeflash_bot.measure.decide import (
 )
 from codeflash_bot.measure.headline import Figures, peak_figures
 from codeflash_bot.measure.ladder import Ladder
-from codeflash_bot.measure.timing import TIMING_INPUTS, select_inputs
+from codeflash_bot.measure.timing import TIMING_INPUTS, measurement_from, select_inputs
 from codeflash_bot.models import (
     Candidate,
     Domain,
@@ -107,7 +101,7 @@ def profile_memory(ctx: EngineContext, method: str) -> tuple[list[Target], dict[
         spec: dict = {"root": str(ctx.project), "method": method, **stop_spec(ctx.config)}
         spec |= source.run_mode()
         try:
-            out = ctx.harness("cf_memprofile.py", spec, timeout=harness_timeout(ctx.config))
+            out = ctx.runner.run("cf_memprofile.py", spec, timeout=harness_timeout(ctx.config))
         except HarnessError as exc:
             if source is sources[-1]:
                 raise BotError(f"memory profiling failed: {exc}") from exc
@@ -130,48 +124,32 @@ def measure_peak(
     ctx: EngineContext, target: Target, candidate_source: str, inputs: list[Path]
 ) -> Measurement:
     """Peak bytes, original vs candidate (cf_memtiming.py). Raises HarnessError."""
-    with tempfile.TemporaryDirectory(prefix="codeflash-memcand-") as tmp:
-        cand = Path(tmp) / "candidate.py"
-        cand.write_text(candidate_source, encoding="utf-8")
-        out = ctx.harness(
-            "cf_memtiming.py",
-            {
-                **target.harness_ref(ctx.project),
-                "candidate_file": str(cand),
-                "inputs": [str(p) for p in inputs],
-                "rounds": MEMORY_ROUNDS,
-            },
-            timeout=ctx.config.candidate_timeout,
-        )
-    pairs = zip(out["sizes"], out["shapes"], strict=True)
-    return Measurement(
-        baseline=float(out["baseline"]),
-        candidate=float(out["candidate"]),
-        aa_ratio=float(out["aa_ratio"]),
-        rounds=int(out["rounds"]),
-        loops=1,
-        per_call=0.0,
-        inputs=[InputSize(pickled_bytes=b, shape=s) for b, s in pairs],
-        metric=Metric.PEAK_BYTES,
+    out = ctx.runner.run(
+        "cf_memtiming.py",
+        {
+            **target.harness_ref(ctx.project),
+            "inputs": [str(p) for p in inputs],
+            "rounds": MEMORY_ROUNDS,
+        },
+        timeout=ctx.config.candidate_timeout,
+        candidate=candidate_source,
     )
+    return measurement_from(out, metric=Metric.PEAK_BYTES)
 
 
 def measure_slots(ctx: EngineContext, candidate: Candidate, inputs: list[Path]) -> dict:
     """cf_memslots.py's result for a `__slots__` candidate. Raises HarnessError."""
-    with tempfile.TemporaryDirectory(prefix="codeflash-memslots-") as tmp:
-        cand = Path(tmp) / "candidate.py"
-        cand.write_text(candidate.source, encoding="utf-8")
-        return ctx.harness(
-            "cf_memslots.py",
-            {
-                **candidate.target.harness_ref(ctx.project),
-                "candidate_file": str(cand),
-                "inputs": [str(p) for p in inputs],
-                "rounds": MEMORY_ROUNDS,
-                "instances": SLOTS_INSTANCES,
-            },
-            timeout=ctx.config.candidate_timeout,
-        )
+    return ctx.runner.run(
+        "cf_memslots.py",
+        {
+            **candidate.target.harness_ref(ctx.project),
+            "inputs": [str(p) for p in inputs],
+            "rounds": MEMORY_ROUNDS,
+            "instances": SLOTS_INSTANCES,
+        },
+        timeout=ctx.config.candidate_timeout,
+        candidate=candidate.source,
+    )
 
 
 def _slots_slowdown(out: dict) -> float:

@@ -20,6 +20,7 @@ from codeflash_bot.models import Candidate, Measurement, Reason, Status, Target,
 from codeflash_bot.verify.replay import replay
 
 LADDER_TIMEOUT = 120.0
+LADDER_SEEDS = 64  # captured calls timed to pick the one a size ladder grows from
 
 
 class Ladders:
@@ -38,13 +39,11 @@ class Ladders:
             return None
         start = time.monotonic()
         ladder = build_ladder(
-            ctx.setup,
-            ctx.project,
+            ctx.runner,
             target,
             captured,
             ladder_dir(ctx.corpus_root, target),
             timeout=min(ctx.config.candidate_timeout, LADDER_TIMEOUT),
-            memory_mb=ctx.config.memory_limit_mb,
             cap=ctx.config.ladder_cap_ms / 1000.0,
             budget=min(left, 20.0),
         )
@@ -66,13 +65,11 @@ def behaves_at_scale(ctx: EngineContext, candidate: Candidate, ladder: Ladder) -
     if ladder.grown_dir is None:
         return None
     result = replay(
-        ctx.setup,
-        ctx.project,
+        ctx.runner,
         candidate.target,
         candidate.source,
         ladder.grown_dir,
         timeout=ctx.config.candidate_timeout,
-        memory_mb=ctx.config.memory_limit_mb,
     )
     if not result.mismatches:
         return None

@@ -47,7 +47,7 @@ from codeflash_bot.models import (
 from codeflash_bot.profile.cpu import SKIP_PARTS, is_candidate_file, module_name
 from codeflash_bot.propose import Proposer, RulesProposer
 from codeflash_bot.propose.module_rule import MODULE_QUALNAME, ModuleFacts, ModuleRulesProposer
-from codeflash_bot.sandbox import HarnessError, run_command
+from codeflash_bot.sandbox import HarnessError
 from codeflash_bot.verify.scope import ScopeProblem, out_of_scope, unparsable
 
 IMPORTTIME_RUNS = 3
@@ -221,17 +221,13 @@ def _strongly_connected(graph: dict[str, set[str]]) -> list[set[str]]:
 
 def profile_imports(ctx: EngineContext, modules: list[ModuleProfile]) -> None:
     """`-X importtime` of each module in fresh processes; min over runs per line."""
-    env = ctx.setup.env(ctx.project)
     for prof in modules:
         best: dict[str, ImportLine] = {}
         mine: list[ImportLine] = []
         for _ in range(IMPORTTIME_RUNS):
-            result = run_command(
-                [ctx.setup.python, "-X", "importtime", "-c", f"import {prof.target.module}"],
-                cwd=ctx.project,
-                env=env,
+            result = ctx.runner.command(
+                ["-X", "importtime", "-c", f"import {prof.target.module}"],
                 timeout=ctx.config.candidate_timeout,
-                memory_mb=ctx.config.memory_limit_mb,
             )
             if not result.ok:
                 ctx.reporter.note(f"import {prof.target.module} fails: {result.tail()}")
@@ -460,7 +456,7 @@ def _overlay(ctx: EngineContext, target: Target, where: Path, source: str | None
 
 
 def _env(ctx: EngineContext, overlay: Path) -> dict[str, str]:
-    env = ctx.setup.env(ctx.project)
+    env = dict(ctx.runner.env)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(overlay), env["PYTHONPATH"]) if p)
     return env
 
@@ -470,12 +466,10 @@ def _names_problem(
 ) -> str | None:
     seen = []
     for overlay in (a, b):
-        result = run_command(
-            [ctx.setup.python, "-c", _NAMES.format(module=target.module), json.dumps(names)],
-            cwd=ctx.project,
-            env=_env(ctx, overlay),
+        result = ctx.runner.command(
+            ["-c", _NAMES.format(module=target.module), json.dumps(names)],
             timeout=ctx.config.candidate_timeout,
-            memory_mb=ctx.config.memory_limit_mb,
+            env=_env(ctx, overlay),
         )
         if not result.ok:
             if overlay is a:
@@ -498,12 +492,8 @@ def measure_import(ctx: EngineContext, target: Target, a: Path, b: Path) -> Meas
     order = ["A", "B", "C"]
     for r in range(ROUNDS + 1):
         for side in order[r % 3 :] + order[: r % 3]:
-            result = run_command(
-                [ctx.setup.python, "-c", code],
-                cwd=ctx.project,
-                env=envs[side],
-                timeout=ctx.config.candidate_timeout,
-                memory_mb=ctx.config.memory_limit_mb,
+            result = ctx.runner.command(
+                ["-c", code], timeout=ctx.config.candidate_timeout, env=envs[side]
             )
             if result.timed_out:
                 raise HarnessError("import timed out", timed_out=True)

@@ -20,10 +20,11 @@ from pydantic import ValidationError
 from codeflash_bot.errors import BotError
 from codeflash_bot.github.client import DEFAULT_API_URL, api_errors, make_client
 from codeflash_bot.github.commands import CommandError, parse_domain
-from codeflash_bot.github.context import Context, Inputs, Outcome
+from codeflash_bot.github.context import Context, Inputs, Optimize, Outcome
 from codeflash_bot.github.events import load_event
 from codeflash_bot.github.outbox import PLACEHOLDER_URL
 from codeflash_bot.github.router import router
+from codeflash_bot.loop import optimize as run_loop
 
 _REPO = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 _FILES = ("GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY")
@@ -126,11 +127,13 @@ def run_action(
     *,
     on_context: Callable[[Context], None] | None = None,
     outcome: Outcome | None = None,
+    optimize: Optimize = run_loop,
 ) -> int:
     """Handle the event described by `env`; returns the process exit code.
 
     `on_context` sees the job's Context before any handler runs (the run phase uses it to
-    record API writes instead of sending them); `outcome` receives what the run did."""
+    record API writes instead of sending them); `outcome` receives what the run did;
+    `optimize` is the experiment loop a trigger runs (tests pass a fake one)."""
     token = token_of(env)
     if token:
         gha.add_mask(token)
@@ -138,7 +141,7 @@ def run_action(
     event = env.get("GITHUB_EVENT_NAME", "?")
     with _runner_files(env):
         try:
-            _handle(env, token, outcome, on_context)
+            _handle(env, token, outcome, on_context, optimize)
         except BotError as exc:
             message = str(exc).replace(token, "***") if token else str(exc)
             gha.error(message, title="codeflash-bot")
@@ -155,6 +158,7 @@ def _handle(
     token: str | None,
     outcome: Outcome,
     on_context: Callable[[Context], None] | None = None,
+    optimize: Optimize = run_loop,
 ) -> None:
     name = _required(env, "GITHUB_EVENT_NAME")
     path = Path(_required(env, "GITHUB_EVENT_PATH"))
@@ -190,6 +194,7 @@ def _handle(
         inputs=inputs,
         outcome=outcome,
         bot_login=get_input(env, "bot-login") or "github-actions[bot]",
+        optimize=optimize,
     )
     if on_context is not None:
         on_context(ctx)

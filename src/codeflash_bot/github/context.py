@@ -1,11 +1,14 @@
-"""Everything a handler needs about this job: API client, repository, workspace, inputs.
+"""Everything a handler needs about this job: API client, repository, workspace, inputs, and
+the experiment loop it runs.
 
 Built once by `action.run_action` from the environment, so handlers never read `os.environ`
-and tests can build one directly against a local fake API.
+and tests can build one directly against a local fake API. The loop is injected too (default:
+`codeflash_bot.loop.optimize`): tests hand `run_action` a fake loop instead of patching it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -16,7 +19,13 @@ from github import Github
 from github.Repository import Repository
 from pydantic import BaseModel, ConfigDict, Field
 
-from codeflash_bot.models import Domain
+from codeflash_bot.config import Config
+from codeflash_bot.loop import optimize as run_loop
+from codeflash_bot.models import Domain, Request, RunSummary
+from codeflash_bot.progress import Reporter
+
+# The experiment loop as the GitHub layer calls it: the real one is codeflash_bot.loop.optimize.
+Optimize = Callable[[Request, Config, Reporter], RunSummary]
 
 
 class Inputs(BaseModel):
@@ -70,6 +79,7 @@ class Context:
     # run phase only (github/phases.py): API writes are recorded here, the branch is bundled
     outbox: Any = None
     artifact_dir: Path | None = None
+    optimize: Optimize = field(default=run_loop, repr=False)
 
     @cached_property
     def repo(self) -> Repository:

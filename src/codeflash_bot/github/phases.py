@@ -37,11 +37,12 @@ from codeflash_bot.github.action import (
 from codeflash_bot.github.artifact import Manifest, Outcome, load_artifact, write_artifact
 from codeflash_bot.github.bundle import import_bundle, origin_url
 from codeflash_bot.github.client import DEFAULT_API_URL, api_errors, make_client
-from codeflash_bot.github.context import Context
+from codeflash_bot.github.context import Context, Optimize
 from codeflash_bot.github.context import Outcome as JobOutcome
 from codeflash_bot.github.events import Payload, load_event
 from codeflash_bot.github.outbox import Outbox, Push, defer_writes
 from codeflash_bot.github.replay import Replayer, allowed_by, review_files
+from codeflash_bot.loop import optimize as run_loop
 
 DEFAULT_BOT_LOGIN = "github-actions[bot]"
 
@@ -63,8 +64,9 @@ def _empty_dir(path: Path) -> Path:
     return path.resolve()
 
 
-def run_phase(env: Mapping[str, str], artifact: Path) -> int:
-    """Handle the event with writes deferred; write the artifact. Exit code 0 once written."""
+def run_phase(env: Mapping[str, str], artifact: Path, *, optimize: Optimize = run_loop) -> int:
+    """Handle the event with writes deferred; write the artifact. Exit code 0 once written.
+    `optimize` is the experiment loop a trigger runs (tests pass a fake one)."""
     from codeflash_bot.github.action import run_action
 
     try:
@@ -83,7 +85,7 @@ def run_phase(env: Mapping[str, str], artifact: Path) -> int:
 
     outcome = JobOutcome()
     try:
-        code = run_action(env, on_context=arm, outcome=outcome)
+        code = run_action(env, on_context=arm, outcome=outcome, optimize=optimize)
     finally:
         remote.pin_origin(None)
     number = None

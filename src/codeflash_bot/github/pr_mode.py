@@ -174,12 +174,10 @@ def run_pr_mode(
             min_improvement=ctx.inputs.min_improvement,
             changed_since=merge_base,
         )
-        from codeflash_bot.loop import optimize
-
         with gha.group("codeflash: optimize the pull request's changed functions"):
             # model settings from the workflow's inputs, never redirected by the PR's head
             config = action_config(load_config(ctx.workspace), ctx.inputs)
-            summary = optimize(request, config, reporter)
+            summary = ctx.optimize(request, config, reporter)
         publish(ctx, git, summary, pr.head.ref, bot_branches, trigger, reporter)
         answer(ctx, git, reporter, summary, pr, head, merge_base)
     except BotError as exc:

@@ -1,8 +1,8 @@
 """One optimization run started from GitHub: prepare the checkout, run the loop, publish.
 
-The loop (`codeflash_bot.loop.optimize`) knows nothing about GitHub; this module gives it a
-Request and a Reporter and turns its RunSummary into a pushed branch and a PR (or a comment
-saying what was tried).
+The loop (`ctx.optimize`: `codeflash_bot.loop.optimize` unless a test injected another)
+knows nothing about GitHub; this module gives it a Request and a Reporter and turns its
+RunSummary into a pushed branch and a PR (or a comment saying what was tried).
 """
 
 from __future__ import annotations
@@ -138,11 +138,9 @@ def run_optimization(ctx: Context, trigger: Trigger) -> RunSummary | None:
             max_experiments=ctx.inputs.max_experiments,
             min_improvement=ctx.inputs.min_improvement,
         )
-        from codeflash_bot.loop import optimize
-
         with gha.group("codeflash: optimize"):
             config = action_config(load_config(ctx.workspace), ctx.inputs)
-            summary = optimize(request, config, reporter)
+            summary = ctx.optimize(request, config, reporter)
         publish(ctx, git, summary, base, bot_branches, trigger, reporter)
     except BotError as exc:
         if isinstance(reporter, StickyReporter):

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from codeflash_bot.harness_runner import HarnessRunner
 from codeflash_bot.models import Target
-from codeflash_bot.sandbox import HarnessError, run_harness
-from codeflash_bot.session.setup import SetupInfo
+from codeflash_bot.sandbox import HarnessError
 
 RUNG_CAP_SECONDS = 0.05  # the original may take at most this per call at the top rung
 LADDER_BUDGET_SECONDS = 20.0  # building one target's ladder (probing included)
@@ -65,14 +65,12 @@ def ladder_dir(corpus_root: Path, target: Target) -> Path:
 
 
 def build_ladder(
-    setup: SetupInfo,
-    root: Path,
+    runner: HarnessRunner,
     target: Target,
     seeds: list[Path],
     out_dir: Path,
     *,
     timeout: float,
-    memory_mb: int,
     cap: float = RUNG_CAP_SECONDS,
     budget: float = LADDER_BUDGET_SECONDS,
     max_rungs: int = MAX_RUNGS,
@@ -85,7 +83,7 @@ def build_ladder(
     shutil.rmtree(out_dir, ignore_errors=True)
     out_dir.mkdir(parents=True)
     spec = {
-        **target.harness_ref(root),
+        **target.harness_ref(runner.root),
         "seeds": [str(p) for p in seeds],
         "out_dir": str(out_dir),
         "cap": cap,
@@ -93,15 +91,7 @@ def build_ladder(
         "max_rungs": max_rungs,
     }
     try:
-        out = run_harness(
-            "cf_ladder.py",
-            spec,
-            python=setup.python,
-            cwd=root,
-            env=setup.env(root),
-            timeout=min(timeout, budget * 3 + 30),
-            memory_mb=memory_mb,
-        )
+        out = runner.run("cf_ladder.py", spec, timeout=min(timeout, budget * 3 + 30))
     except HarnessError as exc:
         return Ladder(stopped=f"ladder not built: {exc}")
     rungs = [

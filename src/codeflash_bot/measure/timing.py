@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
+from typing import Any
 
+from codeflash_bot.harness_runner import HarnessRunner
 from codeflash_bot.models import InputSize, Measurement, Target
-from codeflash_bot.sandbox import run_harness
-from codeflash_bot.session.setup import SetupInfo
 
 TIMING_INPUTS = 6
 ROUNDS = 15
@@ -21,46 +20,38 @@ def select_inputs(corpus: Path, k: int = TIMING_INPUTS) -> list[Path]:
 
 
 def measure(
-    setup: SetupInfo,
-    root: Path,
+    runner: HarnessRunner,
     target: Target,
     candidate_source: str,
     inputs: list[Path],
     *,
     fresh_args: bool,
     timeout: float,
-    memory_mb: int,
     rounds: int = ROUNDS,
 ) -> Measurement:
     """Raises HarnessError on crash/timeout."""
-    with tempfile.TemporaryDirectory(prefix="codeflash-cand-") as tmp:
-        cand = Path(tmp) / "candidate.py"
-        cand.write_text(candidate_source, encoding="utf-8")
-        spec = {
-            **target.harness_ref(root),
-            "candidate_file": str(cand),
-            "inputs": [str(p) for p in inputs],
-            "fresh_args": fresh_args,
-            "rounds": rounds,
-            "min_round": MIN_ROUND_SECONDS,
-        }
-        out = run_harness(
-            "cf_timing.py",
-            spec,
-            python=setup.python,
-            cwd=root,
-            env=setup.env(root),
-            timeout=timeout,
-            memory_mb=memory_mb,
-        )
+    spec = {
+        **target.harness_ref(runner.root),
+        "inputs": [str(p) for p in inputs],
+        "fresh_args": fresh_args,
+        "rounds": rounds,
+        "min_round": MIN_ROUND_SECONDS,
+    }
+    out = runner.run("cf_timing.py", spec, timeout=timeout, candidate=candidate_source)
+    return measurement_from(out)
+
+
+def measurement_from(out: dict[str, Any], metric: str = "seconds") -> Measurement:
+    """An A/B/A' harness reply (cf_timing, cf_async_timing, cf_memtiming) as a Measurement;
+    a reply without loops/per_call (peak bytes: one call per process) counts one loop."""
     pairs = zip(out["sizes"], out["shapes"], strict=True)
-    sizes = [InputSize(pickled_bytes=b, shape=s) for b, s in pairs]
     return Measurement(
-        baseline=out["baseline"],
-        candidate=out["candidate"],
-        aa_ratio=out["aa_ratio"],
-        rounds=out["rounds"],
-        loops=out["loops"],
-        per_call=out["per_call"],
-        inputs=sizes,
+        baseline=float(out["baseline"]),
+        candidate=float(out["candidate"]),
+        aa_ratio=float(out["aa_ratio"]),
+        rounds=int(out["rounds"]),
+        loops=int(out.get("loops", 1)),
+        per_call=float(out.get("per_call", 0.0)),
+        inputs=[InputSize(pickled_bytes=b, shape=s) for b, s in pairs],
+        metric=metric,
     )

@@ -16,6 +16,7 @@ from pathlib import Path
 from codeflash_bot.capture import capture_inputs
 from codeflash_bot.config import Config
 from codeflash_bot.git import Git
+from codeflash_bot.harness_runner import HarnessRunner
 from codeflash_bot.models import Frozen, Target
 from codeflash_bot.prep.benchgen import corpus_dirs
 from codeflash_bot.prep.inventory import KeptOptimization
@@ -67,14 +68,13 @@ def recapture(
         project = tree / project_rel
         setup = ensure_tools(detect_setup(project, config), ["pytest"])
         targets = _targets(items, project_rel)
+        runner = HarnessRunner.for_project(setup, project, config.memory_limit_mb)
         counts, _ = capture_inputs(
-            setup,
-            project,
+            runner,
             targets,
             corpus_root,
             workload=config.workload,
             timeout=config.test_timeout,
-            memory_mb=config.memory_limit_mb,
             budget=config.profile_budget_seconds,
         )
     finally:

@@ -8,9 +8,10 @@ import shlex
 from pathlib import Path
 
 from codeflash_bot.errors import BotError
+from codeflash_bot.harness_runner import HarnessRunner
 from codeflash_bot.models import Frozen, Target
 from codeflash_bot.profile.budget import SuiteCoverage
-from codeflash_bot.sandbox import HarnessError, run_harness
+from codeflash_bot.sandbox import HarnessError
 from codeflash_bot.session.setup import SetupInfo
 
 MODULE_TARGET = "<module>"  # a whole module (structure domain): `pkg.mod:<module>`
@@ -111,13 +112,12 @@ class CpuProfile(Frozen):
 
 
 def profile_cpu(
+    runner: HarnessRunner,
     setup: SetupInfo,
-    root: Path,
     *,
     workload: str | None,
     exclude: list[str],
     timeout: float,
-    memory_mb: int,
     budget: float | None = None,
     grace: float | None = None,
     mode: dict | None = None,
@@ -128,20 +128,13 @@ def profile_cpu(
     Samples are aggregated as they arrive (harness/cf_sampler.py), so memory stays bounded
     whatever the suite's size; INTERVAL is coarse enough to keep the profiler's own cost low.
     """
+    root = runner.root
     spec: dict = {"root": str(root), "interval": INTERVAL, "budget": budget}
     if grace is not None:
         spec["grace"] = grace  # of the hard stop at 2 x budget (harness/cf_profile.py)
     spec |= mode if mode is not None else run_mode(root, workload)
     try:
-        result = run_harness(
-            "cf_profile.py",
-            spec,
-            python=setup.python,
-            cwd=root,
-            env=setup.env(root),
-            timeout=timeout,
-            memory_mb=memory_mb,
-        )
+        result = runner.run("cf_profile.py", spec, timeout=timeout)
     except HarnessError as exc:
         raise BotError(f"profiling failed: {exc}") from exc
     return CpuProfile(

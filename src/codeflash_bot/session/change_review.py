@@ -16,7 +16,7 @@ import libcst as cst
 from codeflash_bot.capture import corpus_dir
 from codeflash_bot.capture.sources import SourceKind, source_counts
 from codeflash_bot.domains.base import Engine, EngineContext
-from codeflash_bot.domains.cpu import replay_gate, timing_once
+from codeflash_bot.domains.evidence import replay_gate, timing_once
 from codeflash_bot.measure.decide import judge
 from codeflash_bot.measure.timing import select_inputs
 from codeflash_bot.models import Candidate, ChangedReport, Regression, Status, Target

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
+from codeflash_bot.harness_runner import HarnessRunner
 from codeflash_bot.models import Frozen, Target
-from codeflash_bot.sandbox import run_harness
-from codeflash_bot.session.setup import SetupInfo
 
 
 class ReplayResult(Frozen):
@@ -26,32 +24,14 @@ class ReplayResult(Frozen):
 
 
 def replay(
-    setup: SetupInfo,
-    root: Path,
+    runner: HarnessRunner,
     target: Target,
     candidate_source: str,
     corpus: Path,
     *,
     timeout: float,
-    memory_mb: int,
 ) -> ReplayResult:
     """Raises HarnessError on crash/timeout; the original's file on disk must be unchanged."""
-    with tempfile.TemporaryDirectory(prefix="codeflash-cand-") as tmp:
-        cand = Path(tmp) / "candidate.py"
-        cand.write_text(candidate_source, encoding="utf-8")
-        spec = {
-            **target.harness_ref(root),
-            "candidate_file": str(cand),
-            "corpus": str(corpus),
-            "max_inputs": 256,
-        }
-        result = run_harness(
-            "cf_replay.py",
-            spec,
-            python=setup.python,
-            cwd=root,
-            env=setup.env(root),
-            timeout=timeout,
-            memory_mb=memory_mb,
-        )
+    spec = {**target.harness_ref(runner.root), "corpus": str(corpus), "max_inputs": 256}
+    result = runner.run("cf_replay.py", spec, timeout=timeout, candidate=candidate_source)
     return ReplayResult.model_validate(result)

@@ -56,7 +56,6 @@ def action_env(tmp_path: Path, fake: FakeGitHub, repos: Repos) -> EnvFactory:
 @pytest.fixture
 def loop(monkeypatch: pytest.MonkeyPatch) -> StubLoop:
     stub = StubLoop()
-    monkeypatch.setattr("codeflash_bot.loop.optimize", stub)
     monkeypatch.setattr(
         publish,
         "draft_pull_request",
@@ -70,7 +69,6 @@ def loop(monkeypatch: pytest.MonkeyPatch) -> StubLoop:
 @pytest.fixture
 def stub_loop(monkeypatch: pytest.MonkeyPatch) -> StubLoop:
     stub = StubLoop()
-    monkeypatch.setattr("codeflash_bot.loop.optimize", stub)
     monkeypatch.setattr(
         publish,
         "draft_pull_request",

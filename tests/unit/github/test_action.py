@@ -44,7 +44,7 @@ def test_comment_runs_and_opens_pr(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     env = action_env("issue_comment", comment_event("/codeflash"))
-    assert run_action(env) == 0
+    assert run_action(env, optimize=loop) == 0
     assert fake.summary() == [
         "GET R/collaborators/Codertocat/permission",
         f"POST R/issues/comments/{COMMENT_ID}/reactions",
@@ -101,7 +101,12 @@ def test_read_only_commenter_gets_a_reply_and_nothing_else(
     fake: FakeGitHub, repos: Repos, action_env: EnvFactory, loop: StubLoop
 ) -> None:
     before = repos.workspace_state()
-    assert run_action(action_env("issue_comment", comment_event("/codeflash", login="reader"))) == 0
+    assert (
+        run_action(
+            action_env("issue_comment", comment_event("/codeflash", login="reader")), optimize=loop
+        )
+        == 0
+    )
     assert fake.summary() == [
         "GET R/collaborators/reader/permission",
         "GET R/issues/1/comments",  # answered at most once per issue
@@ -121,7 +126,7 @@ def test_bot_comments_are_ignored_without_any_request(
 ) -> None:
     before = repos.workspace_state()
     env = action_env("issue_comment", comment_event("/codeflash", login=login, user_type=kind))
-    assert run_action(env) == 0
+    assert run_action(env, optimize=loop) == 0
     assert fake.calls == []
     no_writes(fake, repos, before)
 
@@ -129,7 +134,7 @@ def test_bot_comments_are_ignored_without_any_request(
 def test_comments_not_for_the_bot_make_no_request(
     fake: FakeGitHub, action_env: EnvFactory, loop: StubLoop
 ) -> None:
-    assert run_action(action_env("issue_comment", comment_event("LGTM"))) == 0
+    assert run_action(action_env("issue_comment", comment_event("LGTM")), optimize=loop) == 0
     assert fake.calls == []
 
 
@@ -138,7 +143,12 @@ def test_fork_pr_comment_is_refused_with_instructions(
 ) -> None:
     fake.add_pull(1, "feature", fork="mallory/Hello-World")
     before = repos.workspace_state()
-    assert run_action(action_env("issue_comment", comment_event("/codeflash", on_pr=True))) == 0
+    assert (
+        run_action(
+            action_env("issue_comment", comment_event("/codeflash", on_pr=True)), optimize=loop
+        )
+        == 0
+    )
     assert fake.summary() == [
         "GET R/collaborators/Codertocat/permission",
         f"POST R/issues/comments/{COMMENT_ID}/reactions",
@@ -159,7 +169,7 @@ def test_fork_pr_label_is_refused(
     payload["label"]["name"] = "codeflash"
     payload["pull_request"]["head"]["repo"]["full_name"] = "mallory/Hello-World"
     before = repos.workspace_state()
-    assert run_action(action_env("pull_request", payload)) == 0
+    assert run_action(action_env("pull_request", payload), optimize=loop) == 0
     assert fake.summary() == [
         "GET R/collaborators/Codertocat/permission",
         "POST R/issues/2/comments",
@@ -179,7 +189,7 @@ def test_malformed_or_truncated_event_file(
 ) -> None:
     before = repos.workspace_state()
     env = action_env("issue_comment", content)
-    assert run_action(env) == 2
+    assert run_action(env, optimize=loop) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("codeflash-bot: error: ")
     assert fake.calls == []
@@ -205,7 +215,7 @@ def test_bad_commands_get_help_and_run_nothing(
     tmp_path: Path,
 ) -> None:
     before = repos.workspace_state()
-    assert run_action(action_env("issue_comment", comment_event(body))) == 0
+    assert run_action(action_env("issue_comment", comment_event(body)), optimize=loop) == 0
     assert fake.summary() == [
         "GET R/collaborators/Codertocat/permission",
         f"POST R/issues/comments/{COMMENT_ID}/reactions",
@@ -223,7 +233,7 @@ def test_unknown_domain_label(
 ) -> None:
     payload = webhook("issues.labeled.json")
     payload["label"]["name"] = "codeflash:gpu"
-    assert run_action(action_env("issues", payload)) == 0
+    assert run_action(action_env("issues", payload), optimize=loop) == 0
     assert fake.summary() == [
         "GET R/collaborators/Codertocat/permission",
         "POST R/issues/1/comments",
@@ -237,7 +247,7 @@ def test_api_500_then_success(
 ) -> None:
     fake.fail("POST", "/reactions$", 500)
     fake.fail("POST", "/pulls$", 503)
-    assert run_action(action_env("issue_comment", comment_event("/codeflash"))) == 0
+    assert run_action(action_env("issue_comment", comment_event("/codeflash")), optimize=loop) == 0
     summary = fake.summary()
     assert summary.count(f"POST R/issues/comments/{COMMENT_ID}/reactions") == 2
     assert summary.count("POST R/pulls") == 2
@@ -259,7 +269,7 @@ def test_rate_limit_stops_with_a_clear_message(
         {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(int(time.time()) + 1800)},
     )
     before = repos.workspace_state()
-    assert run_action(action_env("issue_comment", comment_event("/codeflash"))) == 2
+    assert run_action(action_env("issue_comment", comment_event("/codeflash")), optimize=loop) == 2
     err = capsys.readouterr().err
     assert "rate limit exceeded and it resets at" in err and "Re-run after the reset" in err
     assert fake.summary() == ["GET R/collaborators/Codertocat/permission"]
@@ -271,7 +281,7 @@ def test_issue_label_runs_the_domain(
 ) -> None:
     payload = webhook("issues.labeled.json")
     payload["label"]["name"] = "codeflash:cpu"
-    assert run_action(action_env("issues", payload)) == 0
+    assert run_action(action_env("issues", payload), optimize=loop) == 0
     assert fake.summary()[:2] == [
         "GET R/collaborators/Codertocat/permission",
         "POST R/issues/1/reactions",
@@ -295,7 +305,7 @@ def test_same_repo_pr_label_optimizes_the_pr_head(
     payload = webhook("pull_request.labeled.json")
     payload["label"]["name"] = "codeflash"
     payload["pull_request"]["head"]["sha"] = head  # what the person labelling it saw
-    assert run_action(action_env("pull_request", payload)) == 0
+    assert run_action(action_env("pull_request", payload), optimize=loop) == 0
     assert loop.started_at == [head]
     assert fake.summary()[:2] == [
         "GET R/collaborators/Codertocat/permission",
@@ -309,7 +319,7 @@ def test_schedule_runs_whole_repo_without_comments(
     fake: FakeGitHub, repos: Repos, action_env: EnvFactory, loop: StubLoop
 ) -> None:
     env = action_env("schedule", webhook("schedule.json"), domain="cpu", budget_minutes="5")
-    assert run_action(env) == 0
+    assert run_action(env, optimize=loop) == 0
     assert fake.summary() == ["GET R/pulls", "GET R/pulls", "POST R/pulls"]
     assert loop.requests[0].domain is Domain.CPU and loop.requests[0].budget_minutes == 5
     assert "Requested in" not in fake.calls[-1].body["body"]
@@ -321,7 +331,7 @@ def test_workflow_dispatch_inputs(
 ) -> None:
     payload = webhook("workflow_dispatch.json")
     payload["inputs"] = {"domain": "cpu", "target": "src/demo/hot.py::f", "budget-minutes": "2"}
-    assert run_action(action_env("workflow_dispatch", payload)) == 0
+    assert run_action(action_env("workflow_dispatch", payload), optimize=loop) == 0
     req = loop.requests[0]
     assert (req.domain, req.target, req.budget_minutes) == (Domain.CPU, "src/demo/hot.py::f", 2)
     assert fake.summary() == ["GET R/pulls", "GET R/pulls", "POST R/pulls"]
@@ -332,7 +342,7 @@ def test_workflow_dispatch_bad_target_is_refused(
 ) -> None:
     payload = webhook("workflow_dispatch.json")
     payload["inputs"] = {"target": "../../x.py::f"}
-    assert run_action(action_env("workflow_dispatch", payload)) == 2
+    assert run_action(action_env("workflow_dispatch", payload), optimize=loop) == 2
     assert fake.calls == [] and loop.requests == []
 
 
@@ -345,7 +355,7 @@ def test_rerun_updates_the_open_pr(
     git(repos.workspace, "branch", "-q", "-D", "codeflash/ds-2020-01-01")
     fake.add_pull(7, "codeflash/ds-2020-01-01", "master")
     env = action_env("schedule", webhook("schedule.json"))
-    assert run_action(env) == 0
+    assert run_action(env, optimize=loop) == 0
     assert fake.summary() == ["GET R/pulls", "GET R/pulls", "PATCH R/pulls/7"]
     assert "BODY" in fake.pulls[7]["body"]
     assert repos.remote_branches() == ["codeflash/ds-2020-01-01", "master"]
@@ -357,7 +367,7 @@ def test_nothing_kept_comment_says_what_was_tried(
 ) -> None:
     loop.kept = False
     env = action_env("issue_comment", comment_event("/codeflash cpu"))
-    assert run_action(env) == 0
+    assert run_action(env, optimize=loop) == 0
     assert "POST R/pulls" not in fake.summary()
     assert repos.remote_branches() == ["master"]
     sticky = fake.comments[1][0]["body"]
@@ -370,7 +380,7 @@ def test_second_trigger_while_running_is_told_to_wait(
     fake: FakeGitHub, repos: Repos, action_env: EnvFactory, loop: StubLoop
 ) -> None:
     fake.add_comment(1, MARKER + "\n" + RunState("running", "77", time.time()).marker())
-    assert run_action(action_env("issue_comment", comment_event("/codeflash"))) == 0
+    assert run_action(action_env("issue_comment", comment_event("/codeflash")), optimize=loop) == 0
     assert fake.summary() == [
         "GET R/collaborators/Codertocat/permission",
         f"POST R/issues/comments/{COMMENT_ID}/reactions",
@@ -385,14 +395,23 @@ def test_second_trigger_while_running_is_told_to_wait(
 def test_status_stop_help(
     fake: FakeGitHub, repos: Repos, action_env: EnvFactory, loop: StubLoop
 ) -> None:
-    assert run_action(action_env("issue_comment", comment_event("/codeflash status"))) == 0
+    assert (
+        run_action(action_env("issue_comment", comment_event("/codeflash status")), optimize=loop)
+        == 0
+    )
     assert "No codeflash run on this issue yet" in fake.calls[-1].body["body"]
     sticky_id = fake.add_comment(1, MARKER + "\n" + RunState("running", "77", time.time()).marker())
     fake.calls.clear()
-    assert run_action(action_env("issue_comment", comment_event("/codeflash status"))) == 0
+    assert (
+        run_action(action_env("issue_comment", comment_event("/codeflash status")), optimize=loop)
+        == 0
+    )
     assert "**codeflash status:** running" in fake.calls[-1].body["body"]
     fake.calls.clear()
-    assert run_action(action_env("issue_comment", comment_event("/codeflash stop"))) == 0
+    assert (
+        run_action(action_env("issue_comment", comment_event("/codeflash stop")), optimize=loop)
+        == 0
+    )
     assert fake.summary()[-3:] == [
         "POST R/actions/runs/77/cancel",
         f"PATCH R/issues/comments/{sticky_id}",
@@ -403,7 +422,10 @@ def test_status_stop_help(
         '"state": "stopped"' in sticky["body"] and "stop requested by @Codertocat" in sticky["body"]
     )
     fake.calls.clear()
-    assert run_action(action_env("issue_comment", comment_event("/codeflash help"))) == 0
+    assert (
+        run_action(action_env("issue_comment", comment_event("/codeflash help")), optimize=loop)
+        == 0
+    )
     assert "**codeflash-bot commands**" in fake.calls[-1].body["body"]
     assert loop.requests == []
 
@@ -415,7 +437,7 @@ def test_review_comment_becomes_a_convention(
         "pull_request_review_comment",
         review_event(bot_branch, "Please don't touch module legacy.io"),
     )
-    assert run_action(env) == 0
+    assert run_action(env, optimize=loop) == 0
     assert fake.summary() == [
         "GET R/collaborators/Codertocat/permission",
         "POST R/pulls/comments/284312630/reactions",
@@ -436,7 +458,7 @@ def test_review_guard_comment_sets_the_guard(
         "pull_request_review_comment",
         review_event(bot_branch, "guard: `python -m pytest -q tests`"),
     )
-    assert run_action(env) == 0
+    assert run_action(env, optimize=loop) == 0
     from codeflash_bot.session.state import parse_guard
 
     assert parse_guard(repos.show(bot_branch, ".codeflash/conventions.md")) == (
@@ -453,14 +475,18 @@ def test_review_comment_from_reader_or_on_other_prs_changes_nothing(
         run_action(
             action_env(
                 "pull_request_review_comment", review_event(bot_branch, "skip this", login="reader")
-            )
+            ),
+            optimize=loop,
         )
         == 0
     )
     assert fake.summary() == ["GET R/collaborators/reader/permission"]
     fake.calls.clear()
     assert (
-        run_action(action_env("pull_request_review_comment", review_event("feature", "skip this")))
+        run_action(
+            action_env("pull_request_review_comment", review_event("feature", "skip this")),
+            optimize=loop,
+        )
         == 0
     )
     assert fake.calls == []
@@ -470,10 +496,10 @@ def test_review_comment_from_reader_or_on_other_prs_changes_nothing(
 def test_unhandled_events_and_actions(
     fake: FakeGitHub, action_env: EnvFactory, loop: StubLoop
 ) -> None:
-    assert run_action(action_env("push", {"ref": "refs/heads/master"})) == 0
+    assert run_action(action_env("push", {"ref": "refs/heads/master"}), optimize=loop) == 0
     payload = comment_event("/codeflash")
     payload["action"] = "edited"
-    assert run_action(action_env("issue_comment", payload)) == 0
+    assert run_action(action_env("issue_comment", payload), optimize=loop) == 0
     assert fake.calls == []
 
 
@@ -482,13 +508,13 @@ def test_missing_token_and_bad_inputs(
 ) -> None:
     env = action_env("issue_comment", comment_event("/codeflash"))
     del env["INPUT_GITHUB-TOKEN"]
-    assert run_action(env) == 2
+    assert run_action(env, optimize=loop) == 2
     assert "no token" in capsys.readouterr().err
     env = action_env("issue_comment", comment_event("/codeflash"), budget_minutes="soon")
-    assert run_action(env) == 2
+    assert run_action(env, optimize=loop) == 2
     assert "input budget-minutes" in capsys.readouterr().err
     env = action_env("issue_comment", comment_event("/codeflash"), domain="gpu")
-    assert run_action(env) == 2
+    assert run_action(env, optimize=loop) == 2
     assert "input domain: Unknown domain" in capsys.readouterr().err
     assert fake.calls == []
 
@@ -497,7 +523,7 @@ def test_target_missing_in_the_repo_is_reported_in_the_status_comment(
     fake: FakeGitHub, repos: Repos, action_env: EnvFactory, loop: StubLoop
 ) -> None:
     env = action_env("issue_comment", comment_event("/codeflash optimize src/demo/nope.py::f"))
-    assert run_action(env) == 0
+    assert run_action(env, optimize=loop) == 0
     sticky = fake.comments[1][0]["body"]
     assert "`src/demo/nope.py` is not a file in the repository" in sticky
     assert '"state": "failed"' in sticky
@@ -516,8 +542,9 @@ def test_loop_error_fails_the_job_and_says_why(
     def broken(request: Request, config: Any, reporter: Any) -> RunSummary:
         raise BotError("no tests found: pytest collected nothing")
 
-    monkeypatch.setattr("codeflash_bot.loop.optimize", broken)
-    assert run_action(action_env("issue_comment", comment_event("/codeflash"))) == 2
+    assert (
+        run_action(action_env("issue_comment", comment_event("/codeflash")), optimize=broken) == 2
+    )
     sticky = fake.comments[1][0]["body"]
     assert "❌ no tests found" in sticky and '"state": "failed"' in sticky
     assert "no tests found" in capsys.readouterr().err

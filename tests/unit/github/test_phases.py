@@ -14,6 +14,7 @@ import pytest
 
 from codeflash_bot.errors import BotError
 from codeflash_bot.github.artifact import BUNDLE, MANIFEST, load_artifact
+from codeflash_bot.github.context import Optimize
 from codeflash_bot.github.phases import publish_phase, run_phase
 from codeflash_bot.github.sticky import MARKER
 from tests.support.action import (
@@ -47,13 +48,14 @@ def publish_env(env: dict[str, str], server: str) -> dict[str, str]:
 
 
 def run_comment(
-    action_env: EnvFactory, tmp_path: Path, body: str = "/codeflash"
+    action_env: EnvFactory, tmp_path: Path, body: str = "/codeflash", *, optimize: Optimize
 ) -> tuple[dict[str, str], Path]:
-    """The run phase: it fetches from the server's URL, never the checkout's origin."""
+    """The run phase (with `optimize` as the loop): it fetches from the server's URL, never the
+    checkout's origin."""
     env = action_env("issue_comment", comment_event(body))
     env["GITHUB_SERVER_URL"] = f"file://{tmp_path / 'server'}"
     artifact = tmp_path / "artifact"
-    assert run_phase(env, artifact) == 0
+    assert run_phase(env, artifact, optimize=optimize) == 0
     return env, artifact
 
 
@@ -73,7 +75,7 @@ def test_run_writes_nothing_then_publish_opens_the_pr(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    env, artifact = run_comment(action_env, tmp_path)
+    env, artifact = run_comment(action_env, tmp_path, optimize=loop)
     assert fake.writes() == []  # the read-only job sent no write
     assert [b for b in repos.remote_branches() if b.startswith("codeflash/")] == []
     manifest = load_artifact(artifact)
@@ -186,7 +188,7 @@ def test_publish_refuses_a_tampered_manifest_before_any_write(
     tamper: Any,
     says: str,
 ) -> None:
-    env, artifact = run_comment(action_env, tmp_path)
+    env, artifact = run_comment(action_env, tmp_path, optimize=loop)
     edit_manifest(artifact, tamper)
     before = repos.remote_refs()
     assert publish_phase(publish_env(env, server), artifact) != 0
@@ -205,7 +207,7 @@ def test_publish_refuses_commits_touching_workflows(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """Even when the manifest lists the file: a PR must never change a workflow."""
-    env, artifact = run_comment(action_env, tmp_path)
+    env, artifact = run_comment(action_env, tmp_path, optimize=loop)
     manifest = load_artifact(artifact)
     ws = repos.workspace
     git(ws, "checkout", "-q", manifest.branch)
@@ -238,7 +240,7 @@ def test_publish_refuses_when_origin_moved_the_branch(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """Someone pushed the same branch name between run and publish: never overwritten."""
-    env, artifact = run_comment(action_env, tmp_path)
+    env, artifact = run_comment(action_env, tmp_path, optimize=loop)
     branch = load_artifact(artifact).branch
     other = tmp_path / "other"
     git(tmp_path, "clone", "-q", str(repos.origin), str(other))
@@ -264,7 +266,7 @@ def test_publish_edits_only_the_bots_own_comments(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     human = fake.add_comment(1, "my own words", {"login": "octocat", "type": "User"})
-    env, artifact = run_comment(action_env, tmp_path)
+    env, artifact = run_comment(action_env, tmp_path, optimize=loop)
     edit_manifest(
         artifact,
         lambda d: d["writes"].append(
@@ -300,8 +302,7 @@ def test_a_failed_run_is_reported_by_publish(
     def boom(*_: Any) -> Any:
         raise BotError("the tests of this repository fail at baseline")
 
-    monkeypatch.setattr("codeflash_bot.loop.optimize", boom)
-    env, artifact = run_comment(action_env, tmp_path)
+    env, artifact = run_comment(action_env, tmp_path, optimize=boom)
     assert load_artifact(artifact).exit_code == 2
     assert publish_phase(publish_env(env, server), artifact) == 2
     assert "fail at baseline" in capsys.readouterr().err
@@ -330,7 +331,7 @@ def test_run_phase_never_talks_to_the_checkouts_origin(
         (hooks / name).chmod(0o755)
     git(repos.workspace, "config", "core.hooksPath", str(hooks))
     before = git(evil, "for-each-ref")
-    env, artifact = run_comment(action_env, tmp_path)
+    env, artifact = run_comment(action_env, tmp_path, optimize=loop)
     assert load_artifact(artifact).branch
     assert publish_phase(publish_env(env, server), artifact) == 0
     assert git(evil, "for-each-ref") == before
@@ -355,7 +356,7 @@ def test_review_feedback_is_committed_by_run_and_pushed_by_publish(
     env["GITHUB_SERVER_URL"] = server
     before = repos.remote_refs()[f"refs/heads/{bot_branch}"]
     artifact = tmp_path / "artifact"
-    assert run_phase(env, artifact) == 0
+    assert run_phase(env, artifact, optimize=loop) == 0
     assert fake.writes() == [] and repos.remote_refs()[f"refs/heads/{bot_branch}"] == before
     assert load_artifact(artifact).files == [".codeflash/conventions.md"]
     assert publish_phase(publish_env(env, server), artifact) == 0

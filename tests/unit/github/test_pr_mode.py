@@ -119,7 +119,7 @@ def test_comment_pr_runs_pr_mode_on_that_pull_request(
     fake.add_pull(2, "changes", "master", sha=head)
     env = action_env("issue_comment", comment_event("/codeflash pr", on_pr=True, number=2))
     env["GITHUB_WORKSPACE"] = str(repos.workspace)
-    assert run_action(env) == 0
+    assert run_action(env, optimize=stub_loop) == 0
     [request] = stub_loop.requests
     assert stub_loop.started_at == [head]
     assert request.changed_since == repos.remote_refs()["refs/heads/master"]  # the merge-base
@@ -140,6 +140,9 @@ def test_comment_pr_runs_pr_mode_on_that_pull_request(
 def test_comment_pr_on_an_issue_says_it_needs_a_pull_request(
     fake: FakeGitHub, action_env: EnvFactory, stub_loop: StubLoop
 ) -> None:
-    assert run_action(action_env("issue_comment", comment_event("/codeflash pr"))) == 0
+    assert (
+        run_action(action_env("issue_comment", comment_event("/codeflash pr")), optimize=stub_loop)
+        == 0
+    )
     assert "works on pull requests only" in fake.comments[1][-1]["body"]
     assert stub_loop.requests == []

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from codeflash_bot.github.artifact import MANIFEST, load_artifact
+from codeflash_bot.github.context import Optimize
 from codeflash_bot.github.outbox import PLACEHOLDER_URL
 from codeflash_bot.github.phases import publish_phase, run_phase
 from codeflash_bot.github.trust import BOT_PR_REPLY
@@ -55,12 +56,18 @@ def pr_event(repos: Repos, **pr: Any) -> dict[str, Any]:
 
 
 def run_pr(
-    action_env: EnvFactory, server: str, tmp_path: Path, payload: dict[str, Any], **inputs: str
+    action_env: EnvFactory,
+    server: str,
+    tmp_path: Path,
+    payload: dict[str, Any],
+    *,
+    optimize: Optimize,
+    **inputs: str,
 ) -> tuple[dict[str, str], Path, int]:
     env = action_env(EVENT, payload, pr_mode="true", **inputs)
     env["GITHUB_SERVER_URL"] = server
     artifact = tmp_path / "artifact"
-    return env, artifact, run_phase(env, artifact)
+    return env, artifact, run_phase(env, artifact, optimize=optimize)
 
 
 def publish(env: dict[str, str], artifact: Path, tmp_path: Path, monkeypatch: Any) -> int:
@@ -80,7 +87,7 @@ def test_pr_mode_runs_read_only_and_publish_answers_on_the_pr(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     head = repos.remote_refs()["refs/heads/changes"]
-    env, artifact, code = run_pr(action_env, server, tmp_path, pr_event(repos))
+    env, artifact, code = run_pr(action_env, server, tmp_path, pr_event(repos), optimize=stub_loop)
     assert code == 0
     assert stub_loop.started_at == [head]
     assert fake.writes() == []  # the read-only job sent nothing
@@ -176,7 +183,7 @@ def test_publish_refuses_a_review_pr_mode_would_not_make(
     tamper: Any,
     says: str,
 ) -> None:
-    env, artifact, code = run_pr(action_env, server, tmp_path, pr_event(repos))
+    env, artifact, code = run_pr(action_env, server, tmp_path, pr_event(repos), optimize=stub_loop)
     assert code == 0
     path = artifact / MANIFEST
     data = json.loads(path.read_text())
@@ -197,7 +204,7 @@ def test_review_text_is_neutralised_by_publish(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    env, artifact, _ = run_pr(action_env, server, tmp_path, pr_event(repos))
+    env, artifact, _ = run_pr(action_env, server, tmp_path, pr_event(repos), optimize=stub_loop)
     path = artifact / MANIFEST
     data = json.loads(path.read_text())
     [review] = [w for w in data["writes"] if w.get("path", "").endswith("/reviews")]
@@ -224,7 +231,7 @@ def test_bot_authored_pr_is_refused_on_pull_request_target(
 ) -> None:
     before = repos.workspace_state()
     payload = pr_event(repos, user={"login": "dependabot[bot]", "type": "Bot"})
-    env, artifact, code = run_pr(action_env, server, tmp_path, payload)
+    env, artifact, code = run_pr(action_env, server, tmp_path, payload, optimize=stub_loop)
     assert code == 0 and stub_loop.requests == []
     assert repos.workspace_state() == before  # nothing checked out
     assert publish(env, artifact, tmp_path, monkeypatch) == 0
@@ -241,7 +248,9 @@ def test_bot_authored_pr_runs_when_the_workflow_allows_it(
     tmp_path: Path,
 ) -> None:
     payload = pr_event(repos, user={"login": "dependabot[bot]", "type": "Bot"})
-    _, _, code = run_pr(action_env, server, tmp_path, payload, allow_bot_prs="true")
+    _, _, code = run_pr(
+        action_env, server, tmp_path, payload, allow_bot_prs="true", optimize=stub_loop
+    )
     assert code == 0 and len(stub_loop.requests) == 1
 
 
@@ -257,7 +266,7 @@ def test_a_head_that_moved_since_the_event_is_not_run(
 ) -> None:
     payload = pr_event(repos)
     payload["pull_request"]["head"]["sha"] = repos.remote_refs()["refs/heads/master"]
-    env, artifact, code = run_pr(action_env, server, tmp_path, payload)
+    env, artifact, code = run_pr(action_env, server, tmp_path, payload, optimize=stub_loop)
     assert code == 0 and stub_loop.requests == []  # the artifact carries the error
     assert publish(env, artifact, tmp_path, monkeypatch) != 0
     assert "head moved since it was read" in capsys.readouterr().err
@@ -277,7 +286,7 @@ def test_a_new_push_restarts_the_bot_branch_through_publish(
     """synchronize: run bundles the branch restarted at the new head; publish replaces the old
     bot commits with a lease on what origin had, updates the same stacked PR and status
     comment, and reviews the new head. The contributor's branch is never pushed."""
-    env, artifact, _ = run_pr(action_env, server, tmp_path, pr_event(repos))
+    env, artifact, _ = run_pr(action_env, server, tmp_path, pr_event(repos), optimize=stub_loop)
     assert publish(env, artifact, tmp_path, monkeypatch) == 0
     first = repos.remote_refs()["refs/heads/codeflash/ds-pr2"]
 
@@ -294,7 +303,7 @@ def test_a_new_push_restarts_the_bot_branch_through_publish(
     env = action_env(EVENT, payload, pr_mode="true")
     env["GITHUB_SERVER_URL"] = server
     monkeypatch.chdir(repos.workspace)
-    assert run_phase(env, second) == 0
+    assert run_phase(env, second, optimize=stub_loop) == 0
     assert load_artifact(second).writes[0].model_dump() == {
         "branch": "codeflash/ds-pr2",
         "lease": first,
@@ -331,7 +340,7 @@ def test_comment_pr_through_run_and_publish(
     env = action_env("issue_comment", comment_event("/codeflash pr", on_pr=True, number=2))
     env["GITHUB_SERVER_URL"] = server
     artifact = tmp_path / "artifact"
-    assert run_phase(env, artifact) == 0
+    assert run_phase(env, artifact, optimize=stub_loop) == 0
     assert fake.writes() == [] and load_artifact(artifact).pr_head_sha == head
     assert publish(env, artifact, tmp_path, monkeypatch) == 0
     [review] = fake.reviews[2]
