@@ -15,7 +15,9 @@ from codeflash_bot.measure.ladder import build_ladder, ladder_dir
 from codeflash_bot.models import Measurement, RungResult, Scale, Target
 from codeflash_bot.prep import draft_pull_request
 from codeflash_bot.session.setup import SetupInfo
-from tests.unit.prep.repo_factory import git, make_repo, write
+from tests.support.git import git
+from tests.support.prep_demo import make_repo
+from tests.support.repos import write
 
 pytestmark = pytest.mark.slow
 

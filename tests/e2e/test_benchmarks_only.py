@@ -13,8 +13,10 @@ from codeflash_bot.session.setup import detect_setup
 from codeflash_bot.session.state import parse_results
 from codeflash_bot.verify.gate import BENCHMARKS_GATE
 from codeflash_bot.verify.tests import BENCHMARKS_UNTIMED, run_guard
-
-from ..helpers import PYTHON, ROOT, branch_file, git, make_repo, run_bot
+from tests.support.cli import run_bot
+from tests.support.git import git
+from tests.support.paths import PYTHON, ROOT
+from tests.support.repos import branch_file, make_repo
 
 pytestmark = pytest.mark.slow
 
