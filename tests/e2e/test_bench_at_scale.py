@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from codeflash_bot.git import Git
+from codeflash_bot.harness_runner import HarnessRunner
 from codeflash_bot.measure.evidence import scale_key
 from codeflash_bot.measure.ladder import build_ladder, ladder_dir
 from codeflash_bot.models import Measurement, RungResult, Scale, Target
@@ -48,13 +49,11 @@ def test_prepare_pr_benchmarks_the_top_rung_as_a_small_builder(tmp_path: Path) -
     repo = make_repo(tmp_path / "r", bench_at_base=False, bench_at_head=False, corpus=True)
     corpus_root = Git(repo.root).common_dir() / "codeflash" / "corpus"
     ladder = build_ladder(
-        _setup(),
-        repo.root,
+        HarnessRunner.for_project(_setup(), repo.root, 2048),
         TARGET,
         sorted((corpus_root / "demo_core_dedupe").glob("*.pkl")),
         ladder_dir(corpus_root, TARGET),
         timeout=120.0,
-        memory_mb=2048,
         cap=0.02,
         budget=20.0,
     )

@@ -116,7 +116,9 @@ def test_a_no_op_is_discarded_on_the_ladder(tmp_path: Path) -> None:
 
 def test_slowdemo_win_at_the_tests_size_only_is_discarded_with_its_rungs(tmp_path: Path) -> None:
     from codeflash_bot.session.state import parse_results
-    from tests.helpers import PYTHON, SLOWDEMO, branch_file, make_repo, run_bot
+    from tests.support.cli import run_bot
+    from tests.support.paths import PYTHON, SLOWDEMO
+    from tests.support.repos import branch_file, make_repo
 
     repo = make_repo(tmp_path / "repo", copy_from=SLOWDEMO)
     target = "slowdemo.scale:stopword_share"
