@@ -17,7 +17,8 @@ from codeflash_bot.session.state import parse_results
 
 from ..helpers import PYTHON, SLOWDEMO, git, make_repo, snapshot
 
-pytestmark = pytest.mark.slow
+# one worker runs the whole module: its tests share one run of the bot (a module fixture)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("memory_domain")]
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,8 @@ import pytest
 
 from ..helpers import PYTHON, SLOWDEMO, bot_branch, git, make_repo, run_bot
 
-pytestmark = pytest.mark.slow
+# one worker runs the whole module: its tests share one run of the bot (a module fixture)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("pr_from_clone")]
 
 RUFF_CONFIG = """
 [tool.ruff]
