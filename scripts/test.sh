@@ -3,9 +3,10 @@
 #   scripts/test.sh --fast [pytest args]   the quick loop: ruff + the tests not marked `slow`
 #                                          (unit tests and the bad-input e2e; no action linters)
 #   scripts/test.sh [pytest args]          everything, as CI
-# Both run the tests on one pytest-xdist worker per core (`-n auto`); a module whose tests share
-# one run of the bot is marked `xdist_group` and stays on one worker (`--dist loadgroup`).
-# `-n 0` in the pytest args runs them in this process instead.
+# Both run the tests on one pytest-xdist worker per core (`-n auto`), a whole test file per
+# worker (`--dist loadfile`): the tests of a module share its module fixtures (one run of the
+# bot), and later tests of some modules resume what earlier ones left. `-n 0` in the pytest
+# args runs them in this process instead.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -15,7 +16,7 @@ if [ "${1:-}" = "--fast" ]; then
   shift
 fi
 bash scripts/setup.sh
-PARALLEL=(-n auto --dist loadgroup)
+PARALLEL=(-n auto --dist loadfile)
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 if [ "$FAST" = 1 ]; then

@@ -12,8 +12,7 @@ from codeflash_bot.session.state import parse_results
 
 from ..helpers import PYTHON, SLOWDEMO, bot_branch, git, make_repo, run_bot, snapshot
 
-# one worker runs the whole module: its tests share one run of the bot (a module fixture)
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("optimize_slowdemo")]
+pytestmark = pytest.mark.slow
 
 HOT = {
     "common_tags": "CPU101",

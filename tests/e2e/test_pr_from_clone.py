@@ -19,8 +19,7 @@ import pytest
 
 from ..helpers import PYTHON, SLOWDEMO, bot_branch, git, make_repo, run_bot
 
-# one worker runs the whole module: its tests share one run of the bot (a module fixture)
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("pr_from_clone")]
+pytestmark = pytest.mark.slow
 
 RUFF_CONFIG = """
 [tool.ruff]

@@ -13,8 +13,7 @@ import pytest
 from ..helpers import bot_branch, git, make_repo, run_bot, snapshot
 from .test_bad_input import SMALL
 
-# one worker runs the whole module: its tests share one run of the bot (a module fixture)
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("pr_safety")]
+pytestmark = pytest.mark.slow
 
 
 @dataclass

@@ -15,8 +15,7 @@ from codeflash_bot.session.state import parse_results
 
 from ..helpers import PYTHON, SLOWDEMO, git, make_repo, snapshot
 
-# one worker runs the whole module: its tests share one run of the bot (a module fixture)
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("structure_domain")]
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
