@@ -47,6 +47,7 @@ python = "{sys.executable}"
 budget-minutes = 3
 max-experiments = 4
 max-aa-noise = 50
+ladder-seconds = 0  # not a test of size ladders: judged at the captured sizes, less work per run
 """,
     "src/demo/__init__.py": "",
     "src/demo/hot.py": '''\

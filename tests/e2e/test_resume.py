@@ -3,6 +3,8 @@
 The kill matrix stops the bot with SIGKILL at each named point of faults.POINTS (the test hook
 CODEFLASH_FAULT_KILL_AT), optionally leaves what a git killed at that moment would leave, and
 reruns: the rerun converges to the branch an uninterrupted run makes, and `cleanup` leaves nothing.
+The points come in chains on one repo (each rerun killed at the next point), so the matrix costs a
+few runs of the bot rather than two per point.
 """
 
 from __future__ import annotations
@@ -31,6 +33,11 @@ pytestmark = pytest.mark.slow
 
 # not a test of domain choice; 6 experiments: killed after 3, the rerun does the rest
 CPU = ("--domain", "cpu", "--max-experiments", "6", "--python", PYTHON)
+# nor of size ladders: every run here judges at the captured sizes (a third less work per run)
+NO_LADDERS = """
+[tool.codeflash-bot]
+ladder-seconds = 0
+"""
 
 
 def mirror_rows(repo: Path) -> int:
@@ -39,7 +46,8 @@ def mirror_rows(repo: Path) -> int:
 
 
 def test_kill_9_then_resume(tmp_path: Path) -> None:
-    repo = make_repo(tmp_path / "repo", copy_from=SLOWDEMO)
+    pyproject = (SLOWDEMO / "pyproject.toml").read_text(encoding="utf-8") + NO_LADDERS
+    repo = make_repo(tmp_path / "repo", {"pyproject.toml": pyproject}, copy_from=SLOWDEMO)
     before = snapshot(repo)
     proc = subprocess.Popen(
         [sys.executable, "-m", "codeflash_bot", "optimize", str(repo), *CPU],
@@ -82,6 +90,8 @@ TINY = {
         version = "0"
         [tool.pytest.ini_options]
         pythonpath = ["src"]
+        [tool.codeflash-bot]
+        ladder-seconds = 0  # as NO_LADDERS
     """,
     "src/tiny/__init__.py": "",
     "src/tiny/hot.py": """
@@ -165,23 +175,55 @@ def killed_commit(repo: Path) -> None:
     ref.write_text("")
 
 
-KILLS: list[tuple[str, Callable[[Path], None] | None]] = [
-    ("setup", half_added_worktree),  # the worktree dir present, locked as initializing
-    ("claim-temp", None),
-    ("state-temp", None),  # setup.md half-written in the mirror
-    ("baseline", None),
-    ("profile", None),
-    ("capture", worktree_dir_gone),  # the worktree registered, its directory missing
-    ("replay", None),
-    ("timing", None),
-    ("candidate-temp", None),  # the candidate half-written next to the target
-    ("candidate-written", None),
-    ("commit", killed_commit),  # git commit killed: index and ref locks left
-    ("results-temp", None),  # first keep committed, its row half-written
-    ("committed:2", None),  # second keep committed, no row yet
-    ("publish", None),
-    ("published", None),
+Leftover = Callable[[Path], None] | None
+
+# Each chain kills one run at each of its points in turn (then leaves what a git killed there
+# would leave), each run resuming what the killed one before it left; a last run goes to the end.
+# The points of a chain come in the order a run reaches them, so every rerun gets at least as far
+# as the next point: the chain shares one repo's runs instead of a whole fresh run per point.
+# Chains stay short enough to end well within the per-test timeout on a loaded machine.
+KILL_CHAINS: list[list[tuple[str, Leftover]]] = [
+    [
+        ("setup", half_added_worktree),  # the worktree dir present, locked as initializing
+        ("claim-temp", None),
+        ("state-temp", None),  # setup.md half-written in the mirror
+        ("baseline", None),
+    ],
+    [
+        ("profile", None),
+        ("capture", worktree_dir_gone),  # the worktree registered, its directory missing
+        ("replay", None),
+        ("timing", None),
+    ],
+    [
+        ("candidate-temp", None),  # the candidate half-written next to the target
+        ("candidate-written", None),
+    ],
+    [
+        ("commit", killed_commit),  # git commit killed: index and ref locks left
+        ("results-temp", None),  # first keep committed, its row half-written
+    ],
+    [
+        ("committed:2", None),  # second keep committed, no row yet
+        ("publish", None),
+        ("published", None),
+    ],
 ]
+
+
+def chain_id(chain: list[tuple[str, Leftover]]) -> str:
+    return ",".join(f"{p}{'+' + f.__name__ if f else ''}" for p, f in chain)
+
+
+def kill_in_turn(repo: Path, chain: list[tuple[str, Leftover]]) -> None:
+    """Run the bot once per point of `chain`, each run killed with SIGKILL at its point."""
+    for point, leftover in chain:
+        killed = run_bot(*OPTIMIZE, cwd=repo, env={FAULT_ENV: point})
+        assert killed.returncode == -signal.SIGKILL, (
+            f"never reached {point}: {killed.stderr[-2000:]}"
+        )
+        if leftover is not None:
+            leftover(repo)
 
 
 @pytest.fixture(scope="module")
@@ -204,24 +246,15 @@ def assert_nothing_left(repo: Path) -> None:
     assert not list((repo / ".git").rglob(f"*{TMP_SUFFIX}"))
 
 
-@pytest.mark.parametrize(
-    ("point", "leftover"),
-    KILLS,
-    ids=[f"{p}{'+' + f.__name__ if f else ''}" for p, f in KILLS],
-)
+@pytest.mark.parametrize("chain", KILL_CHAINS, ids=chain_id)
 def test_killed_at_any_point_rerun_converges(
-    tmp_path: Path,
-    uninterrupted: list[tuple[str, str]],
-    point: str,
-    leftover: Callable[[Path], None] | None,
+    tmp_path: Path, uninterrupted: list[tuple[str, str]], chain: list[tuple[str, Leftover]]
 ) -> None:
     repo = make_repo(tmp_path / "repo", TINY)
     before = snapshot(repo)
-    killed = run_bot(*OPTIMIZE, cwd=repo, env={FAULT_ENV: point})
-    assert killed.returncode == -signal.SIGKILL, f"never reached {point}: {killed.stderr[-2000:]}"
-    if leftover is not None:
-        leftover(repo)
-    assert snapshot(repo) == before
+    for point, leftover in chain:
+        kill_in_turn(repo, [(point, leftover)])
+        assert snapshot(repo) == before, f"the user's checkout changed by a kill at {point}"
 
     again = run_bot(*OPTIMIZE, cwd=repo)
     assert again.returncode == 0, again.stderr[-2000:]
@@ -255,33 +288,22 @@ def user_checkout_locks(repo: Path) -> None:
     (repo / ".git" / "refs" / "heads" / f"{bot_branch(repo)}.lock").write_text("")
 
 
-IN_PLACE_KILLS: list[tuple[str, Callable[[Path], None] | None]] = [
-    ("candidate-temp", None),
-    ("candidate-written", None),
-    ("commit", user_checkout_locks),
-    ("publish", None),
+# Chains as KILL_CHAINS: each run killed at the next point, resuming what the last one left.
+IN_PLACE_CHAINS: list[list[tuple[str, Leftover]]] = [
+    [("candidate-temp", None), ("candidate-written", None)],
+    [("commit", user_checkout_locks), ("publish", None)],
 ]
 
 
-@pytest.mark.parametrize(
-    ("point", "leftover"),
-    IN_PLACE_KILLS,
-    ids=[f"{p}{'+' + f.__name__ if f else ''}" for p, f in IN_PLACE_KILLS],
-)
+@pytest.mark.parametrize("chain", IN_PLACE_CHAINS, ids=chain_id)
 def test_killed_in_place_rerun_converges(
-    tmp_path: Path,
-    uninterrupted: list[tuple[str, str]],
-    point: str,
-    leftover: Callable[[Path], None] | None,
+    tmp_path: Path, uninterrupted: list[tuple[str, str]], chain: list[tuple[str, Leftover]]
 ) -> None:
     """On a `codeflash/*` branch the bot works in the checkout itself: what a kill left there
     (a half-written or written candidate, state files, git locks) is undone by the rerun."""
     repo = make_repo(tmp_path / "repo", TINY)
     git(repo, "checkout", "-q", "-b", "codeflash/ds-in-place")
-    killed = run_bot(*OPTIMIZE, cwd=repo, env={FAULT_ENV: point})
-    assert killed.returncode == -signal.SIGKILL, f"never reached {point}: {killed.stderr[-2000:]}"
-    if leftover is not None:
-        leftover(repo)
+    kill_in_turn(repo, chain)
 
     again = run_bot(*OPTIMIZE, cwd=repo)
     assert again.returncode == 0, again.stderr[-2000:]
