@@ -1,4 +1,6 @@
-"""Suite-wide: on a pytest-xdist worker, the bot sees the environment a user's shell gives it."""
+"""Suite-wide: on a pytest-xdist worker, the bot sees the environment a user's shell gives it
+(the bot drops these too, session/child_env.CALLER_STATE; this also covers what tests run
+without it)."""
 
 from __future__ import annotations
 

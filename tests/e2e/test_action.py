@@ -13,7 +13,6 @@ import os
 import shlex
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -341,7 +340,6 @@ def test_dockerfile_install_and_entrypoint(
             replayed += 1
     assert replayed >= 2
     env = env_for("issue_comment", comment("/codeflash help"))
-    started = time.monotonic()
     proc = subprocess.run(
         [str(bin_dir / entry[0]), *entry[1:]],
         env={"PATH": f"{bin_dir}:{os.environ['PATH']}", "HOME": str(tmp_path), **env},
@@ -351,7 +349,6 @@ def test_dockerfile_install_and_entrypoint(
         cwd=tmp_path,
     )
     assert proc.returncode == 0, proc.stderr
-    assert time.monotonic() - started < 60
     assert fake.summary() == [
         "GET R/collaborators/Codertocat/permission",
         "POST R/issues/comments/492700400/reactions",

@@ -95,7 +95,7 @@ def test_profile_attributes_loop_blocking_to_the_blocking_coroutine(ctx: EngineC
     assert set(facts) == {"blocker", "polite", "gather_later"}
     assert facts["blocker"].blocking_seconds >= 0.009
     assert facts["blocker"].slow_callbacks == 1
-    assert facts["polite"].blocking_seconds < 0.005
+    assert facts["polite"].blocking_seconds < facts["blocker"].blocking_seconds / 2  # same run
     assert facts["gather_later"].calls == 1 and facts["gather_later"].wall_seconds > 0.001
     assert facts["gather_later"].sequential
 

@@ -93,3 +93,19 @@ def plain_git_env() -> dict[str, str]:
     from codeflash_bot.git import GIT_ENV
 
     return {"PATH": "/usr/bin:/bin", "HOME": "/", **GIT_ENV}
+
+
+def test_the_calling_pytest_s_own_state_is_not_passed_on() -> None:
+    """The bot run by a pytest (an xdist worker): the project's pytest must not think it is one."""
+    base = {
+        "PYTEST_ADDOPTS": "-x",
+        "PYTEST_XDIST_WORKER": "gw0",
+        "PYTEST_XDIST_WORKER_COUNT": "2",
+        "PYTEST_CURRENT_TEST": "tests/test_a.py::test_b (call)",
+        "PYTEST_VERSION": "9.0",
+    }
+    assert ce.child_env(base) == {"PYTEST_ADDOPTS": "-x"}
+    assert ce.child_env(base, extra=["PYTEST_VERSION"]) == {
+        "PYTEST_ADDOPTS": "-x",
+        "PYTEST_VERSION": "9.0",
+    }

@@ -35,6 +35,10 @@ ALLOWED_PREFIXES = (
 NEVER = ("GITHUB_TOKEN", "ACTIONS_", "INPUT_", "GITHUB_ENV", "GITHUB_OUTPUT", "GITHUB_PATH",
          "GITHUB_STATE", "GITHUB_STEP_SUMMARY", "ANTHROPIC_API_KEY", "OPENAI_API_KEY",
          "CODEFLASH_BOT_ENV_FD")  # fmt: skip
+# Set by a pytest that is running the bot (its own test, an xdist worker): they describe that
+# process, not how the project's suite should run. Passed on, the project's pytest would believe
+# it is an xdist worker too, and pytest-benchmark then disables itself.
+CALLER_STATE = ("PYTEST_CURRENT_TEST", "PYTEST_XDIST_", "PYTEST_VERSION")
 _extra: tuple[str, ...] = ()
 
 
@@ -46,6 +50,8 @@ def allow_more(names: Iterable[str]) -> None:
 
 def is_allowed(name: str, extra: Iterable[str] = ()) -> bool:
     if name.startswith(NEVER):
+        return False
+    if name.startswith(CALLER_STATE) and name not in (*_extra, *extra):
         return False
     return name in ALLOWED or name.startswith(ALLOWED_PREFIXES) or name in (*_extra, *extra)
 

@@ -88,10 +88,9 @@ def _slow(request: Request) -> Response:
 
 def test_openai_timeout_is_retried_then_an_llm_error(server: HTTPServer) -> None:
     server.expect_request("/v1/chat/completions").respond_with_handler(_slow)
-    started = time.monotonic()
+    # "timed out" proves the 0.3 s timeout cut the 1.5 s reply (no wall-clock bound: load)
     with pytest.raises(LlmError, match="timed out"):
         openai_client(server, timeout=0.3, max_retries=1).complete("s", "u", 100)
-    assert time.monotonic() - started < 5
     deadline = time.monotonic() + 3
     while len(server.log) < 2 and time.monotonic() < deadline:
         time.sleep(0.05)  # the server logs a request once its (slow) handler returns
