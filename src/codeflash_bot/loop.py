@@ -286,69 +286,12 @@ def _run(
     if sha := finish_interrupted_keep(ws.mirror, ws.git):
         reporter.note(f"recorded keep {sha}, committed by a run that was killed before its row")
     clock.run_to_end()  # the environment may take the whole budget, never more
-    setup = ensure_tools(detect_setup(ws.project, config), list(engine.tools))
-    setup = install_missing_test_deps(
-        setup, ws.project, timeout=config.test_timeout, memory_mb=config.memory_limit_mb
-    )
-    setup, no_hypothesis = with_hypothesis(setup)
-    if no_hypothesis:
-        reporter.note(no_hypothesis)
-    ws.mirror.write(SETUP, render_setup_md(setup, ws.project))
-    # conventions.md is maintainer input (review feedback lands on the branch): the branch wins.
-    committed = ws.state.read(CONVENTIONS)
-    if committed:
-        ws.mirror.write(CONVENTIONS, committed)
-    guard = config.guard or ws.mirror.guard()
-    if not ws.mirror.read(CONVENTIONS):
-        ws.mirror.write(CONVENTIONS, _conventions(guard))
-    excluded = parse_scope_excludes(ws.mirror.read(CONVENTIONS))
-    if excluded:
-        config = config.merged(exclude=sorted({*config.exclude, *excluded}))
-        reporter.note(f"conventions.md keeps the bot away from: {', '.join(excluded)}")
+    setup = _environment(ws, config, engine, reporter)
+    config, guard = _conventions(ws, config, reporter)
     if request.target:
         resolve_target(request.target, ws.project, setup)  # fail before touching anything
-    guard_words = ""
-    asv = None if setup.tests_found or config.workload else asv_gate(ws.project)
-    if asv is not None and not config.test_command:
-        guard, guard_words = guard or asv[0], "" if guard else asv[1]
-        reporter.note(f"no tests: {asv[1]} checks every change")
-    elif not setup.tests_found and not config.workload and not config.test_command:
-        raise BotError(
-            f"no tests found in {ws.project_rel.as_posix() or '.'} (looked in the pytest"
-            " testpaths, tests/, test/ and for test_*.py, *_test.py); add tests, set"
-            " test-command or pass --workload"
-        )
-    reporter.stage("baseline", "running the tests once")
-    clock.begin(Phase.BASELINE)
-    limits: RunLimits = {
-        "timeout": clock.timeout(config.test_timeout),
-        "memory_mb": config.memory_limit_mb,
-    }
-    plan = plan_tests(setup, ws.project)
-    baseline = run_tests(setup, ws.project, **limits)
-    checkpoint("baseline")
-    cut = _baseline_cut(clock, baseline.timed_out, "the baseline tests")
-    if baseline.timed_out and not cut:
-        raise BotError(f"the tests time out at baseline (test-timeout {config.test_timeout:g} s)")
-    benches = only_benchmarks(ws.project, config.benchmarks_root, setup.tests_found)
-    gate = baseline_gate(
-        baseline,
-        guard=guard,
-        workload=config.workload,
-        benchmarks_only=benches,
-        guard_words=guard_words,
-    )
-    ws.mirror.write(SETUP, render_setup_md(setup, ws.project) + gate.setup_md(plan))
-    if gate.stop and not cut:
-        raise BotError(gate.stop)
-    for line in gate.notes if not cut else []:
-        reporter.note(line)
-    if guard and not cut:
-        limits["timeout"] = clock.timeout(config.test_timeout)
-        ok, tail = run_guard(guard, setup, ws.project, **limits)
-        cut = _baseline_cut(clock, not ok and clock.expired(), "the guard")
-        if not ok and not cut:
-            raise BotError(f"the guard fails before any change ({guard}): {tail}")
+    guard, guard_words = _what_gates(ws, setup, config, guard, reporter)
+    baseline, gate, cut = _baseline(ws, setup, config, clock, reporter, guard, guard_words)
     runner = HarnessRunner.for_project(setup, ws.project, config.memory_limit_mb)
     ctx = EngineContext(
         ws.project,
@@ -360,17 +303,7 @@ def _run(
         changed=changed,
         runner=runner,
     )
-    proposers = engine.proposers(proposers)
-    paths = RunPaths(
-        ws.project,
-        ws.mirror.dir,
-        ws.corpus_root,
-        python=setup.python,
-        pythonpath=setup.pythonpath,
-        env=setup.env(ws.project),
-    )
-    for proposer in proposers:
-        proposer.bind(paths)
+    proposers = _bound(ws, setup, engine.proposers(proposers))
     run = Run(
         ws,
         config,
@@ -413,6 +346,113 @@ def _run(
             ws, STATE_FILES, f"codeflash: state after {_plural(len(ws.mirror.results()))}"
         )
     return _summary(run, stopped)
+
+
+def _environment(ws: Workspace, config: Config, engine: Engine, reporter: Reporter) -> SetupInfo:
+    """The project's environment with the engine's tools, the tests' undeclared dependencies
+    and hypothesis (for generated inputs); setup.md says what was found."""
+    setup = ensure_tools(detect_setup(ws.project, config), list(engine.tools))
+    setup = install_missing_test_deps(
+        setup, ws.project, timeout=config.test_timeout, memory_mb=config.memory_limit_mb
+    )
+    setup, no_hypothesis = with_hypothesis(setup)
+    if no_hypothesis:
+        reporter.note(no_hypothesis)
+    ws.mirror.write(SETUP, render_setup_md(setup, ws.project))
+    return setup
+
+
+def _conventions(ws: Workspace, config: Config, reporter: Reporter) -> tuple[Config, str | None]:
+    """conventions.md (maintainer input: review feedback lands on the branch, so the branch
+    wins): the config with its scope exclusions applied, and the guard."""
+    committed = ws.state.read(CONVENTIONS)
+    if committed:
+        ws.mirror.write(CONVENTIONS, committed)
+    guard = config.guard or ws.mirror.guard()
+    if not ws.mirror.read(CONVENTIONS):
+        ws.mirror.write(CONVENTIONS, _conventions_md(guard))
+    excluded = parse_scope_excludes(ws.mirror.read(CONVENTIONS))
+    if excluded:
+        config = config.merged(exclude=sorted({*config.exclude, *excluded}))
+        reporter.note(f"conventions.md keeps the bot away from: {', '.join(excluded)}")
+    return config, guard
+
+
+def _what_gates(
+    ws: Workspace, setup: SetupInfo, config: Config, guard: str | None, reporter: Reporter
+) -> tuple[str | None, str]:
+    """(guard, its words): a repository with no tests but an asv suite is gated by that suite;
+    one with nothing that can check a change stops here with one line."""
+    asv = None if setup.tests_found or config.workload else asv_gate(ws.project)
+    if asv is not None and not config.test_command:
+        reporter.note(f"no tests: {asv[1]} checks every change")
+        return (guard, "") if guard else asv
+    if not setup.tests_found and not config.workload and not config.test_command:
+        raise BotError(
+            f"no tests found in {ws.project_rel.as_posix() or '.'} (looked in the pytest"
+            " testpaths, tests/, test/ and for test_*.py, *_test.py); add tests, set"
+            " test-command or pass --workload"
+        )
+    return guard, ""
+
+
+def _baseline(
+    ws: Workspace,
+    setup: SetupInfo,
+    config: Config,
+    clock: PhaseClock,
+    reporter: Reporter,
+    guard: str | None,
+    guard_words: str,
+) -> tuple[TestRun, BaselineGate, str | None]:
+    """Run the tests (and the guard) once before any change: (the run, what it lets gate
+    changes, why the budget cut the phase or None). Stops the run when nothing can gate."""
+    reporter.stage("baseline", "running the tests once")
+    clock.begin(Phase.BASELINE)
+    limits: RunLimits = {
+        "timeout": clock.timeout(config.test_timeout),
+        "memory_mb": config.memory_limit_mb,
+    }
+    plan = plan_tests(setup, ws.project)
+    baseline = run_tests(setup, ws.project, **limits)
+    checkpoint("baseline")
+    cut = _baseline_cut(clock, baseline.timed_out, "the baseline tests")
+    if baseline.timed_out and not cut:
+        raise BotError(f"the tests time out at baseline (test-timeout {config.test_timeout:g} s)")
+    gate = baseline_gate(
+        baseline,
+        guard=guard,
+        workload=config.workload,
+        benchmarks_only=only_benchmarks(ws.project, config.benchmarks_root, setup.tests_found),
+        guard_words=guard_words,
+    )
+    ws.mirror.write(SETUP, render_setup_md(setup, ws.project) + gate.setup_md(plan))
+    if gate.stop and not cut:
+        raise BotError(gate.stop)
+    for line in gate.notes if not cut else []:
+        reporter.note(line)
+    if guard and not cut:
+        limits["timeout"] = clock.timeout(config.test_timeout)
+        ok, tail = run_guard(guard, setup, ws.project, **limits)
+        cut = _baseline_cut(clock, not ok and clock.expired(), "the guard")
+        if not ok and not cut:
+            raise BotError(f"the guard fails before any change ({guard}): {tail}")
+    return baseline, gate, cut
+
+
+def _bound(ws: Workspace, setup: SetupInfo, proposers: list[Proposer]) -> list[Proposer]:
+    """The proposers, each told where this run's checkout, state, corpus and interpreter are."""
+    paths = RunPaths(
+        ws.project,
+        ws.mirror.dir,
+        ws.corpus_root,
+        python=setup.python,
+        pythonpath=setup.pythonpath,
+        env=setup.env(ws.project),
+    )
+    for proposer in proposers:
+        proposer.bind(paths)
+    return proposers
 
 
 def _baseline_cut(clock: PhaseClock, timed_out: bool, what: str) -> str | None:
@@ -740,7 +780,7 @@ def _plural(n: int, noun: str = "experiment") -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def _conventions(guard: str | None) -> str:
+def _conventions_md(guard: str | None) -> str:
     body = guard or "<!-- a command that must pass after every keep, e.g. `python -m pytest -q` -->"
     return f"# Conventions\n\n## Guard\n\n{body}\n"
 
