@@ -23,14 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import libcst as cst
-
 from codeflash_bot.capture import corpus_dir
 from codeflash_bot.capture.sources import timing_inputs
 from codeflash_bot.domains.base import Engine, EngineContext
 from codeflash_bot.domains.evidence import capture_for, replay_gate
 from codeflash_bot.domains.scale import LADDER_SEEDS, Ladders, judge_at_scale
-from codeflash_bot.domains.selection import workable
+from codeflash_bot.domains.selection import parsed_modules, workable
 from codeflash_bot.measure.decide import Metric, crash_verdict, judge
 from codeflash_bot.measure.timing import measurement_from, select_inputs
 from codeflash_bot.models import (
@@ -283,16 +281,10 @@ class AsyncEngine(Engine):
             detail = "async: the tests await no coroutine of the repo"
             return DomainScore(domain=self.domain, detail=detail)
         rules = RulesProposer(self.domain)
-        parsed: dict[Path, cst.Module | None] = {}
+        module_of = parsed_modules(ctx.project)
         hit: list[CoroutineFacts] = []
         for fact in facts:
-            path = ctx.project / fact.target.file
-            if path not in parsed:
-                try:
-                    parsed[path] = cst.parse_module(path.read_text(encoding="utf-8"))
-                except (OSError, cst.ParserSyntaxError):
-                    parsed[path] = None
-            module = parsed[path]
+            module = module_of(fact.target.file)
             if module is not None and rules.wants(module, fact.target):
                 hit.append(fact)
         share = min(1.0, sum(f.wall_seconds + f.blocking_seconds for f in hit) / total)

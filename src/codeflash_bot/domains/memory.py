@@ -37,7 +37,7 @@ from codeflash_bot.capture.sources import timing_inputs
 from codeflash_bot.domains.base import Engine, EngineContext
 from codeflash_bot.domains.evidence import capture_for, replay_gate, timing_once
 from codeflash_bot.domains.scale import LADDER_SEEDS, Ladders, judge_at_scale
-from codeflash_bot.domains.selection import workable
+from codeflash_bot.domains.selection import parsed_modules, workable
 from codeflash_bot.errors import BotError
 from codeflash_bot.measure.decide import MIN_SAVED_BYTES as MIN_SAVED_BYTES
 from codeflash_bot.measure.decide import (
@@ -355,15 +355,9 @@ class MemoryEngine(Engine):
             return DomainScore(domain=self.domain, detail=f"memory: profile failed ({exc})")
         rules = rules_for(Domain.MEMORY)
         best_ref, best, matches = "", 0, 0
-        parsed: dict[Path, cst.Module | None] = {}
+        module_of = parsed_modules(ctx.project)
         for target in profiled:
-            if target.file not in parsed:
-                try:
-                    text = (ctx.project / target.file).read_text(encoding="utf-8")
-                    parsed[target.file] = cst.parse_module(text)
-                except (OSError, cst.ParserSyntaxError):
-                    parsed[target.file] = None
-            module = parsed[target.file]
+            module = module_of(target.file)
             if module is None or not any(applies(r, module, target.qualname) for r in rules):
                 continue
             matches += peaks.get(target.ref, 0) > 0

@@ -4,6 +4,7 @@ statically matched ones, within the phase's deadline (CPU, memory and async shar
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import libcst as cst
@@ -18,22 +19,32 @@ STATIC_SCAN_SECONDS = 60.0
 MIN_MATCHED = 3  # hottest profiled functions checked for a rule even past the phase's deadline
 
 
+def parsed_modules(root: Path) -> Callable[[Path], cst.Module | None]:
+    """A lookup that parses each file (relative to `root`) once: engines match rules against
+    many functions of the same module. None for a file that cannot be read or parsed."""
+    parsed: dict[Path, cst.Module | None] = {}
+
+    def module_of(file: Path) -> cst.Module | None:
+        if file not in parsed:
+            try:
+                parsed[file] = cst.parse_module((root / file).read_text(encoding="utf-8"))
+            except (OSError, cst.ParserSyntaxError):
+                parsed[file] = None
+        return parsed[file]
+
+    return module_of
+
+
 def workable(ctx: EngineContext, profiled: list[Target], proposers: list[Proposer]) -> list[Target]:
     """Hottest profiled targets a proposer wants, then statically matched ones.
 
     Sampling misses sub-millisecond functions, so functions of the repo's own code that a
     proposer wants are added after the profiled ones; capture drops those the tests never call.
     """
-    parsed: dict[Path, cst.Module | None] = {}
+    module_of = parsed_modules(ctx.project)
 
     def wanted(target: Target) -> bool:
-        if target.file not in parsed:
-            try:
-                text = (ctx.project / target.file).read_text(encoding="utf-8")
-                parsed[target.file] = cst.parse_module(text)
-            except (OSError, cst.ParserSyntaxError):
-                parsed[target.file] = None
-        module = parsed[target.file]
+        module = module_of(target.file)
         return module is not None and any(p.wants(module, target) for p in proposers)
 
     limit = ctx.config.max_targets
