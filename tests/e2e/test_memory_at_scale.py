@@ -17,7 +17,7 @@ from codeflash_bot.harness_runner import HarnessRunner
 from codeflash_bot.measure.decide import peak_reduction
 from codeflash_bot.models import Candidate, Reason, Status, Target
 from codeflash_bot.progress import NullReporter
-from codeflash_bot.session.setup import SetupInfo
+from tests.support.setup_info import configured_setup
 
 pytestmark = pytest.mark.slow
 
@@ -45,16 +45,7 @@ def _context(tmp_path: Path) -> tuple[EngineContext, Target]:
     root = tmp_path / "proj"
     root.mkdir()
     (root / "mod.py").write_text(textwrap.dedent(MODULE), encoding="utf-8")
-    setup = SetupInfo(
-        python=sys.executable,
-        python_version="3",
-        pythonpath=["."],
-        test_command=[sys.executable, "-m", "pytest"],
-        tests_found=[],
-        package_manager="pip",
-        install_command="pip install -e .",
-        env_source="configured",
-    )
+    setup = configured_setup()
     config = Config(python=sys.executable)
     runner = HarnessRunner.for_project(setup, root, config.memory_limit_mb)
     ctx = EngineContext(root, setup, config, tmp_path / "corpus", NullReporter(), runner=runner)

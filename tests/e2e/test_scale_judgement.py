@@ -19,7 +19,7 @@ from codeflash_bot.models import Candidate, Reason, Status, Target
 from codeflash_bot.progress import NullReporter
 from codeflash_bot.propose.rule import apply_rule
 from codeflash_bot.propose.rules.pure_recursion_without_memo import PureRecursionWithoutMemo
-from codeflash_bot.session.setup import SetupInfo
+from tests.support.setup_info import configured_setup
 
 pytestmark = pytest.mark.slow
 
@@ -48,16 +48,7 @@ def _context(tmp_path: Path, **config) -> EngineContext:
     root = tmp_path / "proj"
     root.mkdir(exist_ok=True)
     (root / "mod.py").write_text(textwrap.dedent(MODULE), encoding="utf-8")
-    setup = SetupInfo(
-        python=sys.executable,
-        python_version="3",
-        pythonpath=["."],
-        test_command=[sys.executable, "-m", "pytest"],
-        tests_found=[],
-        package_manager="pip",
-        install_command="pip install -e .",
-        env_source="configured",
-    )
+    setup = configured_setup()
     cfg = Config(python=sys.executable, **config)
     runner = HarnessRunner.for_project(setup, root, cfg.memory_limit_mb)
     return EngineContext(root, setup, cfg, tmp_path / "corpus", NullReporter(), runner=runner)

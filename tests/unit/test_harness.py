@@ -13,6 +13,7 @@ from codeflash_bot.models import Target
 from codeflash_bot.sandbox import HARNESS_DIR, HarnessError, run_command
 from codeflash_bot.session.setup import SetupInfo
 from codeflash_bot.verify.replay import replay
+from tests.support.setup_info import configured_setup
 
 sys.path.insert(0, str(HARNESS_DIR))
 import cf_harness_common as common
@@ -45,16 +46,7 @@ class Box:
 
 
 def setup_for(root: Path) -> SetupInfo:
-    return SetupInfo(
-        python=sys.executable,
-        python_version="3",
-        pythonpath=["."],
-        test_command=[sys.executable, "-m", "pytest"],
-        tests_found=[],
-        package_manager="pip",
-        install_command="pip install -e .",
-        env_source="configured",
-    )
+    return configured_setup()
 
 
 def corpus(root: Path, name: str, calls: list[tuple]) -> Path:

@@ -12,6 +12,7 @@ import pytest
 from codeflash_bot.harness_runner import CANDIDATE_FILE, HarnessRunner
 from codeflash_bot.sandbox import HarnessError, set_deadline
 from codeflash_bot.session.setup import SetupInfo
+from tests.support.setup_info import configured_setup
 
 # Each script gets the spec path as argv[1] and must write its reply to spec["out"].
 SCRIPTS = {
@@ -52,16 +53,7 @@ SCRIPTS = {
 
 
 def setup_for() -> SetupInfo:
-    return SetupInfo(
-        python=sys.executable,
-        python_version="3",
-        pythonpath=["."],
-        test_command=[sys.executable, "-m", "pytest"],
-        tests_found=[],
-        package_manager="pip",
-        install_command="pip install -e .",
-        env_source="configured",
-    )
+    return configured_setup()
 
 
 @pytest.fixture

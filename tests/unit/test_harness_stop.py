@@ -8,7 +8,6 @@ failure mode (HarnessError) and is never reached when the stop works; nothing he
 
 from __future__ import annotations
 
-import sys
 import textwrap
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from codeflash_bot.models import Target
 from codeflash_bot.profile.budget import SuiteCoverage
 from codeflash_bot.profile.cpu import run_mode
 from codeflash_bot.session.setup import SetupInfo
+from tests.support.setup_info import configured_setup
 
 TINY_BUDGET = 0.001
 GRACE = 2.0
@@ -83,16 +83,7 @@ def write(root: Path, files: dict[str, str]) -> Path:
 
 
 def setup_for(root: Path) -> SetupInfo:
-    return SetupInfo(
-        python=sys.executable,
-        python_version="3",
-        pythonpath=["."],
-        test_command=[sys.executable, "-m", "pytest"],
-        tests_found=[],
-        package_manager="pip",
-        install_command="pip install -e .",
-        env_source="configured",
-    )
+    return configured_setup()
 
 
 def harness(script: str, root: Path, spec: dict) -> dict:

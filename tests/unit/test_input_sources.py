@@ -24,6 +24,7 @@ from codeflash_bot.harness_runner import HarnessRunner
 from codeflash_bot.models import Target
 from codeflash_bot.sandbox import HARNESS_DIR
 from codeflash_bot.session.setup import SetupInfo
+from tests.support.setup_info import configured_setup
 
 
 def write(root: Path, files: dict[str, str]) -> Path:
@@ -35,16 +36,7 @@ def write(root: Path, files: dict[str, str]) -> Path:
 
 
 def setup_for(python: str = sys.executable) -> SetupInfo:
-    return SetupInfo(
-        python=python,
-        python_version="3",
-        pythonpath=["."],
-        test_command=[python, "-m", "pytest"],
-        tests_found=[],
-        package_manager="pip",
-        install_command="pip install -e .",
-        env_source="configured",
-    )
+    return configured_setup(python)
 
 
 # --- discovery ------------------------------------------------------------------------------

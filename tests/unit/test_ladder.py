@@ -15,6 +15,7 @@ from codeflash_bot.measure.ladder import build_ladder, ladder_dir
 from codeflash_bot.models import Target
 from codeflash_bot.sandbox import HARNESS_DIR
 from codeflash_bot.session.setup import SetupInfo
+from tests.support.setup_info import configured_setup
 
 sys.path.insert(0, str(HARNESS_DIR))
 import cf_grow as grow_mod
@@ -104,16 +105,7 @@ def line_count(path):
 
 
 def setup_for() -> SetupInfo:
-    return SetupInfo(
-        python=sys.executable,
-        python_version="3",
-        pythonpath=["."],
-        test_command=[sys.executable, "-m", "pytest"],
-        tests_found=[],
-        package_manager="pip",
-        install_command="pip install -e .",
-        env_source="configured",
-    )
+    return configured_setup()
 
 
 def project(tmp_path: Path) -> Path:

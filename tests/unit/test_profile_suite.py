@@ -22,6 +22,7 @@ from codeflash_bot.profile.budget import SuiteCoverage, profile_budget
 from codeflash_bot.profile.cpu import profile_cpu, run_mode
 from codeflash_bot.sandbox import HARNESS_DIR
 from codeflash_bot.session.setup import SetupInfo
+from tests.support.setup_info import configured_setup
 
 sys.path.insert(0, str(HARNESS_DIR))
 import cf_suite
@@ -48,16 +49,7 @@ HOT = """
 
 
 def setup_for(root: Path) -> SetupInfo:
-    return SetupInfo(
-        python=sys.executable,
-        python_version="3",
-        pythonpath=["."],
-        test_command=[sys.executable, "-m", "pytest"],
-        tests_found=[],
-        package_manager="pip",
-        install_command="pip install -e .",
-        env_source="configured",
-    )
+    return configured_setup()
 
 
 def write(root: Path, files: dict[str, str]) -> Path:

@@ -7,7 +7,6 @@ The deadline is set in the past or removed, never raced against.
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from codeflash_bot.models import Domain, Phase, Target
 from codeflash_bot.progress import NullReporter
 from codeflash_bot.propose import RulesProposer
 from codeflash_bot.session.clock import PhaseClock
-from codeflash_bot.session.setup import SetupInfo
+from tests.support.setup_info import configured_setup
 
 CORE = "def lowest(xs):\n    return sorted(xs)[0]\n\n\ndef plain(xs):\n    return xs\n"
 
@@ -34,16 +33,7 @@ class Notes(NullReporter):
 
 def context(root: Path, clock: PhaseClock) -> EngineContext:
     (root / "core.py").write_text(CORE, encoding="utf-8")
-    setup = SetupInfo(
-        python=sys.executable,
-        python_version="3",
-        pythonpath=["."],
-        test_command=[sys.executable, "-m", "pytest"],
-        tests_found=[],
-        package_manager="pip",
-        install_command="pip install -e .",
-        env_source="configured",
-    )
+    setup = configured_setup()
     runner = HarnessRunner.for_project(setup, root, Config().memory_limit_mb)
     return EngineContext(
         root, setup, Config(), root / "corpus", Notes(), clock=clock, runner=runner
