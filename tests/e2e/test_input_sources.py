@@ -18,23 +18,13 @@ from codeflash_bot.propose import BaseProposer
 from codeflash_bot.session.state import parse_results
 from tests.support.git import git
 from tests.support.paths import PYTHON
-from tests.support.repos import bot_branch, branch_file, make_repo, snapshot
+from tests.support.repos import SMALL, bot_branch, branch_file, make_repo, snapshot
 
 pytestmark = pytest.mark.slow
 
+# SMALL whose only test calls `lowest` on three elements: the large inputs come from benchmarks
 BASE = {
-    "pyproject.toml": """
-        [project]
-        name = "small"
-        version = "0"
-        [tool.pytest.ini_options]
-        pythonpath = ["src"]
-    """,
-    "src/small/__init__.py": "",
-    "src/small/core.py": """
-        def lowest(xs):
-            return sorted(xs)[0]
-    """,
+    **SMALL,
     "tests/test_core.py": """
         from small.core import lowest
 
