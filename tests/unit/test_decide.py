@@ -47,3 +47,31 @@ def test_judge_reports_noisy_when_gain_hides_in_noise() -> None:
     verdict = judge(noisy, 10, 3)
     assert verdict.status is Status.DISCARD and verdict.reason is Reason.NOISY
     assert len(calls) == 3  # first run + 2 retries, then gives up
+
+
+def with_cpu(wall: Measurement, base: float, cand: float, aa: float = 1.0) -> Measurement:
+    cpu = wall.model_copy(
+        update={"baseline": base, "candidate": cand, "aa_ratio": aa, "metric": "cpu_seconds"}
+    )
+    return wall.model_copy(update={"cpu": cpu})
+
+
+def test_a_wall_time_burst_without_cpu_time_behind_it_is_not_kept() -> None:
+    # Seen under 2 CPU burners on 2 cores: a 3 % faster candidate measured +60 % in wall time
+    # (its blocks ran while the others waited) with a quiet A/A; its CPU time said +3 %.
+    burst = with_cpu(m(1.6, 1.0, aa=1.01), 1.03, 1.0, aa=1.01)
+    verdict = judge(lambda: burst, 10, 3)
+    assert verdict.status is Status.DISCARD and verdict.reason is Reason.NOT_FASTER
+    assert "+3.0% in CPU time (wall time +60.0%)" in verdict.detail
+    assert not clears(burst, 10)
+
+
+def test_a_win_in_both_views_is_kept_and_a_cpu_only_win_is_not() -> None:
+    assert judge(lambda: with_cpu(m(2.0, 1.0), 2.0, 1.0), 10, 3).status is Status.KEEP
+    # CPU time saved by waiting instead (a sleep, a lock): wall time is what users feel
+    cpu_only = with_cpu(m(1.0, 1.0), 2.0, 1.0)
+    assert judge(lambda: cpu_only, 10, 3).status is Status.DISCARD
+
+
+def test_cpu_noise_raises_the_cpu_bar() -> None:
+    assert not clears(with_cpu(m(1.5, 1.0), 1.5, 1.0, aa=1.2), 10)  # +50 % inside 3x20 %

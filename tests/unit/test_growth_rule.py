@@ -202,3 +202,13 @@ def test_a_loss_hidden_by_noise_at_a_rung_that_matters_is_not_kept() -> None:
 def test_a_slowdown_within_the_tolerance_on_a_noisy_rung_does_not_block_a_keep() -> None:
     rungs = [rung(5000, 1e-4, 1.03e-4, aa=1.20), rung(20000, 4e-4, 1e-5), rung(80000, 1.6e-3, 2e-5)]
     assert judge_growth(rungs, [rungs[-1].measurement], FLOOR).status is Status.KEEP
+
+
+def test_a_loss_in_cpu_time_discards_even_when_wall_time_hides_it() -> None:
+    rungs = ladder(lambda n: 1e-4 * n, lambda n: 2.5e-5 * n)  # 4x faster in wall time
+    lossy = rungs[2].measurement
+    cpu = lossy.model_copy(update={"baseline": 1.0, "candidate": 1.5, "metric": "cpu_seconds"})
+    rungs[2] = rungs[2].model_copy(update={"measurement": lossy.model_copy(update={"cpu": cpu})})
+    verdict = judge_growth(rungs, [rungs[-1].measurement], FLOOR)
+    assert verdict.status is Status.DISCARD and verdict.reason is Reason.SCALE
+    assert f"loses at {rungs[2].size}: 0.67x in CPU time" in verdict.detail

@@ -34,6 +34,7 @@ import libcst as cst
 from codeflash_bot.domains.base import Engine, EngineContext
 from codeflash_bot.measure.decide import Metric, crash_verdict, judge
 from codeflash_bot.measure.headline import Figures, import_figures
+from codeflash_bot.measure.timing import measurement_from
 from codeflash_bot.models import (
     Candidate,
     Domain,
@@ -57,9 +58,9 @@ HEAVY_SHARE = 0.10  # ... and 10 % of the importing module's cumulative time
 # Import time takes no argument a size ladder could grow: the one size is the import itself.
 NO_LADDER = "no size ladder: importing a module takes no input to grow"
 _IMPORTTIME = re.compile(r"^import time:\s+(\d+)\s*\|\s*(\d+)\s*\|(\s*)(\S+)\s*$")
-_TIMER = (
-    "import sys, time\nt = time.perf_counter()\nimport {module}\n"
-    "sys.stdout.write(repr(time.perf_counter() - t))\n"
+_TIMER = (  # wall and CPU seconds of the import (decide.clears asks both)
+    "import sys, time\nt, c = time.perf_counter(), time.process_time()\nimport {module}\n"
+    "sys.stdout.write(f'{{time.perf_counter() - t!r}} {{time.process_time() - c!r}}')\n"
 )
 _NAMES = (
     "import json, sys\nimport {module} as m\n"
@@ -489,6 +490,7 @@ def measure_import(ctx: EngineContext, target: Target, a: Path, b: Path) -> Meas
     envs = {"A": _env(ctx, a), "B": _env(ctx, b), "C": _env(ctx, a)}
     code = _TIMER.format(module=target.module)
     best = {k: float("inf") for k in envs}
+    best_cpu = dict(best)
     order = ["A", "B", "C"]
     for r in range(ROUNDS + 1):
         for side in order[r % 3 :] + order[: r % 3]:
@@ -500,13 +502,14 @@ def measure_import(ctx: EngineContext, target: Target, a: Path, b: Path) -> Meas
             if not result.ok:
                 raise HarnessError(f"import {target.module} fails: {result.tail()}")
             if r > 0:
-                best[side] = min(best[side], float(result.stdout.strip().splitlines()[-1]))
-    return Measurement(
-        baseline=best["A"],
-        candidate=best["B"],
-        aa_ratio=best["A"] / best["C"],
-        rounds=ROUNDS,
-        loops=1,
-        per_call=best["A"],
-        metric=Metric.IMPORT_SECONDS,
-    )
+                wall, cpu = map(float, result.stdout.strip().splitlines()[-1].split())
+                best[side] = min(best[side], wall)
+                best_cpu[side] = min(best_cpu[side], cpu)
+    out = {"sizes": [], "shapes": [], "rounds": ROUNDS, "per_call": best["A"]}
+    for view, times in (("", best), ("cpu_", best_cpu)):
+        out |= {
+            f"{view}baseline": times["A"],
+            f"{view}candidate": times["B"],
+            f"{view}aa_ratio": times["A"] / times["C"] if times["C"] > 0 else 1.0,
+        }
+    return measurement_from(out, Metric.IMPORT_SECONDS)

@@ -5,6 +5,9 @@ Spec: {"module", "qualname", "candidate_file", "inputs": [paths], "fresh_args": 
 times) lasts at least `min_round` seconds; the order of A, B, A' rotates every round; gc is off
 inside each timed block; one warmup round per side is dropped. Statistic: min over rounds
 (MEASUREMENT.md). A' gives the A/A ratio of this very run, i.e. the noise the decision must beat.
+Each block is timed twice, in wall time and in this process's CPU time: on a machine with more
+runnable jobs than cores, a side whose blocks happened to run undisturbed looks faster in wall
+time than it is, while its CPU time does not count the time it spent descheduled.
 """
 
 from __future__ import annotations
@@ -28,17 +31,18 @@ MAX_LOOPS = 1_000_000
 MAX_FRESH_COPIES = 4_000
 
 
-def _timed(func, calls: list[tuple]) -> float:
+def _timed(func, calls: list[tuple]) -> tuple[float, float]:
+    """(wall seconds, process CPU seconds) of one block."""
     gc.collect()
     gc.disable()
     try:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         for args, kwargs in calls:
             try:
                 func(*args, **kwargs)
             except Exception:
                 pass
-        return time.perf_counter() - start
+        return time.perf_counter() - start, time.process_time() - cpu
     finally:
         gc.enable()
 
@@ -62,19 +66,21 @@ def main() -> int:
 
     # Calibrated on the slower side: a candidate 1000x slower than the original (a rewrite that
     # loses at scale) must not turn each round into minutes.
-    one = max(_timed(sides["A"], calls_for(1)), _timed(sides["B"], calls_for(1)), 1e-7)
+    one = max(_timed(sides["A"], calls_for(1))[0], _timed(sides["B"], calls_for(1))[0], 1e-7)
     loops = max(1, min(MAX_LOOPS, int(spec.get("min_round", 0.02) / one) + 1))
     if fresh:
         loops = max(1, min(loops, MAX_FRESH_COPIES // max(1, len(blobs))))
     order = ["A", "B", "C"]
     best = {k: float("inf") for k in sides}
+    best_cpu = {k: float("inf") for k in sides}
     rounds = int(spec.get("rounds", 15))
     for r in range(rounds + 1):
         rotation = order[r % 3 :] + order[: r % 3]
         for side in rotation:
-            elapsed = _timed(sides[side], calls_for(loops))
+            elapsed, cpu = _timed(sides[side], calls_for(loops))
             if r > 0:
                 best[side] = min(best[side], elapsed)
+                best_cpu[side] = min(best_cpu[side], cpu)
     n = max(1, len(base_calls))
     shapes = [", ".join(shape(a) for a in args) for args, _ in base_calls]
     write_result(
@@ -86,6 +92,9 @@ def main() -> int:
             "rounds": rounds,
             "loops": loops,
             "per_call": best["A"] / loops / n,
+            "cpu_baseline": best_cpu["A"] / loops,
+            "cpu_candidate": best_cpu["B"] / loops,
+            "cpu_aa_ratio": best_cpu["A"] / best_cpu["C"] if best_cpu["C"] > 0 else 1.0,
             "sizes": [len(b) for b in blobs],
             "shapes": shapes,
             "pid": os.getpid(),

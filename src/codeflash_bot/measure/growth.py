@@ -18,11 +18,11 @@ from pathlib import Path
 
 from codeflash_bot.measure.decide import (
     Metric,
-    clears,
     decide_peak,
     noise_bar,
     quietest,
-    required_gain,
+    shortfall,
+    views,
 )
 from codeflash_bot.models import Measurement, Reason, RungResult, Scale, Status, Verdict
 
@@ -80,18 +80,27 @@ def short_of_floor(m: Measurement, floor_pct: float) -> str:
     """Why `m` does not clear the floor and the noise bar of its metric, or ""."""
     if m.metric == Metric.PEAK_BYTES:
         return decide_peak(m, floor_pct) or ""
-    if clears(m, floor_pct):
-        return ""
-    return f"{m.gain * 100:+.1f}% (needs > {required_gain(m, floor_pct) * 100:.1f}%)"
+    return shortfall(m, floor_pct)
 
 
 def _slower(m: Measurement) -> float:
     return m.candidate / m.baseline - 1.0 if m.baseline > 0 else 0.0
 
 
-def _loses(m: Measurement) -> bool:
-    """The candidate costs more than the original by more than the tolerance and the noise."""
+def _losing_view(m: Measurement) -> Measurement | None:
+    """The view (wall, then CPU time) in which the candidate costs more than the original by
+    more than the tolerance and the noise, or None: a real loss shows in both, either stops."""
+    return next((v for v in views(m) if _slower(v) > max(LOSS_TOLERANCE, noise_bar(v))), None)
+
+
+def _slower_in_wall_time(m: Measurement) -> bool:
+    """The crossover's test: the figures it quotes are wall-time speedups."""
     return _slower(m) > max(LOSS_TOLERANCE, noise_bar(m))
+
+
+def _in_view(view: Measurement) -> str:
+    """How a figure names the clock it was read on: nothing for wall time."""
+    return " in CPU time" if view.metric == Metric.CPU_SECONDS else ""
 
 
 def _unclear(m: Measurement) -> bool:
@@ -100,7 +109,7 @@ def _unclear(m: Measurement) -> bool:
     Noise must never help a candidate: at a rung that matters, "no loss" needs a measurement
     precise enough to show it, so a 2x slowdown under 40 % A/A noise is not waved through.
     """
-    return LOSS_TOLERANCE < _slower(m) <= noise_bar(m)
+    return any(LOSS_TOLERANCE < _slower(v) <= noise_bar(v) for v in views(m))
 
 
 def _matters(m: Measurement) -> bool:
@@ -110,7 +119,7 @@ def _matters(m: Measurement) -> bool:
 def crossover(rungs: list[RungResult]) -> str:
     """Where small inputs get slower: "slower below list[640] (0.3x at int 10)", or ""."""
     ordered = [r for r in rungs if not r.variant]
-    losing = [i for i, r in enumerate(ordered) if _loses(r.measurement)]
+    losing = [i for i, r in enumerate(ordered) if _slower_in_wall_time(r.measurement)]
     if not losing or losing[-1] == len(ordered) - 1:
         return ""
     worst = min((ordered[i] for i in losing), key=lambda r: speedup(r.measurement))
@@ -151,8 +160,8 @@ def judge_growth(rungs: list[RungResult], confirm: list[Measurement], floor_pct:
                 return verdict(Status.DISCARD, Reason.SCALE, f"{small}: at {top.size}: {why}")
             return verdict(Status.DISCARD, Reason.NOT_FASTER, f"at {top.size}: {why}")
     for r in rungs:
-        if _matters(r.measurement) and _loses(r.measurement):
-            why = f"loses at {r.size}: {speedup(r.measurement):.2f}x"
+        if _matters(r.measurement) and (lost := _losing_view(r.measurement)):
+            why = f"loses at {r.size}: {speedup(lost):.2f}x{_in_view(lost)}"
             return verdict(Status.DISCARD, Reason.SCALE, why)
     for r in rungs:
         if _matters(r.measurement) and _unclear(r.measurement):

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from codeflash_bot.harness_runner import HarnessRunner
-from codeflash_bot.models import InputSize, Measurement, Target
+from codeflash_bot.models import InputSize, Measurement, Metric, Target
 
 TIMING_INPUTS = 6
 ROUNDS = 15
@@ -43,9 +43,10 @@ def measure(
 
 def measurement_from(out: dict[str, Any], metric: str = "seconds") -> Measurement:
     """An A/B/A' harness reply (cf_timing, cf_async_timing, cf_memtiming) as a Measurement;
-    a reply without loops/per_call (peak bytes: one call per process) counts one loop."""
+    a reply without loops/per_call (peak bytes: one call per process) counts one loop. CPU
+    times, when the harness took them, ride along as `Measurement.cpu`."""
     pairs = zip(out["sizes"], out["shapes"], strict=True)
-    return Measurement(
+    wall = Measurement(
         baseline=float(out["baseline"]),
         candidate=float(out["candidate"]),
         aa_ratio=float(out["aa_ratio"]),
@@ -54,4 +55,25 @@ def measurement_from(out: dict[str, Any], metric: str = "seconds") -> Measuremen
         per_call=float(out.get("per_call", 0.0)),
         inputs=[InputSize(pickled_bytes=b, shape=s) for b, s in pairs],
         metric=metric,
+    )
+    return wall.model_copy(update={"cpu": cpu_view(out, wall)})
+
+
+def cpu_view(out: dict[str, Any], wall: Measurement) -> Measurement | None:
+    """The reply's CPU-time figures as a Measurement of their own, or None when absent or
+    too coarse to read (a clock that did not tick during a block)."""
+    if "cpu_baseline" not in out:
+        return None
+    base, cand = float(out["cpu_baseline"]), float(out["cpu_candidate"])
+    if base <= 0 or cand <= 0:
+        return None
+    calls = wall.baseline / wall.per_call if wall.per_call > 0 else 1.0
+    return wall.model_copy(
+        update={
+            "baseline": base,
+            "candidate": cand,
+            "aa_ratio": float(out["cpu_aa_ratio"]),
+            "per_call": base / calls,
+            "metric": Metric.CPU_SECONDS,
+        }
     )
