@@ -38,6 +38,14 @@ FILES = {
             return out
 
 
+        SEEN = []
+
+
+        def remember(word):
+            SEEN.append(word)
+            return word.upper()
+
+
         def work(n):
             total = 0
             for i in range(n):
@@ -45,11 +53,14 @@ FILES = {
             return total
     """,
     "tests/test_core.py": """
-        from small.core import normalize, work
+        from small.core import normalize, remember, work
 
         def test_normalize_keeps_length():
             words = [f"  Word{i} " for i in range(2000)]
             assert len(normalize(words)) == 2000
+
+        def test_remember():
+            assert [remember(w) for w in ("a", "b", "c")] == ["A", "B", "C"]
 
         def test_work():
             assert work(20000) == sum(i * i for i in range(20000))
@@ -71,6 +82,18 @@ def test_behaviour_change_the_tests_miss_is_rejected_by_replay(tmp_path: Path) -
     rows = run(repo, [wrong], target="small.core:normalize")
     assert [r.status.value for r in rows] == ["discard"]
     assert "behaviour differs" in rows[0].description
+    assert snapshot(repo) == before
+
+
+def test_dropped_module_state_effect_the_tests_miss_is_rejected_by_replay(tmp_path: Path) -> None:
+    # remember() returns the same without its append, and runs faster: only comparing what
+    # the call leaves in the module tells the two apart.
+    repo = make_repo(tmp_path / "r", FILES)
+    before = snapshot(repo)
+    forgetful = ("T005", lambda s: s.replace("    SEEN.append(word)\n", ""))
+    rows = run(repo, [forgetful], target="small.core:remember")
+    assert [r.status.value for r in rows] == ["discard"], rows[0].description
+    assert "module global `SEEN`" in rows[0].description
     assert snapshot(repo) == before
 
 
@@ -159,7 +182,7 @@ def test_aa_no_op_and_3_percent_are_never_kept(tmp_path: Path, label: str, rewri
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "0000.pkl").write_bytes(pickle.dumps({"args": (20000,), "kwargs": {}}))
-    target = Target(module="small.core", qualname="work", file=Path("src/small/core.py"), lineno=9)
+    target = Target(module="small.core", qualname="work", file=Path("src/small/core.py"), lineno=17)
     setup = _setup(repo)
     keeps, gains, cpu_gains = 0, [], []
     for _ in range(20):

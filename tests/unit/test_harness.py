@@ -180,3 +180,76 @@ def test_comparator_defaultdict_factory_matters() -> None:
     from collections import defaultdict
 
     assert not common.equal(defaultdict(int, a=1), defaultdict(list, a=1))
+
+
+STATEFUL = """
+REGISTRY = []
+COUNT = 0
+
+def register(name):
+    REGISTRY.append(name)
+    return len(REGISTRY)
+
+def bump(n):
+    global COUNT
+    COUNT += n
+    return n
+
+def _add(n):
+    global COUNT
+    COUNT += n
+
+def bump_via_helper(n):
+    _add(n)
+    return n
+"""
+
+
+def stateful_replay(tmp_path: Path, qualname: str, old: str, new: str, calls: list[tuple]):
+    tmp_path.mkdir(exist_ok=True)
+    (tmp_path / "demo.py").write_text(textwrap.dedent(STATEFUL))
+    source = textwrap.dedent(STATEFUL)
+    assert old in source
+    return run_replay(tmp_path, qualname, source.replace(old, new), calls)
+
+
+def test_every_call_starts_from_the_module_as_imported(tmp_path: Path) -> None:
+    # register() returns 1 for each input only if the first call's append is undone before
+    # the next: without the reset every input would look nondeterministic and go uncompared.
+    calls = [(("a",), {}), (("b",), {}), (("c",), {})]
+    old = "REGISTRY.append(name)"
+    result = stateful_replay(tmp_path, "register", old, "REGISTRY.extend([name])", calls)
+    assert result.ok and result.compared == 3 and result.nondeterministic == 0
+
+
+def test_a_module_list_left_different_is_a_mismatch(tmp_path: Path) -> None:
+    old = "    REGISTRY.append(name)\n    return len(REGISTRY)"
+    new = "    return len(REGISTRY) + 1"  # same return value, the registry left untouched
+    result = stateful_replay(tmp_path, "register", old, new, [(("a",), {})])
+    assert result.compared == 1 and result.mismatches
+    detail = result.mismatches[0]["detail"]
+    assert detail == "module global `REGISTRY`: original left ['a'], candidate it as it was"
+
+
+def test_a_global_the_candidate_no_longer_rebinds_is_a_mismatch(tmp_path: Path) -> None:
+    old = "    global COUNT\n    COUNT += n\n    return n\n\ndef _add"
+    new = "    return n\n\ndef _add"
+    result = stateful_replay(tmp_path, "bump", old, new, [((3,), {})])
+    assert result.mismatches
+    assert result.mismatches[0]["detail"].startswith("module global `COUNT`: original left 3")
+
+
+def test_globals_rebound_by_the_candidate_or_its_helpers_are_read_where_they_land(
+    tmp_path: Path,
+) -> None:
+    # The candidate runs in a copy of the module's globals: its own `global COUNT` lands in
+    # the copy, an unchanged helper's lands in the module; both are the same effect.
+    own = stateful_replay(tmp_path / "own", "bump", "COUNT += n", "COUNT = n + COUNT", [((3,), {})])
+    helper = stateful_replay(
+        tmp_path / "helper",
+        "bump_via_helper",
+        "    _add(n)\n    return n",
+        "    _add(n)\n    return n + 0",
+        [((3,), {})],
+    )
+    assert own.ok and helper.ok

@@ -7,8 +7,9 @@ list/tuple/str argument; never empty, since only real shapes are known).
 Per input the original runs twice (a differing second run marks the input nondeterministic
 and it is skipped), then the candidate once, each on a fresh unpickled copy of the arguments.
 Compared: outcome (return/raise), value or exception type+args, arguments after the call
-(in-place mutation), printed output. Output: {"compared", "nondeterministic", "mismatches",
-"mutates_args", "inputs", "generated"}.
+(in-place mutation), printed output, and what the call left in its module's data (cf_module_
+state: each call starts from the module as imported and is put back after). Output:
+{"compared", "nondeterministic", "mismatches", "mutates_args", "inputs", "generated"}.
 Inputs generated from type hints (source "generated", capture/generate.py) are guesses at the
 function's domain: where the ORIGINAL raises on one, the input lies outside what the function
 accepts, and the candidate need only raise too (any exception); where the original returns,
@@ -30,16 +31,51 @@ from cf_harness_common import (
     run_call,
     write_result,
 )
+from cf_module_state import Snapshot, candidate_reading, difference
 
 GENERATE_BELOW = 8
 MAX_GENERATED = 32
 
 
-def _observed(func, blob: bytes) -> tuple:
+def _globals_of(func) -> dict | None:
+    """The globals a (possibly wrapped or descriptor) function runs in."""
+    for _ in range(8):
+        if hasattr(func, "__globals__"):
+            return func.__globals__
+        func = getattr(func, "__func__", None) or getattr(func, "__wrapped__", None)
+        if func is None:
+            return None
+    return None
+
+
+class Module:
+    """The module data both sides run against: read after each call, then put back."""
+
+    def __init__(self, module, candidate) -> None:
+        self.globs = vars(module)
+        self.before = Snapshot(self.globs)
+        cand = _globals_of(candidate)
+        self.cand_globs = cand if cand is not None and cand is not self.globs else None
+        self.cand_before = Snapshot(cand, self.before) if self.cand_globs is not None else None
+
+    def effects(self, candidate: bool) -> dict:
+        """What the call just made left, after which the module is put back."""
+        if candidate and self.cand_before is not None:
+            reading = candidate_reading(self.before, self.cand_before, self.globs, self.cand_globs)
+            found = self.cand_before.effects(reading, equal)
+        else:
+            found = self.before.effects(self.before.reading(self.globs), equal)
+        self.before.restore(self.globs, found)
+        if self.cand_before is not None:
+            self.cand_before.restore(self.cand_globs, found)
+        return found
+
+
+def _observed(func, blob: bytes, module: Module, candidate: bool = False) -> tuple:
     data = pickle.loads(blob)
     args, kwargs = tuple(data["args"]), dict(data["kwargs"])
     outcome = run_call(func, args, kwargs)
-    return outcome, args, kwargs
+    return outcome, args, kwargs, module.effects(candidate)
 
 
 def _variants(value):
@@ -70,7 +106,7 @@ def _generated(blobs: list) -> list:
 
 
 def _same(a: tuple, b: tuple) -> str | None:
-    (oa, args_a, kw_a), (ob, args_b, kw_b) = a, b
+    (oa, args_a, kw_a, state_a), (ob, args_b, kw_b, state_b) = a, b
     if oa[0] != ob[0]:
         return f"original {oa[0]}s {describe(oa[1])}, candidate {ob[0]}s {describe(ob[1])}"
     if oa[0] == "raise":
@@ -82,12 +118,13 @@ def _same(a: tuple, b: tuple) -> str | None:
         return "arguments were mutated differently"
     if oa[3] != ob[3]:
         return f"printed {describe(oa[3])} vs {describe(ob[3])}"
-    return None
+    return difference(state_a, state_b, equal, describe)
 
 
 def main() -> int:
     spec = read_spec()
-    _, original, candidate = load_sides(spec)
+    module, original, candidate = load_sides(spec)
+    state = Module(module, candidate)
     inputs = list_inputs(spec["corpus"])[: spec.get("max_inputs", 256)]
     blobs = []
     for path in inputs:
@@ -97,8 +134,8 @@ def main() -> int:
     compared, nondeterministic, mutates = 0, 0, False
     mismatches: list[dict] = []
     for name, blob in blobs + generated:
-        first = _observed(original, blob)
-        second = _observed(original, blob)
+        first = _observed(original, blob, state)
+        second = _observed(original, blob, state)
         if _same(first, second) is not None:
             nondeterministic += 1
             continue
@@ -106,7 +143,7 @@ def main() -> int:
         pristine = tuple(data["args"])
         if not equal(pristine, first[1]):
             mutates = True
-        observed = _observed(candidate, blob)
+        observed = _observed(candidate, blob, state, candidate=True)
         outside = data.get("source") == "generated" and first[0][0] == "raise"
         diff = None if outside and observed[0][0] == "raise" else _same(first, observed)
         compared += 1
