@@ -61,14 +61,20 @@ def test_every_anti_pattern_is_kept_with_a_speedup(demo_run) -> None:
     the A/A machinery refuses to keep on noise (never a real win called "not faster")."""
     repo, _, _, branch = demo_run
     rows = results(repo, branch)
-    kept = {r.target.split(":")[1]: r for r in rows if r.status.value == "keep"}
+    # A function may be kept more than once: a second rule can apply on top of the first
+    # (doubled: CPU114 makes the loop an append loop, which CPU127 makes a comprehension).
+    kept = {
+        r.target.split(":")[1]: r
+        for r in rows
+        if r.status.value == "keep"
+        and r.description.startswith(HOT.get(r.target.split(":")[1], "-"))
+    }
     noisy = {r.target.split(":")[1] for r in rows if NOISY in r.description}
     assert len(HOT.keys() & kept.keys()) >= len(HOT) - 2, sorted(HOT.keys() - kept.keys())
     for func, rule in HOT.items():
         if func in noisy and func not in kept:
             continue
         assert func in kept, f"{func} ({rule}) not kept"
-        assert kept[func].description.startswith(rule)
         assert kept[func].candidate < kept[func].baseline / 1.1
 
 

@@ -220,3 +220,15 @@ def test_a_cheap_call_on_a_big_argument_is_not_copied_past_the_memory_limit(tmp_
     runner = HarnessRunner.for_project(setup_for(), root, 1024)
     ladder = build_ladder(runner, target, [path], out, timeout=120)
     assert not ladder.stopped.startswith("ladder not built"), ladder.stopped
+
+
+def test_rung_times_are_cpu_time_so_waiting_does_not_count(tmp_path) -> None:
+    """A call that waits 20 ms costs next to no CPU: time the original descheduled (a busy
+    machine) or asleep is not work, and a seed timed long hid the argument that carries size."""
+    import time
+
+    import cf_ladder
+
+    t = cf_ladder.per_call(lambda: time.sleep(0.02), (), {}, cap=0.05)
+    assert t is not None and t < 0.005
+    assert cf_ladder.per_call(lambda: time.sleep(0.3), (), {}, cap=0.05) == cf_ladder.OVER
