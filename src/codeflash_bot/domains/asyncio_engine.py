@@ -27,7 +27,7 @@ from codeflash_bot.capture import corpus_dir
 from codeflash_bot.capture.sources import timing_inputs
 from codeflash_bot.domains.base import Engine, EngineContext
 from codeflash_bot.domains.evidence import capture_for, replay_gate
-from codeflash_bot.domains.scale import LADDER_SEEDS, Ladders, judge_at_scale
+from codeflash_bot.domains.scale import LADDER_SEEDS, Ladders, judge_at_scale, without_ladder
 from codeflash_bot.domains.selection import parsed_modules, workable
 from codeflash_bot.measure.decide import Metric, crash_verdict, judge
 from codeflash_bot.measure.timing import measurement_from, select_inputs
@@ -45,7 +45,6 @@ from codeflash_bot.propose import Proposer, RulesProposer
 from codeflash_bot.propose.rules.blocking_call_in_coroutine import BLOCKING_CALLS
 from codeflash_bot.sandbox import HarnessError
 
-NO_LADDER_BUDGET = "no captured call to grow, or the run's ladder-seconds are spent"
 SLOW_CALLBACK = 0.001  # seconds: asyncio's slow_callback_duration during the profile
 CONCURRENCY = 8
 ROUNDS = 10
@@ -259,10 +258,7 @@ class AsyncEngine(Engine):
                 verdict = judge(
                     lambda: at(inputs), ctx.config.min_improvement, ctx.config.max_aa_noise
                 )
-                why = ladder.stopped if ladder is not None else NO_LADDER_BUDGET
-                note = f"no size ladder: {why or 'one captured size only'}"
-                detail = f"{verdict.detail}; {note}" if verdict.detail else note
-                verdict = verdict.model_copy(update={"detail": detail})
+                verdict = without_ladder(verdict, ladder)
         except HarnessError as exc:
             return crash_verdict(exc)
         if not runs:  # behaviour differed on a grown input: nothing was timed

@@ -6,7 +6,7 @@ from codeflash_bot.capture import corpus_dir
 from codeflash_bot.capture.sources import InputSource, timing_inputs
 from codeflash_bot.domains.base import Engine, EngineContext
 from codeflash_bot.domains.evidence import capture_for, replay_gate, timing_at, timing_once
-from codeflash_bot.domains.scale import LADDER_SEEDS, Ladders, judge_at_scale
+from codeflash_bot.domains.scale import LADDER_SEEDS, Ladders, judge_at_scale, without_ladder
 from codeflash_bot.domains.selection import workable
 from codeflash_bot.errors import BotError
 from codeflash_bot.faults import checkpoint
@@ -108,6 +108,7 @@ class CpuEngine(Engine):
                 measure_at = timing_at(ctx, candidate, mutates)
                 return judge_at_scale(ctx, candidate, ladder, measure_at)
             once = timing_once(ctx, candidate, inputs, mutates)
-            return judge(once, ctx.config.min_improvement, ctx.config.max_aa_noise)
+            verdict = judge(once, ctx.config.min_improvement, ctx.config.max_aa_noise)
+            return without_ladder(verdict, ladder)
         except HarnessError as exc:
             return crash_verdict(exc)

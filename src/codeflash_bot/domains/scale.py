@@ -55,6 +55,18 @@ class Ladders:
         return ladder
 
 
+NO_LADDER_BUDGET = "no captured call to grow, or the run's ladder-seconds are spent"
+
+
+def without_ladder(verdict: Verdict, ladder: Ladder | None) -> Verdict:
+    """`verdict`, taken at the captured sizes alone, saying why no ladder judged it: a keep
+    on the tests' tiny inputs must not read as a keep at scale."""
+    why = ladder.stopped if ladder is not None else NO_LADDER_BUDGET
+    note = f"no size ladder: {why or 'one captured size only'}"
+    detail = f"{verdict.detail}; {note}" if verdict.detail else note
+    return verdict.model_copy(update={"detail": detail})
+
+
 def steps(ladder: Ladder) -> list[Step]:
     """Each rung as a one-call step, smallest first."""
     return [Step(size=r.size, n=r.n, inputs=[r.path], variant=r.variant) for r in ladder.rungs]
