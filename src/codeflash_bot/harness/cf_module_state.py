@@ -20,14 +20,9 @@ from __future__ import annotations
 import collections
 import copy
 
+CONTAINERS = (list, dict, set, frozenset, tuple, bytearray, collections.deque)
 DATA_TYPES = (
-    list,
-    dict,
-    set,
-    frozenset,
-    tuple,
-    bytearray,
-    collections.deque,
+    *CONTAINERS,
     int,
     float,
     complex,
@@ -42,7 +37,7 @@ MISSING = object()
 
 def _size(value: object) -> int:
     try:
-        return len(value) if isinstance(value, DATA_TYPES[:7]) else 1  # type: ignore[arg-type]
+        return len(value) if isinstance(value, CONTAINERS) else 1  # type: ignore[arg-type]
     except Exception:
         return 1
 

@@ -87,15 +87,16 @@ def _slower(m: Measurement) -> float:
     return m.candidate / m.baseline - 1.0 if m.baseline > 0 else 0.0
 
 
-def _losing_view(m: Measurement) -> Measurement | None:
-    """The view (wall, then CPU time) in which the candidate costs more than the original by
-    more than the tolerance and the noise, or None: a real loss shows in both, either stops."""
-    return next((v for v in views(m) if _slower(v) > max(LOSS_TOLERANCE, noise_bar(v))), None)
-
-
-def _slower_in_wall_time(m: Measurement) -> bool:
-    """The crossover's test: the figures it quotes are wall-time speedups."""
+def _loses(m: Measurement) -> bool:
+    """The candidate costs more than the original by more than the tolerance and the noise
+    (in the one view `m` is; the crossover asks wall time, whose speedups it quotes)."""
     return _slower(m) > max(LOSS_TOLERANCE, noise_bar(m))
+
+
+def _losing_view(m: Measurement) -> Measurement | None:
+    """The view (wall, then CPU time) in which the candidate loses, or None: a real loss
+    shows in both, either stops."""
+    return next((v for v in views(m) if _loses(v)), None)
 
 
 def _in_view(view: Measurement) -> str:
@@ -119,7 +120,7 @@ def _matters(m: Measurement) -> bool:
 def crossover(rungs: list[RungResult]) -> str:
     """Where small inputs get slower: "slower below list[640] (0.3x at int 10)", or ""."""
     ordered = [r for r in rungs if not r.variant]
-    losing = [i for i, r in enumerate(ordered) if _slower_in_wall_time(r.measurement)]
+    losing = [i for i, r in enumerate(ordered) if _loses(r.measurement)]
     if not losing or losing[-1] == len(ordered) - 1:
         return ""
     worst = min((ordered[i] for i in losing), key=lambda r: speedup(r.measurement))
